@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from office import views as office_views
+from office.forms import LoginForm, StaffPasswordChangeForm
+
+urlpatterns = [
+    path("", office_views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(form_class=StaffPasswordChangeForm), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("healthz", office_views.healthz, name="healthz"),
+    path("petitions/", include("petitions.urls")),
+    path("disputes/", include("disputes.urls")),
+    path("reports/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OfficeConfig(AppConfig):
+    name = "office"
+    verbose_name = _("Office setup")
+
+    def ready(self):
+        from . import checks, signals  # noqa: F401  (registers checks and cache invalidation)

@@ -1,0 +1,18 @@
+from django.conf import settings
+
+from .navigation import menu_for
+from .roles import ROLE_GROUPS, role_keys
+
+
+def office(request):
+    """Put the township, the user's roles and the menu into every template."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"office_name": settings.OFFICE_NAME}
+    staff = getattr(user, "staff", None)
+    return {
+        "office_name": staff.township.name if staff else settings.OFFICE_NAME,
+        "staff": staff,
+        "role_names": [ROLE_GROUPS[key] for key in sorted(role_keys(user))],
+        "menu": menu_for(user),
+    }

@@ -1,0 +1,229 @@
+"""The township office itself: its villages, member units, staff, ladder, limits and calendar."""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Township(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    # Short form used in document numbers, e.g. (2026)青溪人调字第12号.
+    short_name = models.CharField(_("short name"), max_length=20)
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("office phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("township")
+        verbose_name_plural = _("townships")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Village(models.Model):
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="villages", verbose_name=_("township")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        ordering = ["township", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="village_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        CENTER = "center", _("Petition and stability center")
+        JUSTICE = "justice", _("Judicial office")
+        POLICE = "police", _("Police station")
+        COURT = "court", _("People's tribunal")
+        PETITION = "petition", _("Petition office")
+        OTHER = "other", _("Other member unit")
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="units", verbose_name=_("township")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("member unit")
+        verbose_name_plural = _("member units")
+        ordering = ["township", "sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["township", "name"], name="unit_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class EscalationLevel(models.Model):
+    """One rung of the seven-level ladder (七级调防员); see domain.md §2.4."""
+
+    rank = models.PositiveSmallIntegerField(_("rank"), unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("escalation level")
+        verbose_name_plural = _("escalation ladder")
+        ordering = ["rank"]
+
+    def __str__(self):
+        return f"{self.rank} · {self.name}"
+
+    def next_level(self):
+        """Return the level directly above, or None at the top (no skipping levels)."""
+        return EscalationLevel.objects.filter(rank__gt=self.rank).order_by("rank").first()
+
+
+class Staff(models.Model):
+    """A user's place in the office: township, and the unit or village they work for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff", verbose_name=_("user")
+    )
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="staff", verbose_name=_("township")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("unit")
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("village")
+    )
+    title = models.CharField(_("job title"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    ladder_level = models.ForeignKey(
+        EscalationLevel,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("escalation level"),
+        help_text=_("The rung of the escalation ladder this person signs off at, if any."),
+    )
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["township", "user__username"]
+        permissions = [
+            ("view_personal_data", _("Can see full ID numbers, phones and addresses")),
+            ("export_data", _("Can export ledgers and statistics")),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return self.user.get_full_name() or self.user.username
+
+    def clean(self):
+        if self.unit_id and self.village_id:
+            raise ValidationError(_("A staff member belongs to a unit or to a village, not both."))
+        if self.unit_id and self.unit.township_id != self.township_id:
+            raise ValidationError({"unit": _("The unit belongs to another township.")})
+        if self.village_id and self.village.township_id != self.township_id:
+            raise ValidationError({"village": _("The village belongs to another township.")})
+
+
+class TimeLimits(models.Model):
+    """The legal time limits of one township; defaults are 信访工作条例 Art 22, 23, 34, 35, 36."""
+
+    township = models.OneToOneField(
+        Township, on_delete=models.CASCADE, related_name="time_limits", verbose_name=_("township")
+    )
+    # Art 22: decide and notify within 15 days of receipt.
+    decision_days = models.PositiveSmallIntegerField(_("decision (days from receipt)"), default=15)
+    # Art 23: a unit that is not competent returns the case within 5 working days.
+    unit_return_working_days = models.PositiveSmallIntegerField(
+        _("unit return (working days from its receipt)"), default=5
+    )
+    # Art 34: handle and serve the written reply within 60 days of acceptance.
+    handling_days = models.PositiveSmallIntegerField(_("handling (days from acceptance)"), default=60)
+    # Art 34: one extension of up to 30 days.
+    extension_max_days = models.PositiveSmallIntegerField(_("extension (at most, days)"), default=30)
+    # Art 35: review may be requested within 30 days of receiving the reply.
+    review_request_days = models.PositiveSmallIntegerField(_("review request (days from reply)"), default=30)
+    evaluation_window_days = models.PositiveSmallIntegerField(
+        _("petitioner's opinion window (days from reply)"), default=30
+    )
+    return_visit_class1_months = models.PositiveSmallIntegerField(_("return visit, class 1 (months)"), default=1)
+    return_visit_class2_months = models.PositiveSmallIntegerField(_("return visit, class 2 (months)"), default=3)
+    return_visit_class3_months = models.PositiveSmallIntegerField(_("return visit, class 3 (months)"), default=6)
+    mediation_days = models.PositiveSmallIntegerField(_("mediation (days from registration)"), default=30)
+    # 人民调解法 Art 33: judicial confirmation applied for within 30 days of effect.
+    judicial_confirmation_days = models.PositiveSmallIntegerField(
+        _("judicial confirmation (days from effect)"), default=30
+    )
+    due_soon_days = models.PositiveSmallIntegerField(_("'due soon' warning (days)"), default=3)
+
+    class Meta:
+        verbose_name = _("time limits")
+        verbose_name_plural = _("time limits")
+
+    def __str__(self):
+        return str(_("Time limits of %(township)s") % {"township": self.township})
+
+    @classmethod
+    def for_township(cls, township):
+        """Return the township's limits, creating the legal defaults on first use."""
+        limits, _created = cls.objects.get_or_create(township=township)
+        return limits
+
+
+class CalendarOverride(models.Model):
+    """A date the holiday package gets wrong or does not know (e.g. next year's 调休)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["date"]
+
+    def __str__(self):
+        kind = _("working day") if self.is_working_day else _("rest day")
+        return f"{self.date:%Y-%m-%d} {kind}"
+
+
+class AccessLog(models.Model):
+    """Who opened full personal data or exported a file, when, and what (domain.md §5)."""
+
+    class Action(models.TextChoices):
+        SHOW_PERSONAL = "show_personal", _("Showed personal data")
+        EXPORT = "export", _("Exported")
+        DOWNLOAD = "download", _("Downloaded a file")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    target = models.CharField(_("what"), max_length=200)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.target}"

@@ -1,0 +1,30 @@
+"""The menu: which sections each role sees (domain.md §1)."""
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import ADMIN, CLERK, COORDINATOR, HANDLER, LEADER, MEDIATOR, has_role
+
+SECTIONS = [
+    # (url name, label, roles that see it)
+    ("petitions:index", _("Petitions"), {CLERK, COORDINATOR, LEADER, HANDLER}),
+    ("disputes:index", _("Disputes"), {COORDINATOR, LEADER, MEDIATOR, HANDLER}),
+    ("reports:index", _("Reports"), {COORDINATOR, LEADER}),
+]
+
+
+def section_roles(url_name):
+    """Return the roles allowed into a section, by its URL name."""
+    for name, _label, roles in SECTIONS:
+        if name == url_name:
+            return roles
+    raise KeyError(url_name)
+
+
+def menu_for(user):
+    """Return the menu entries (url, label, url name) the user may open."""
+    items = [
+        (reverse(name), label, name) for name, label, roles in SECTIONS if has_role(user, *roles)
+    ]
+    if user.is_staff and (user.is_superuser or has_role(user, ADMIN)):
+        items.append((reverse("admin:index"), _("Administration"), "admin:index"))
+    return items

@@ -1,0 +1,103 @@
+"""The office's roles (domain.md §1) as auth groups, and the model permissions each holds.
+
+Group names are the Chinese role names the office uses; code refers to roles by key.
+Each app's data migration calls ``grant`` with its own permissions, so a new feature
+adds rights to roles in one place (its migration) rather than by hand in the admin.
+"""
+CLERK = "clerk"
+COORDINATOR = "coordinator"
+LEADER = "leader"
+HANDLER = "handler"
+MEDIATOR = "mediator"
+ADMIN = "admin"
+
+ROLE_GROUPS = {
+    CLERK: "登记员",
+    COORDINATOR: "综治中心工作人员",
+    LEADER: "领导",
+    HANDLER: "承办人",
+    MEDIATOR: "调解员",
+    ADMIN: "系统管理员",
+}
+
+ALL_ROLES = list(ROLE_GROUPS)
+
+# Office permissions granted by the foundation migration.
+OFFICE_PERMISSIONS = {
+    CLERK: ["office.view_village", "office.view_unit", "office.view_personal_data"],
+    COORDINATOR: [
+        "office.view_village",
+        "office.view_unit",
+        "office.view_staff",
+        "office.view_personal_data",
+        "office.export_data",
+    ],
+    LEADER: [
+        "office.view_village",
+        "office.view_unit",
+        "office.view_staff",
+        "office.view_personal_data",
+        "office.export_data",
+    ],
+    HANDLER: ["office.view_village", "office.view_unit"],
+    MEDIATOR: ["office.view_village", "office.view_personal_data"],
+    ADMIN: [
+        f"office.{action}_{model}"
+        for model in [
+            "township",
+            "village",
+            "unit",
+            "staff",
+            "escalationlevel",
+            "timelimits",
+            "calendaroverride",
+        ]
+        for action in ["add", "change", "delete", "view"]
+    ]
+    + [
+        "office.view_accesslog",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
+        "auth.view_group",
+    ],
+}
+
+
+def grant(apps, role_permissions):
+    """Create the role groups if missing and give each the listed "app.codename" permissions.
+
+    Meant for data migrations: permissions are normally created after migrate, so they
+    are created here first for the apps already migrated.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in role_permissions.items():
+        group, _ = Group.objects.get_or_create(name=ROLE_GROUPS[role])
+        for name in names:
+            app_label, codename = name.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
+
+def role_keys(user):
+    """Return the set of role keys the user holds (cached on the user object)."""
+    cached = getattr(user, "_role_keys", None)
+    if cached is None:
+        names = {name: key for key, name in ROLE_GROUPS.items()}
+        cached = {names[g] for g in user.groups.values_list("name", flat=True) if g in names}
+        user._role_keys = cached
+    return cached
+
+
+def has_role(user, *roles):
+    """Return True when the user holds any of the given roles."""
+    return bool(role_keys(user) & set(roles))

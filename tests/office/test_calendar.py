@@ -1,0 +1,79 @@
+import datetime
+
+import pytest
+
+from office import calendar
+from office.models import CalendarOverride
+
+D = datetime.date
+
+pytestmark = pytest.mark.django_db
+
+
+def test_weekend_is_a_rest_day():
+    assert calendar.is_working_day(D(2026, 3, 7)) is False  # Saturday
+    assert calendar.is_working_day(D(2026, 3, 9)) is True  # Monday
+
+
+def test_weekday_holiday_is_a_rest_day():
+    assert calendar.is_working_day(D(2026, 2, 17)) is False  # Tuesday, Spring Festival
+    assert calendar.is_working_day(D(2026, 10, 2)) is False  # Friday, National Day
+
+
+def test_make_up_working_saturday():
+    assert D(2026, 2, 14).weekday() == 5
+    assert calendar.is_working_day(D(2026, 2, 14)) is True
+
+
+def test_limit_ending_in_spring_festival_rolls_to_first_working_day_after_it():
+    # 15 days after 5 Feb is Friday 20 Feb, inside the 15–23 Feb holiday.
+    assert calendar.add_days(D(2026, 2, 5), 15) == D(2026, 2, 24)
+
+
+def test_limit_ending_on_a_working_day_does_not_move():
+    assert calendar.add_days(D(2026, 3, 2), 15) == D(2026, 3, 17)
+
+
+def test_limit_ending_on_national_day_rolls_over_the_make_up_saturday():
+    # 60 days after 2 Aug is 1 Oct (holiday to 7 Oct); 8 Oct is the first working day.
+    assert calendar.add_days(D(2026, 8, 2), 60) == D(2026, 10, 8)
+
+
+def test_working_days_across_the_spring_festival():
+    # Thu 12 Feb + 3 working days: Fri 13, make-up Sat 14, then Tue 24 after the holiday.
+    assert calendar.add_working_days(D(2026, 2, 12), 3) == D(2026, 2, 24)
+    assert calendar.add_working_days(D(2026, 3, 2), 5) == D(2026, 3, 9)
+
+
+def test_add_months_clamps_and_rolls():
+    # Clamped to 28 Feb, which is itself a make-up working Saturday.
+    assert calendar.add_months(D(2026, 1, 31), 1) == D(2026, 2, 28)
+    # 1 Oct is National Day: the first working day after the holiday is 8 Oct.
+    assert calendar.add_months(D(2026, 8, 1), 2) == D(2026, 10, 8)
+    assert calendar.add_months(D(2026, 3, 10), 3) == D(2026, 6, 10)
+
+
+def test_a_year_the_package_does_not_cover_falls_back_to_weekdays_and_overrides():
+    assert calendar.package_covers(D(2099, 1, 1)) is False
+    assert calendar.is_working_day(D(2099, 1, 2)) is True  # Friday
+    assert calendar.is_working_day(D(2099, 1, 3)) is False  # Saturday
+    CalendarOverride.objects.create(date=D(2099, 1, 1), is_working_day=False, note="元旦")
+    CalendarOverride.objects.create(date=D(2099, 1, 2), is_working_day=False, note="元旦")
+    CalendarOverride.objects.create(date=D(2099, 1, 3), is_working_day=True, note="调休")
+    assert calendar.is_working_day(D(2099, 1, 2)) is False
+    assert calendar.is_working_day(D(2099, 1, 3)) is True
+    assert calendar.add_days(D(2099, 1, 1), 0) == D(2099, 1, 3)
+
+
+def test_an_override_wins_over_the_package():
+    assert calendar.is_working_day(D(2026, 3, 9)) is True
+    CalendarOverride.objects.create(date=D(2026, 3, 9), is_working_day=False, note="local flood day")
+    assert calendar.is_working_day(D(2026, 3, 9)) is False
+
+
+def test_covered_years_and_days_left():
+    first, last = calendar.covered_years()
+    assert first <= 2026 <= last
+    assert calendar.days_left(D(2026, 3, 10), D(2026, 3, 7)) == 3
+    assert calendar.days_left(D(2026, 3, 5), D(2026, 3, 7)) == -2
+    assert calendar.days_left(None, D(2026, 3, 7)) is None
