@@ -8,7 +8,11 @@ def office(request):
     """Put the township, the user's roles and the menu into every template."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"office_name": settings.OFFICE_NAME}
+        # Before login: the township's name when the installation serves just one.
+        from .models import Township
+
+        names = list(Township.objects.values_list("name", flat=True)[:2])
+        return {"office_name": settings.OFFICE_NAME or (names[0] if len(names) == 1 else "")}
     staff = getattr(user, "staff", None)
     return {
         "office_name": staff.township.name if staff else settings.OFFICE_NAME,

@@ -1,0 +1,97 @@
+"""Browser journeys: Playwright (the pip package) driving Debian's Chromium, never a downloaded one."""
+import os
+
+import pytest
+from django.db import connections
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+# test itself (building data) are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def reseed_reference_data():
+    """Re-run the project's data migrations (each names its function ``seed``; all idempotent).
+
+    A transactional test flushes the tables, including the groups and the ladder that
+    migrations created; the journeys need them back.
+    """
+    import importlib
+    import pkgutil
+
+    from django.apps import apps
+
+    for app in ("office", "petitions", "disputes", "reports"):
+        package = importlib.import_module(f"{app}.migrations")
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            module = importlib.import_module(f"{app}.migrations.{info.name}")
+            if hasattr(module, "seed"):
+                module.seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    reseed_reference_data()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert os.path.exists(CHROMIUM), f"{CHROMIUM} not found: apt-get install chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    page.base_url = live_server.url
+    yield page
+    context.close()
+    # On PostgreSQL a connection left open by the live server's threads stalls teardown.
+    connections.close_all()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    page.base_url = live_server.url
+    yield page
+    context.close()
+    connections.close_all()
+
+
+def login(page, username, password):
+    """Log in through the real login form."""
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+
+
+def logout(page):
+    """Log out through the user menu (POST)."""
+    if page.locator(".navbar-toggler").is_visible():
+        page.click(".navbar-toggler")
+    page.click("[data-testid=user-menu]")
+    page.click("[data-testid=logout]")
