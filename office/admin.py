@@ -2,7 +2,19 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from . import calendar
-from .models import AccessLog, CalendarOverride, EscalationLevel, Staff, TimeLimits, Township, Unit, Village
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    AccessLog,
+    CalendarOverride,
+    EscalationLevel,
+    Person,
+    Staff,
+    TimeLimits,
+    Township,
+    Unit,
+    Village,
+)
 
 admin.site.site_header = _("Township petition and dispute office — administration")
 admin.site.site_title = _("Office administration")
@@ -93,3 +105,11 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "sex", "village", "township"]
+    list_filter = ["township", "village"]
+    search_fields = ["name", "id_number", "phone"]
+    list_select_related = ["village", "township"]

@@ -3,6 +3,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from stdnum.cn import ric
+
+from .validators import normalise_id_number, normalise_phone, validate_id_number, validate_phone
 
 
 class Township(models.Model):
@@ -227,3 +231,63 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.target}"
+
+
+class Person(models.Model):
+    """A petitioner or a party to a dispute: one record however many cases they bring.
+
+    Kept in ``office`` so that petitions and disputes both link to it without disputes
+    reaching into petitions' internals (design.md §1: imports point downward only).
+    """
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("male")
+        FEMALE = "F", _("female")
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="people", verbose_name=_("township")
+    )
+    name = models.CharField(_("name"), max_length=40, db_index=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True, default="汉族")
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    id_number = models.CharField(
+        _("ID number"), max_length=18, blank=True, db_index=True, validators=[validate_id_number]
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True, validators=[validate_phone])
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="people", verbose_name=_("village")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township", "id_number"],
+                condition=~models.Q(id_number=""),
+                name="person_unique_id_number",
+            )
+        ]
+        indexes = [models.Index(fields=["township", "village", "name"], name="person_village_name")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.id_number = normalise_id_number(self.id_number)
+        self.phone = normalise_phone(self.phone)
+        if self.id_number and not self.birth_date:
+            try:
+                self.birth_date = ric.get_birth_date(self.id_number)
+            except Exception:  # an invalid number is reported by its validator
+                pass
+        if self.id_number and not self.sex and len(self.id_number) == 18 and self.id_number[16].isdigit():
+            # GB 11643: the 17th digit is odd for men, even for women.
+            self.sex = self.Sex.MALE if int(self.id_number[16]) % 2 else self.Sex.FEMALE
+        if self.village_id and self.village.township_id != self.township_id:
+            raise ValidationError({"village": _("The village belongs to another township.")})

@@ -103,3 +103,9 @@ def role_keys(user):
 def has_role(user, *roles):
     """Return True when the user holds any of the given roles."""
     return bool(role_keys(user) & set(roles))
+
+
+# Granted by office migration 0004, once Person exists.
+PERSON_PERMISSIONS = {
+    ADMIN: ["office.view_person", "office.change_person", "office.view_historicalperson"],
+}

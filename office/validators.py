@@ -1,0 +1,47 @@
+"""Validators for Chinese identity numbers and phone numbers."""
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
+
+
+def normalise_id_number(value):
+    """Return the ID number without spaces, with an upper-case X check digit."""
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def validate_id_number(value):
+    """Check a 居民身份证号 against GB 11643: length, birth date and check digit (python-stdnum)."""
+    number = normalise_id_number(value)
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        raise ValidationError(
+            _("An ID number has 18 characters: 17 digits and a final digit or X."), code="id_length"
+        )
+    try:
+        ric.validate(number)
+    except stdnum_errors.InvalidComponent:
+        raise ValidationError(_("The birth date in this ID number is impossible."), code="id_birth_date")
+    except stdnum_errors.InvalidChecksum:
+        raise ValidationError(
+            _("The check digit of this ID number is wrong: please check each digit."), code="id_checksum"
+        )
+    except stdnum_errors.ValidationError:
+        raise ValidationError(_("This is not a valid ID number."), code="id_invalid")
+
+
+def normalise_phone(value):
+    """Return the phone number without spaces."""
+    return re.sub(r"\s+", "", value or "")
+
+
+def validate_phone(value):
+    """Accept an 11-digit mobile number or a landline with area code (e.g. 0571-6000123)."""
+    if not PHONE_RE.match(normalise_phone(value)):
+        raise ValidationError(
+            _("Enter an 11-digit mobile number or a landline with its area code, e.g. 0571-6000123."),
+            code="phone",
+        )
