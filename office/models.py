@@ -271,6 +271,7 @@ class Person(models.Model):
                 fields=["township", "id_number"],
                 condition=~models.Q(id_number=""),
                 name="person_unique_id_number",
+                violation_error_message=_("A person with this ID number is already on file."),
             )
         ]
         indexes = [models.Index(fields=["township", "village", "name"], name="person_village_name")]

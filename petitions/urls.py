@@ -6,4 +6,13 @@ app_name = "petitions"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new/", views.register, name="register"),
+    path("new/lookup/", views.lookup, name="lookup"),
+    path("new/decision-due/", views.decision_due, name="decision_due"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/personal-data/", views.show_personal, name="show_personal"),
+    path("<int:pk>/attachments/", views.add_attachment, name="add_attachment"),
+    path("<int:pk>/registration.pdf", views.registration_pdf, name="registration_pdf"),
+    path("attachments/<int:pk>/", views.download_attachment, name="download_attachment"),
 ]

@@ -1,8 +1,299 @@
-from django.shortcuts import render
+"""Thin views: parse the form, call one service, message, redirect."""
+import uuid
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from office.models import AccessLog, TimeLimits
+from office.validators import normalise_id_number, normalise_phone
 from office.views import require_section
+
+from . import documents, permissions, selectors, services
+from .filters import PetitionFilter
+from .forms import AttachmentForm, PetitionerFormSet, PetitionForm
+from .models import Attachment, Petition
+
+PAGE_SIZE = 25
 
 
 def index(request):
+    """The case list: filter, search, sort, paginate; personal data masked."""
     require_section(request, "petitions:index")
-    return render(request, "petitions/index.html")
+    township = request.user.staff.township
+    queryset = selectors.petition_list(request.user)
+    petition_filter = PetitionFilter(request.GET or None, queryset=queryset, township=township)
+    results = petition_filter.qs if petition_filter.is_bound and petition_filter.is_valid() else queryset
+    if not request.GET.get("ordering"):
+        results = results.order_by("-received_on", "-sequence")
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "petitions/petition_list.html",
+        {
+            "filter": petition_filter,
+            "page": page,
+            "today": timezone.localdate(),
+            "soon": TimeLimits.for_township(township).due_soon_days,
+            "can_register": permissions.can_register(request.user),
+        },
+    )
+
+
+def _intake_forms(request, township):
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    initial = {"received_on": timezone.localdate(), "channel": request.GET.get("channel") or Petition.Channel.VISIT}
+    return (
+        PetitionForm(data, township=township, initial=initial, prefix="p"),
+        PetitionerFormSet(data, prefix="people", form_kwargs={"township": township}),
+        AttachmentForm(data, files, prefix="a"),
+    )
+
+
+def register(request):
+    """The intake page: one form for every channel, several petitioners, attachments."""
+    require_section(request, "petitions:index")
+    if not permissions.can_register(request.user):
+        raise PermissionDenied
+    township = request.user.staff.township
+    form, people, uploads = _intake_forms(request, township)
+    token = request.POST.get("intake_token") or uuid.uuid4().hex
+    if request.method == "POST" and form.is_valid() & people.is_valid() & uploads.is_valid():
+        related = selectors.visible_petitions(request.user).filter(pk__in=request.POST.getlist("related"))
+        try:
+            intake_token = uuid.UUID(token)
+        except ValueError:
+            intake_token = None
+        try:
+            petition, created = services.register_petition(
+                by=request.user,
+                data=form.cleaned_data,
+                petitioners=people.petitioners(),
+                attachments=[(f, uploads.cleaned_data["kind"]) for f in uploads.cleaned_data["files"]],
+                related=list(related),
+                intake_token=intake_token,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _("Registered as %(number)s. Decide and notify by %(due)s.")
+                    % {"number": petition.number, "due": petition.decision_due_on.strftime("%Y-%m-%d")},
+                )
+            else:
+                messages.info(request, _("This form was already submitted: here is the case it registered."))
+            return redirect("petitions:detail", pk=petition.pk)
+    limits = TimeLimits.for_township(township)
+    received = form["received_on"].value()
+    return render(
+        request,
+        "petitions/petition_form.html",
+        {
+            "form": form,
+            "people": people,
+            "uploads": uploads,
+            "intake_token": token,
+            "decision_days": limits.decision_days,
+            "decision_due": _decision_due_or_none(township, received),
+            "channels_without_visit_fields": [Petition.Channel.LETTER, Petition.Channel.ONLINE, Petition.Channel.FAX],
+        },
+    )
+
+
+def _decision_due_or_none(township, received):
+    import datetime
+
+    if isinstance(received, str):
+        try:
+            received = datetime.date.fromisoformat(received)
+        except ValueError:
+            return None
+    return services.decision_due(township, received) if received else None
+
+
+@require_GET
+def decision_due(request):
+    """htmx: the decision due date for a received date, as the clerk types it."""
+    require_section(request, "petitions:index")
+    due = _decision_due_or_none(request.user.staff.township, request.GET.get("p-received_on", ""))
+    return render(request, "petitions/includes/_decision_due.html", {"decision_due": due})
+
+
+@require_GET
+def lookup(request):
+    """htmx: earlier cases of the person being typed (ID number, phone, or name in the village)."""
+    require_section(request, "petitions:index")
+    if not permissions.can_register(request.user):
+        raise PermissionDenied
+    township = request.user.staff.township
+    prefix = request.GET.get("row", "")
+    get = lambda field: request.GET.get(f"{prefix}-{field}", "").strip()  # noqa: E731
+    id_number = normalise_id_number(get("id_number"))
+    phone = normalise_phone(get("phone"))
+    people = list(
+        selectors.matching_people(
+            township,
+            id_number=id_number if len(id_number) == 18 else "",
+            phone=phone if len(phone) >= 7 else "",
+            name=get("name"),
+            village_id=get("village") or None,
+        )
+    )
+    cases = list(selectors.earlier_cases(request.user, people).select_related("category"))
+    return render(
+        request,
+        "petitions/includes/_lookup.html",
+        {"people": people, "cases": cases, "row": prefix, "today": timezone.localdate(),
+         "open_statuses": Petition.OPEN_STATUSES},
+    )
+
+
+def detail(request, pk):
+    """The case file: details, petitioners (masked), attachments, due dates, timeline, history."""
+    require_section(request, "petitions:index")
+    petition = selectors.petition_detail(request.user, pk)
+    return _render_detail(request, petition, reveal=False)
+
+
+def _render_detail(request, petition, *, reveal):
+    history = _field_history(petition)
+    can = {
+        "edit": permissions.can_edit_registration(request.user, petition),
+        "attach": permissions.can_add_attachment(request.user, petition),
+        "show_personal": permissions.can_view_personal_data(request.user, petition),
+    }
+    return render(
+        request,
+        "petitions/petition_detail.html",
+        {
+            "petition": petition,
+            "parties": petition.parties.all(),
+            "reveal": reveal,
+            "history": history,
+            "can": can,
+            "today": timezone.localdate(),
+            "attachment_form": AttachmentForm(prefix="a"),
+        },
+    )
+
+
+def _field_history(petition):
+    """Return [(record, [(field label, old, new), ...]), ...] newest first, from simple-history."""
+    records = list(petition.history.select_related("history_user").order_by("history_date", "history_id"))
+    rows = []
+    hidden = {"version", "due_on", "intake_token"}
+    for previous, record in zip([None] + records[:-1], records):
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                if change.field in hidden:
+                    continue
+                field = Petition._meta.get_field(change.field)
+                changes.append((field.verbose_name, change.old, change.new))
+        rows.append((record, changes))
+    rows.reverse()
+    return rows
+
+
+@require_POST
+def show_personal(request, pk):
+    """Show full ID numbers, phones and addresses on request, and log who looked and when."""
+    require_section(request, "petitions:index")
+    petition = selectors.petition_detail(request.user, pk)
+    if not permissions.can_view_personal_data(request.user, petition):
+        raise PermissionDenied
+    AccessLog.objects.create(
+        user=request.user,
+        action=AccessLog.Action.SHOW_PERSONAL,
+        target=petition.number,
+        detail={"petition": petition.pk, "people": [p.person_id for p in petition.parties.all()]},
+    )
+    if request.htmx:
+        return render(
+            request, "petitions/includes/_parties.html",
+            {"parties": petition.parties.all(), "reveal": True, "petition": petition},
+        )
+    return _render_detail(request, petition, reveal=True)
+
+
+def edit(request, pk):
+    """Edit registration details while the case is still registered."""
+    require_section(request, "petitions:index")
+    petition = selectors.get_petition_for_user(request.user, pk)
+    if not permissions.can_edit_registration(request.user, petition):
+        raise PermissionDenied
+    township = petition.township
+    form = PetitionForm(request.POST or None, instance=petition, township=township, prefix="p")
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = int(request.POST.get("version", "0"))
+            services.update_registration(
+                petition, by=request.user, data=form.cleaned_data, version=version
+            )
+        except services.StaleEditError as error:
+            messages.error(request, str(error))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("petitions:detail", pk=petition.pk)
+    return render(request, "petitions/petition_edit.html", {"form": form, "petition": petition})
+
+
+@require_POST
+def add_attachment(request, pk):
+    require_section(request, "petitions:index")
+    petition = selectors.get_petition_for_user(request.user, pk)
+    if not permissions.can_add_attachment(request.user, petition):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES, prefix="a")
+    if form.is_valid() and form.cleaned_data["files"]:
+        for upload in form.cleaned_data["files"]:
+            services.add_attachment(petition, by=request.user, upload=upload, kind=form.cleaned_data["kind"])
+        messages.success(request, _("Attached."))
+    else:
+        errors = form.errors.get("files") or [_("Choose a file to attach.")]
+        for error in errors:
+            messages.error(request, error)
+    return redirect("petitions:detail", pk=petition.pk)
+
+
+def download_attachment(request, pk):
+    """Serve an attachment only to those who may see its case (never from static or media URLs)."""
+    require_section(request, "petitions:index")
+    attachment = get_object_or_404(Attachment.objects.select_related("petition"), pk=pk)
+    if not selectors.visible_petitions(request.user).filter(pk=attachment.petition_id).exists():
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+
+
+def registration_pdf(request, pk):
+    """The registration form (信访登记表) as a PDF."""
+    require_section(request, "petitions:index")
+    petition = selectors.petition_detail(request.user, pk)
+    full = permissions.can_view_personal_data(request.user, petition)
+    if full:
+        # The printed form carries full personal data: log it like the "show" button.
+        AccessLog.objects.create(
+            user=request.user, action=AccessLog.Action.DOWNLOAD, target=f"{petition.number} 信访登记表",
+            detail={"petition": petition.pk},
+        )
+    data = documents.registration_form(petition, full=full)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{petition.number}-registration.pdf"'
+    return response

@@ -33,3 +33,60 @@ def make_user(role, township, *, unit=None, village=None, username=None, ladder_
         user=user, township=township, unit=unit, village=village, ladder_level=ladder_level
     )
     return user
+
+
+ID_NUMBERS = [
+    "11010519491231002X",
+    "110105194912310038",
+    "440524198001010013",
+    "330106199003071236",
+]
+
+
+def valid_id_number(seed):
+    """Return a valid GB 11643 number derived from ``seed`` (for tests needing many people)."""
+    from stdnum.cn import ric
+
+    body = f"330106{1960 + seed % 40:04d}{1 + seed % 12:02d}{1 + seed % 28:02d}{seed % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def petition_data(**overrides):
+    """Registration data as the intake form's cleaned_data would give it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from petitions.models import Petition
+
+    data = {
+        "channel": Petition.Channel.VISIT,
+        "source": Petition.Source.DIRECT,
+        "source_organ": "",
+        "source_reference": "",
+        "source_deadline": None,
+        "received_on": timezone.localdate() - datetime.timedelta(days=1),
+        "purpose": Petition.Purpose.SEEK_SOLUTION,
+        "category": None,
+        "title": "宅基地边界纠纷",
+        "request": "请求镇里协调确认宅基地边界。",
+        "facts": "邻居建房占用了我家宅基地约两米。",
+        "place": "青溪村3组",
+        "village": None,
+        "complained_unit": None,
+        "complained_party": "",
+        "confidential": False,
+        "is_group": False,
+        "head_count": None,
+    }
+    data.update(overrides)
+    return data
+
+
+def register_petition(by, petitioners=None, **overrides):
+    """Register a petition through the real service; returns the petition."""
+    from petitions import services
+
+    petitioners = petitioners or [{"name": "张三", "phone": "13812345678", "id_number": ID_NUMBERS[0]}]
+    petition, _ = services.register_petition(by=by, data=petition_data(**overrides), petitioners=petitioners)
+    return petition

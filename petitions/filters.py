@@ -1,0 +1,99 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from office.forms import BootstrapMixin
+from office.models import TimeLimits, Village
+from office.validators import normalise_id_number, normalise_phone
+
+from .models import ContentCategory, Petition, PetitionParty
+
+
+
+class FilterForm(BootstrapMixin, forms.Form):
+    pass
+
+
+class PetitionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("search"))
+    status = django_filters.MultipleChoiceFilter(choices=Petition.Status.choices, label=_("status"))
+    channel = django_filters.ChoiceFilter(choices=Petition.Channel.choices, label=_("channel"))
+    purpose = django_filters.ChoiceFilter(choices=Petition.Purpose.choices, label=_("purpose"))
+    category = django_filters.ModelChoiceFilter(queryset=ContentCategory.objects.all(), label=_("content category"))
+    village = django_filters.ModelChoiceFilter(queryset=Village.objects.none(), label=_("village"))
+    received_from = django_filters.DateFilter(
+        field_name="received_on", lookup_expr="gte", label=_("received from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_to = django_filters.DateFilter(
+        field_name="received_on", lookup_expr="lte", label=_("received to"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    due_soon = django_filters.BooleanFilter(method="filter_due_soon", label=_("due within 3 days"))
+    is_repeat = django_filters.BooleanFilter(label=_("repeat petition"))
+    confidential = django_filters.BooleanFilter(label=_("confidential"))
+    ordering = django_filters.OrderingFilter(
+        fields=[("received_on", "received_on"), ("due_on", "due_on"), ("sequence", "number")],
+        field_labels={
+            "received_on": _("received on (oldest first)"),
+            "-received_on": _("received on (newest first)"),
+            "due_on": _("due (soonest first)"),
+            "-due_on": _("due (latest first)"),
+            "sequence": _("number (ascending)"),
+            "-number": _("number (descending)"),
+        },
+        label=_("sort by"),
+    )
+
+    class Meta:
+        model = Petition
+        fields = []
+        form = FilterForm
+
+    def __init__(self, *args, township=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.township = township
+        if township is not None:
+            self.filters["village"].queryset = Village.objects.filter(township=township)
+        for name in ("overdue", "due_soon", "is_repeat", "confidential"):
+            self.filters[name].field.widget = forms.Select(choices=[("", _("all")), ("true", _("yes")), ("false", _("no"))])
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        people = Q(person__name__icontains=value)
+        digits = normalise_phone(value)
+        if digits.replace("-", "").isdigit() and len(digits) >= 4:
+            people |= Q(person__phone__contains=digits)
+        id_number = normalise_id_number(value)
+        if len(id_number) >= 6:
+            people |= Q(person__id_number__startswith=id_number) | Q(person__id_number=id_number)
+        party = PetitionParty.objects.filter(people, petition=OuterRef("pk"))
+        return queryset.filter(
+            Q(number__icontains=value) | Q(title__icontains=value) | Exists(party)
+        )
+
+    def _today(self):
+        return timezone.localdate()
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        condition = Q(status__in=Petition.OPEN_STATUSES, due_on__lt=self._today())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_due_soon(self, queryset, name, value):
+        if value is None:
+            return queryset
+        days = TimeLimits.for_township(self.township).due_soon_days if self.township else 3
+        today = self._today()
+        condition = Q(
+            status__in=Petition.OPEN_STATUSES, due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days)
+        )
+        return queryset.filter(condition) if value else queryset.exclude(condition)

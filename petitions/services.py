@@ -1,0 +1,216 @@
+"""Writes other than state transitions: registering a petition, editing it, attaching files."""
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import update_change_reason
+
+from office import calendar
+from office.models import Person, TimeLimits
+from office.validators import normalise_id_number, normalise_phone
+
+from . import permissions
+from .models import Attachment, CaseEvent, Petition, PetitionCounter, PetitionParty
+from .selectors import open_cases_of
+
+
+class StaleEditError(Exception):
+    """Someone else saved the case after this form was opened."""
+
+
+def next_number(township, year):
+    """Return the next gap-free sequence for the township and year, locking its counter row."""
+    PetitionCounter.objects.get_or_create(township=township, year=year)
+    counter = PetitionCounter.objects.select_for_update().get(township=township, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def decision_due(township, received_on):
+    """Decide and notify within 15 days of receipt (信访工作条例 Art 22), rolled to a working day."""
+    return calendar.add_days(received_on, TimeLimits.for_township(township).decision_days)
+
+
+def _person_for(township, data):
+    """Reuse the chosen or same-ID person, filling fields they lacked; otherwise create one."""
+    data = {**data, "id_number": normalise_id_number(data.get("id_number")), "phone": normalise_phone(data.get("phone"))}
+    person = data.get("person")
+    if person is None and data.get("id_number"):
+        person = Person.objects.filter(township=township, id_number=data["id_number"]).first()
+    fields = ["name", "sex", "ethnicity", "birth_date", "id_number", "phone", "address", "village"]
+    if person is None:
+        person = Person(township=township, **{f: data[f] for f in fields if data.get(f) not in (None, "")})
+        person.full_clean()
+        person.save()
+        return person
+    changed = []
+    for field in fields:
+        value = data.get(field)
+        if value and not getattr(person, field):
+            setattr(person, field, value)
+            changed.append(field)
+    if changed:
+        person.full_clean()
+        person.save()
+    return person
+
+
+def _record(petition, by, action, note="", from_status="", to_status=""):
+    return CaseEvent.objects.create(
+        petition=petition, actor=by, action=action, note=note, from_status=from_status, to_status=to_status
+    )
+
+
+@transaction.atomic
+def register_petition(*, by, data, petitioners, attachments=(), related=(), intake_token=None):
+    """Register a petition with its petitioners and attachments; number it gap-free.
+
+    Registration is never refused because the person petitioned before (Art 19 ¶3): earlier
+    open cases of the same people only flag the case as a repeat and are linked.
+    Returns (petition, created): a resubmitted intake form returns the case it already made.
+    """
+    if not permissions.can_register(by):
+        raise PermissionDenied
+    if intake_token:
+        existing = Petition.objects.filter(intake_token=intake_token).first()
+        if existing is not None:
+            return existing, False
+    township = by.staff.township
+    if not petitioners:
+        raise ValidationError(_("Enter at least one petitioner."))
+    representatives = sum(1 for p in petitioners if p.get("is_representative"))
+    if representatives > Petition.MAX_REPRESENTATIVES:
+        raise ValidationError(_("A group visit sends at most five representatives (信访工作条例 Art 20)."))
+
+    people = [_person_for(township, p) for p in petitioners]
+    # The repeat flag is a fact about the person, whoever may see those earlier cases.
+    open_earlier = list(open_cases_of(people))
+    received_on = data["received_on"]
+    year = received_on.year
+    petition = Petition(
+        township=township,
+        year=year,
+        registered_by=by,
+        intake_token=intake_token,
+        decision_due_on=decision_due(township, received_on),
+        **data,
+    )
+    petition.due_on = petition.decision_due_on
+    petition.is_repeat = bool(open_earlier)
+    if petition.village_id is None:
+        petition.village = next((p.village for p in people if p.village_id), None)
+    petition.sequence = next_number(township, year)
+    petition.number = f"XF-{year}-{petition.sequence:04d}"
+    petition.full_clean(exclude=["number", "intake_token"])
+    petition._change_reason = _("Registered")
+    petition._history_user = by
+    try:
+        with transaction.atomic():
+            petition.save()
+    except IntegrityError:
+        # A double-submitted form racing itself: the other request registered the case.
+        if intake_token and Petition.objects.filter(intake_token=intake_token).exists():
+            transaction.set_rollback(True)
+            return Petition.objects.get(intake_token=intake_token), False
+        raise
+    seen = set()
+    for position, (person, data_row) in enumerate(zip(people, petitioners)):
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        PetitionParty.objects.create(
+            petition=petition, person=person, position=position,
+            is_representative=bool(data_row.get("is_representative")),
+        )
+    links = {c.pk for c in open_earlier} | {c.pk for c in related}
+    links.discard(petition.pk)
+    if links:
+        petition.related_cases.add(*links)
+    for upload, kind in attachments:
+        _attach(petition, by, upload, kind)
+    note = _("Repeat petition: the petitioner has open cases %(numbers)s.") % {
+        "numbers": "、".join(c.number for c in open_earlier)
+    } if open_earlier else ""
+    _record(petition, by, CaseEvent.Action.REGISTERED, note=note, to_status=petition.status)
+    return petition, True
+
+
+def _attach(petition, by, upload, kind):
+    attachment = Attachment(
+        petition=petition,
+        kind=kind,
+        original_name=upload.name[:200],
+        size=upload.size,
+        content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+        uploaded_by=by,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment._change_reason = _("Attachment added")
+    attachment._history_user = by
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def add_attachment(petition, *, by, upload, kind):
+    """Attach a file to an open case and note it on the timeline."""
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if not permissions.can_add_attachment(by, petition):
+        raise PermissionDenied
+    attachment = _attach(petition, by, upload, kind)
+    _record(petition, by, CaseEvent.Action.ATTACHED, note=attachment.original_name)
+    return attachment
+
+
+EDITABLE_FIELDS = [
+    "channel", "source", "source_organ", "source_reference", "source_deadline", "received_on", "purpose",
+    "category", "title", "request", "facts", "place", "village", "complained_unit", "complained_party",
+    "confidential", "is_group", "head_count",
+]
+
+
+@transaction.atomic
+def update_registration(petition, *, by, data, version):
+    """Change registration details while the case is still registered (recorded in history).
+
+    ``version`` is the one the form was opened with: if someone saved in between, nothing is
+    changed and StaleEditError tells the user to reload rather than overwrite their work.
+    """
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if not permissions.can_edit_registration(by, petition):
+        raise PermissionDenied
+    if petition.version != version:
+        raise StaleEditError(_("Someone else changed this case after you opened the form. Reload it and try again."))
+    changed = [f for f in EDITABLE_FIELDS if f in data and getattr(petition, f) != data[f]]
+    if not changed:
+        return petition
+    for field in changed:
+        setattr(petition, field, data[field])
+    if "received_on" in changed:
+        petition.decision_due_on = decision_due(petition.township, petition.received_on)
+        petition.due_on = petition.decision_due_on
+        changed += ["decision_due_on", "due_on"]
+    petition.full_clean(exclude=["number", "intake_token"])
+    petition.version += 1
+    petition._change_reason = _("Registration details edited")
+    petition._history_user = by
+    petition.save(update_fields=changed + ["version", "confidential"])
+    labels = "、".join(str(Petition._meta.get_field(f).verbose_name) for f in changed if f not in ("decision_due_on", "due_on"))
+    _record(petition, by, CaseEvent.Action.EDITED, note=labels)
+    return petition
+
+
+def today():
+    """Today in the office's time zone."""
+    return timezone.localdate()
+
+
+def check_received_on(value):
+    """A petition cannot be received in the future."""
+    if value and value > today():
+        raise ValidationError(_("The received date cannot be in the future."))
+    if value and value < today() - datetime.timedelta(days=366 * 5):
+        raise ValidationError(_("The received date is more than five years ago: please check it."))
