@@ -9,6 +9,11 @@ from stdnum.cn import ric
 from .validators import normalise_id_number, normalise_phone, validate_id_number, validate_phone
 
 
+def display_name(user):
+    """A user's name in Chinese order (family name first), or the username."""
+    return f"{user.last_name}{user.first_name}".strip() or user.username
+
+
 class Township(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
     # Short form used in document numbers, e.g. (2026)青溪人调字第12号.
@@ -134,7 +139,7 @@ class Staff(models.Model):
 
     @property
     def display_name(self):
-        return self.user.get_full_name() or self.user.username
+        return display_name(self.user)
 
     def clean(self):
         if self.unit_id and self.village_id:
@@ -247,7 +252,7 @@ class Person(models.Model):
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="people", verbose_name=_("township")
     )
-    name = models.CharField(_("name"), max_length=40, db_index=True)
+    name = models.CharField(_("full name"), max_length=40, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True, default="汉族")
     birth_date = models.DateField(_("birth date"), null=True, blank=True)

@@ -20,7 +20,7 @@ class FilterForm(BootstrapMixin, forms.Form):
 
 class PetitionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("search"))
-    status = django_filters.MultipleChoiceFilter(choices=Petition.Status.choices, label=_("status"))
+    status = django_filters.ChoiceFilter(choices=Petition.Status.choices, label=_("status"))
     channel = django_filters.ChoiceFilter(choices=Petition.Channel.choices, label=_("channel"))
     purpose = django_filters.ChoiceFilter(choices=Petition.Purpose.choices, label=_("purpose"))
     category = django_filters.ModelChoiceFilter(queryset=ContentCategory.objects.all(), label=_("content category"))

@@ -72,7 +72,7 @@ class PetitionForm(BootstrapMixin, forms.ModelForm):
 
 class PetitionerForm(BootstrapMixin, forms.Form):
     person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, widget=forms.HiddenInput)
-    name = forms.CharField(label=_("name"), max_length=40)
+    name = forms.CharField(label=_("full name"), max_length=40)
     sex = forms.ChoiceField(label=_("sex"), choices=[("", "—")] + list(Person.Sex.choices), required=False)
     id_number = forms.CharField(label=_("ID number"), max_length=22, required=False)
     phone = forms.CharField(label=_("phone"), max_length=24, required=False)

@@ -90,3 +90,22 @@ def register_petition(by, petitioners=None, **overrides):
     petitioners = petitioners or [{"name": "张三", "phone": "13812345678", "id_number": ID_NUMBERS[0]}]
     petition, _ = services.register_petition(by=by, data=petition_data(**overrides), petitioners=petitioners)
     return petition
+
+
+def reseed_reference_data():
+    """Re-run the project's data migrations (each names its function ``seed``; all idempotent).
+
+    A transactional test flushes the tables, including the groups and the ladder that
+    migrations created; the journeys need them back.
+    """
+    import importlib
+    import pkgutil
+
+    from django.apps import apps
+
+    for app in ("office", "petitions", "disputes", "reports"):
+        package = importlib.import_module(f"{app}.migrations")
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            module = importlib.import_module(f"{app}.migrations.{info.name}")
+            if hasattr(module, "seed"):
+                module.seed(apps, None)

@@ -4,7 +4,7 @@ from office import calendar
 from office.models import EscalationLevel, Unit
 from office.roles import ADMIN, CLERK, COORDINATOR, HANDLER, LEADER, MEDIATOR
 
-from .builders import make_township, make_user
+from .builders import make_township, make_user, reseed_reference_data
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +13,12 @@ def _fresh_calendar_cache():
     calendar.clear_cache()
     yield
     calendar.clear_cache()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Bring back what migrations seeded (groups, ladder, categories) after a transactional flush."""
+    reseed_reference_data()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from office import masking
 from office.calendar import days_left
+from office.models import display_name
 
 register = template.Library()
 
@@ -64,4 +65,4 @@ def person_name(user):
     """A user's full name, or the username, or a dash when there is none."""
     if user is None:
         return "—"
-    return user.get_full_name() or user.username
+    return display_name(user)

@@ -21,28 +21,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def reseed_reference_data():
-    """Re-run the project's data migrations (each names its function ``seed``; all idempotent).
-
-    A transactional test flushes the tables, including the groups and the ladder that
-    migrations created; the journeys need them back.
-    """
-    import importlib
-    import pkgutil
-
-    from django.apps import apps
-
-    for app in ("office", "petitions", "disputes", "reports"):
-        package = importlib.import_module(f"{app}.migrations")
-        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-            module = importlib.import_module(f"{app}.migrations.{info.name}")
-            if hasattr(module, "seed"):
-                module.seed(apps, None)
-
-
 @pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    reseed_reference_data()
+def _reference(reference_data):
+    """Journeys run in transactions that flush the tables: reseed groups, ladder and lists first."""
 
 
 @pytest.fixture(scope="session")
