@@ -2,12 +2,12 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from office.forms import BootstrapMixin
-from office.models import TimeLimits, Village
+from office.models import Person, TimeLimits, Village
 from office.validators import normalise_id_number, normalise_phone
 
 from .models import ContentCategory, Petition, PetitionParty
@@ -67,17 +67,21 @@ class PetitionFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        people = Q(person__name__icontains=value)
+        # Find the people first (indexed exact matches where the input is complete), then their cases.
+        people = Q(name=value) | Q(name__startswith=value) if len(value) <= 4 else Q(name__icontains=value)
         digits = normalise_phone(value)
         if digits.replace("-", "").isdigit() and len(digits) >= 4:
-            people |= Q(person__phone__contains=digits)
+            people |= Q(phone=digits) if len(digits) >= 11 else Q(phone__contains=digits)
         id_number = normalise_id_number(value)
-        if len(id_number) >= 6:
-            people |= Q(person__id_number__startswith=id_number) | Q(person__id_number=id_number)
-        party = PetitionParty.objects.filter(people, petition=OuterRef("pk"))
-        return queryset.filter(
-            Q(number__icontains=value) | Q(title__icontains=value) | Exists(party)
-        )
+        if len(id_number) == 18:
+            people |= Q(id_number=id_number)
+        elif len(id_number) >= 6 and id_number[:6].isdigit():
+            people |= Q(id_number__startswith=id_number)
+        township_people = Person.objects.filter(people)
+        if self.township is not None:
+            township_people = township_people.filter(township=self.township)
+        cases = PetitionParty.objects.filter(person__in=township_people.values("pk")).values("petition_id")
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value) | Q(pk__in=cases))
 
     def _today(self):
         return timezone.localdate()

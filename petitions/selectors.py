@@ -37,7 +37,9 @@ def visible_petitions(user):
     qs = qs.filter(scope).filter(confidential_ok)
     if staff.unit_id:
         qs = qs.exclude(complained_unit_id=staff.unit_id)
-    return qs.exclude(recused=user)
+    # A plain NOT IN over the (few) recusals: a correlated NOT EXISTS made every count scan slow.
+    recused = Petition.recused.through.objects.filter(user_id=user.pk).values("petition_id")
+    return qs.exclude(pk__in=recused)
 
 
 def get_petition_for_user(user, pk):
