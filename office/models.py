@@ -297,3 +297,61 @@ class Person(models.Model):
             self.sex = self.Sex.MALE if int(self.id_number[16]) % 2 else self.Sex.FEMALE
         if self.village_id and self.village.township_id != self.township_id:
             raise ValidationError({"village": _("The village belongs to another township.")})
+
+
+def document_path(instance, filename):
+    return f"documents/{instance.issued_at:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}.pdf"
+
+
+class IssuedDocument(models.Model):
+    """A legal document as issued: stored once with its sha256, served from storage, never re-rendered.
+
+    A correction issues a new version that supersedes the old one; the old one stays.
+    """
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="documents", verbose_name=_("township"))
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_path)
+    sha256 = models.CharField(_("sha256"), max_length=64)
+    size = models.PositiveIntegerField(_("size"))
+    pages = models.PositiveSmallIntegerField(_("pages"), default=1)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by"))
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["issued_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="document_target")]
+
+    def __str__(self):
+        return f"{self.title} v{self.version}"
+
+
+class Notification(models.Model):
+    """An in-app message: a case needs this person (fed by workflows, reminders and escalations)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Reminders use a key so that running them twice a day sends nothing twice.
+    key = models.CharField(max_length=120, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.text

@@ -7,7 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from office.models import Person, Township, Unit, Village
+from office.followup import CaseClass, ReturnVisitBase
+from office.models import EscalationLevel, Person, Township, Unit, Village
 
 
 class ContentCategory(models.Model):
@@ -66,6 +67,34 @@ class Petition(models.Model):
 
     class Status(models.TextChoices):
         REGISTERED = "registered", _("Registered")
+        DECISION_REVIEW = "decision_review", _("Decision awaiting sign-off")
+        ACCEPTED = "accepted", _("Accepted")
+        NOT_ACCEPTED = "not_accepted", _("Not accepted")
+        FORWARDED = "forwarded", _("Forwarded")
+        ASSIGNED = "assigned", _("Assigned to a unit")
+        IN_PROGRESS = "in_progress", _("In progress")
+        REPLY_REVIEW = "reply_review", _("Reply awaiting sign-off")
+        REPLY_APPROVED = "reply_approved", _("Reply signed off, to be served")
+        REPLIED = "replied", _("Replied")
+        EVALUATED = "evaluated", _("Opinion recorded")
+        VISITED = "visited", _("Return visit done")
+        ARCHIVED = "archived", _("Archived")
+
+    class Decision(models.TextChoices):
+        ACCEPT = "accept", _("Accept")
+        NOT_ACCEPT = "not_accept", _("Do not accept")
+        FORWARD = "forward", _("Forward to the competent organ")
+
+    class Opinion(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        BASICALLY = "basically", _("Basically satisfied")
+        DISSATISFIED = "dissatisfied", _("Dissatisfied")
+        NONE = "none", _("No opinion within the window")
+
+    class ServeMethod(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        POST = "post", _("By post")
+        ONLINE = "online", _("Online")
 
     PURPOSE_CLASS = {
         Purpose.SEEK_SOLUTION: StatutoryClass.CLAIM,
@@ -75,7 +104,15 @@ class Petition(models.Model):
         Purpose.CONSULT: StatutoryClass.SUGGESTION,
         Purpose.OTHER: StatutoryClass.CLAIM,
     }
-    OPEN_STATUSES = [Status.REGISTERED]
+    # Cases still being worked on: they count for deadlines, queues and the repeat flag.
+    OPEN_STATUSES = [
+        Status.REGISTERED, Status.DECISION_REVIEW, Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS,
+        Status.REPLY_REVIEW, Status.REPLY_APPROVED, Status.REPLIED, Status.EVALUATED, Status.VISITED,
+    ]
+    # Before the written reply is served: what the 60-day handling limit covers.
+    HANDLING_STATUSES = [
+        Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REPLY_REVIEW, Status.REPLY_APPROVED,
+    ]
     MAX_REPRESENTATIVES = 5  # 信访工作条例 Art 20: a group visit sends at most five representatives.
 
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="petitions", verbose_name=_("township"))
@@ -121,6 +158,51 @@ class Petition(models.Model):
     # The deadline that matters in the current state; kept by the workflow so lists can sort and
     # filter on one indexed column.
     due_on = models.DateField(_("due"), null=True, blank=True)
+    # Decision (Art 22): proposed by the clerk or coordinator, signed off by a leader.
+    proposed_decision = models.CharField(_("proposed decision"), max_length=12, choices=Decision.choices, blank=True)
+    proposal_note = models.TextField(_("reasons"), blank=True)
+    lawful_channel = models.CharField(
+        _("lawful channel"), max_length=200, blank=True,
+        help_text=_("For a case not accepted: where the petitioner should turn (litigation, arbitration, administrative review …)."),
+    )
+    forward_to = models.CharField(_("forwarded to"), max_length=200, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decision signed off by"),
+    )
+    case_class = models.PositiveSmallIntegerField(
+        _("case class"), choices=CaseClass.choices, default=CaseClass.TWO,
+        help_text=_("Drives the return visit: class 1 within 1 month, class 2 within 3, class 3 within 6 of the reply."),
+    )
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    handling_due_on = models.DateField(_("handling due"), null=True, blank=True)
+    # Referral to a unit or village (交办) with the leader's instruction (批示).
+    instruction = models.TextField(_("leader's instruction"), blank=True)
+    lead_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="led_petitions",
+        verbose_name=_("leader in charge (包案领导)"),
+    )
+    assigned_on = models.DateField(_("assigned on"), null=True, blank=True)
+    return_due_on = models.DateField(_("return due"), null=True, blank=True)
+    unit_due_on = models.DateField(_("unit deadline"), null=True, blank=True)
+    signed_on = models.DateField(_("signed for on"), null=True, blank=True)
+    return_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
+    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    reply_method = models.CharField(_("served"), max_length=10, choices=ServeMethod.choices, blank=True)
+    evaluation_due_on = models.DateField(_("opinion due"), null=True, blank=True)
+    opinion = models.CharField(_("petitioner's opinion"), max_length=15, choices=Opinion.choices, blank=True)
+    opinion_on = models.DateField(_("opinion on"), null=True, blank=True)
+    review_due_on = models.DateField(_("review request due"), null=True, blank=True)
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
+    ladder_level = models.ForeignKey(
+        EscalationLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("escalation level"),
+    )
+    is_major = models.BooleanField(
+        _("major or urgent"), default=False,
+        help_text=_("Major or urgent matter to be reported at once (信访工作条例 Art 25)."),
+    )
     assigned_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_petitions",
         verbose_name=_("assigned unit"),
@@ -163,6 +245,9 @@ class Petition(models.Model):
         ]
         permissions = [
             ("register_petition", _("Can register petitions")),
+            ("decide_petition", _("Can sign off decisions, extensions, replies and reopenings")),
+            ("supervise_petition", _("Can route and supervise petitions")),
+            ("handle_petition", _("Can handle petitions referred to the unit")),
         ]
 
     def __str__(self):
@@ -178,6 +263,10 @@ class Petition(models.Model):
     @property
     def is_open(self):
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_archived(self):
+        return self.status == self.Status.ARCHIVED
 
     def clean(self):
         errors = {}
@@ -242,6 +331,30 @@ class CaseEvent(models.Model):
         REGISTERED = "registered", _("Registered")
         EDITED = "edited", _("Registration details edited")
         ATTACHED = "attached", _("Attachment added")
+        PROPOSE_DECISION = "propose_decision", _("Decision proposed")
+        APPROVE_DECISION = "approve_decision", _("Decision signed off")
+        REJECT_DECISION = "reject_decision", _("Decision sent back")
+        ASSIGN = "assign", _("Assigned with instruction")
+        SIGN_FOR = "sign_for", _("Signed for by the unit")
+        RETURN_REFERRAL = "return_referral", _("Returned by the unit")
+        ADD_NOTE = "add_note", _("Progress note")
+        SUPERVISE = "supervise", _("Supervision")
+        SUPERVISION_RESULT = "supervision_result", _("Supervision result")
+        REQUEST_EXTENSION = "request_extension", _("Extension requested")
+        APPROVE_EXTENSION = "approve_extension", _("Extension approved")
+        REJECT_EXTENSION = "reject_extension", _("Extension refused")
+        SUBMIT_REPLY = "submit_reply", _("Reply drafted")
+        APPROVE_REPLY = "approve_reply", _("Reply signed off")
+        REJECT_REPLY = "reject_reply", _("Reply sent back")
+        SERVE_REPLY = "serve_reply", _("Reply served")
+        RECORD_OPINION = "record_opinion", _("Opinion recorded")
+        CLOSE_EVALUATION = "close_evaluation", _("Opinion window closed")
+        RECORD_RETURN_VISIT = "record_return_visit", _("Return visit")
+        ARCHIVE = "archive", _("Archived")
+        REOPEN = "reopen", _("Reopened")
+        RAISE_ESCALATION = "raise_escalation", _("Escalation requested")
+        APPROVE_ESCALATION = "approve_escalation", _("Escalation approved")
+        REJECT_ESCALATION = "reject_escalation", _("Escalation refused")
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("at"), auto_now_add=True)
@@ -258,3 +371,127 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class Reply(models.Model):
+    """The written reply (信访事项处理意见书, Art 32–34): drafted by the handler, signed off by a leader."""
+
+    class Finding(models.TextChoices):
+        SUPPORT = "support", _("Request supported")
+        EXPLAIN = "explain", _("Explanation given")
+        NOT_SUPPORT = "not_support", _("Request not supported")
+
+    petition = models.OneToOneField(Petition, on_delete=models.CASCADE, related_name="reply")
+    request_summary = models.TextField(_("the request"))
+    facts = models.TextField(_("facts and reasons found"))
+    finding = models.CharField(_("opinion"), max_length=12, choices=Finding.choices)
+    legal_basis = models.TextField(_("legal basis"))
+    review_right = models.TextField(_("review right"))
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by"))
+    drafted_at = models.DateTimeField(_("drafted at"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("signed off by"),
+    )
+    approved_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("written reply")
+        verbose_name_plural = _("written replies")
+
+
+class Extension(models.Model):
+    """One extension of the handling limit (Art 34: once, at most 30 days, approved by a leader)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting sign-off")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Refused")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveSmallIntegerField(_("days"))
+    reason = models.TextField(_("reason"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    old_due_on = models.DateField(_("old due date"))
+    new_due_on = models.DateField(_("new due date"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        ordering = ["requested_at", "pk"]
+
+
+class Supervision(models.Model):
+    """A reminder or supervision record (催办 / 督办 / 挂牌督办) on an open case."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder (催办)")
+        SUPERVISION = "supervision", _("Supervision (督办)")
+        POSTED = "posted", _("Posted supervision (挂牌督办)")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="supervisions")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    note = models.TextField(_("note"))
+    new_deadline = models.DateField(_("new deadline for the unit"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    result = models.TextField(_("result"), blank=True)
+    result_at = models.DateTimeField(_("result recorded at"), null=True, blank=True)
+    result_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("result by")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("supervision")
+        verbose_name_plural = _("supervisions")
+        ordering = ["created_at", "pk"]
+
+
+class ReturnVisit(ReturnVisitBase):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="return_visits")
+    history = HistoricalRecords()
+
+    class Meta(ReturnVisitBase.Meta):
+        verbose_name = _("return visit")
+        verbose_name_plural = _("return visits")
+
+
+class EscalationRequest(models.Model):
+    """A request to raise a case one level on the ladder, decided by the person at that level."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting sign-off")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Refused")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="escalations")
+    from_level = models.ForeignKey(
+        EscalationLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from level")
+    )
+    to_level = models.ForeignKey(EscalationLevel, on_delete=models.PROTECT, related_name="+", verbose_name=_("to level"))
+    reason = models.TextField(_("reason"))
+    is_major = models.BooleanField(_("major or urgent"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["requested_at", "pk"]

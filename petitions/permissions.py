@@ -1,12 +1,39 @@
-"""Object-level rules for petitions: the only place they live (design.md §3)."""
-from office.roles import CLERK, COORDINATOR, LEADER, has_role
+"""Object-level rules for petitions: the only place they live (design.md §3).
+
+Each ``can_<verb>(user, petition)`` answers "may this user do this to this case", whatever its
+state; the workflow checks the state against its table separately, so that a refusal says
+which of the two failed.
+"""
+from office.roles import CLERK, COORDINATOR, HANDLER, LEADER, has_role
 
 from .models import Petition
 
 
+def _staff(user):
+    return getattr(user, "staff", None)
+
+
 def _same_township(user, petition):
-    staff = getattr(user, "staff", None)
+    staff = _staff(user)
     return staff is not None and staff.township_id == petition.township_id
+
+
+def _office(user, petition, *roles):
+    return _same_township(user, petition) and has_role(user, *roles)
+
+
+def is_assigned_handler(user, petition):
+    """The user works in the unit or village the case was referred to (or is its named handler)."""
+    staff = _staff(user)
+    if staff is None or not has_role(user, HANDLER) or not _same_township(user, petition):
+        return False
+    if petition.handler_id == user.pk:
+        return True
+    if petition.handler_id is not None:
+        return False
+    return (petition.assigned_unit_id is not None and petition.assigned_unit_id == staff.unit_id) or (
+        petition.assigned_village_id is not None and petition.assigned_village_id == staff.village_id
+    )
 
 
 def can_register(user):
@@ -15,19 +42,93 @@ def can_register(user):
 
 def can_edit_registration(user, petition):
     """Registration details may change until the case is decided."""
-    return (
-        petition.status == Petition.Status.REGISTERED
-        and _same_township(user, petition)
-        and has_role(user, CLERK, COORDINATOR)
-    )
+    return petition.status == Petition.Status.REGISTERED and _office(user, petition, CLERK, COORDINATOR)
 
 
 def can_add_attachment(user, petition):
-    return petition.is_open and _same_township(user, petition) and (
-        has_role(user, CLERK, COORDINATOR, LEADER) or petition.handler_id == user.pk
+    return petition.is_open and (
+        _office(user, petition, CLERK, COORDINATOR, LEADER) or is_assigned_handler(user, petition)
     )
 
 
 def can_view_personal_data(user, petition=None):
     """Full ID numbers, phones and addresses: only roles that need them, and only on request."""
-    return user.has_perm("office.view_personal_data")
+    return user.has_perm("office.view_personal_data") or (
+        petition is not None and is_assigned_handler(user, petition)
+    )
+
+
+def can_propose_decision(user, petition):
+    return _office(user, petition, CLERK, COORDINATOR)
+
+
+def can_sign_off(user, petition):
+    """Leaders sign off decisions, extensions, replies and reopenings."""
+    return _office(user, petition, LEADER) and user.has_perm("petitions.decide_petition")
+
+
+can_approve_decision = can_sign_off
+can_approve_extension = can_sign_off
+can_approve_reply = can_sign_off
+can_reopen = can_sign_off
+
+
+def can_assign(user, petition):
+    """Routing with the leader's instruction: leaders, and coordinators recording it."""
+    return _office(user, petition, LEADER, COORDINATOR)
+
+
+def can_respond_to_referral(user, petition):
+    """Sign for or send back a referred case: the unit or village it was referred to."""
+    return is_assigned_handler(user, petition)
+
+
+def can_add_note(user, petition):
+    return is_assigned_handler(user, petition) or _office(user, petition, COORDINATOR, LEADER)
+
+
+def can_supervise(user, petition):
+    return _office(user, petition, COORDINATOR, LEADER)
+
+
+def can_record_supervision_result(user, petition):
+    return can_supervise(user, petition) or is_assigned_handler(user, petition)
+
+
+def can_request_extension(user, petition):
+    return is_assigned_handler(user, petition) or _office(user, petition, COORDINATOR)
+
+
+def can_draft_reply(user, petition):
+    return is_assigned_handler(user, petition)
+
+
+def can_serve_reply(user, petition):
+    return is_assigned_handler(user, petition) or _office(user, petition, CLERK, COORDINATOR)
+
+
+def can_record_opinion(user, petition):
+    return _office(user, petition, CLERK, COORDINATOR)
+
+
+def can_record_return_visit(user, petition):
+    return _office(user, petition, COORDINATOR)
+
+
+def can_archive(user, petition):
+    return _office(user, petition, CLERK, COORDINATOR)
+
+
+def can_raise_escalation(user, petition):
+    return _office(user, petition, COORDINATOR, LEADER) or is_assigned_handler(user, petition)
+
+
+def can_decide_escalation(user, escalation):
+    """Only the person at the level asked for signs off (domain.md §2.4: no skipping levels)."""
+    staff = _staff(user)
+    return (
+        staff is not None
+        and staff.township_id == escalation.petition.township_id
+        and staff.ladder_level_id is not None
+        and staff.ladder_level_id == escalation.to_level_id
+    )

@@ -109,3 +109,69 @@ def reseed_reference_data():
             module = importlib.import_module(f"{app}.migrations.{info.name}")
             if hasattr(module, "seed"):
                 module.seed(apps, None)
+
+
+REPLY = {
+    "request_summary": "请求协调确认宅基地边界。",
+    "facts": "经实地测量，邻居新建房屋越界1.2米。",
+    "finding": "support",
+    "legal_basis": "《中华人民共和国土地管理法》第六十二条。",
+    "review_right": "如对本处理意见不服，可自收到本意见书之日起30日内向县人民政府信访工作机构申请复查。",
+}
+
+# The path a case takes through the workflow, and the role that takes each step.
+PATH = [
+    "registered", "decision_review", "accepted", "assigned", "in_progress", "reply_review",
+    "reply_approved", "replied", "evaluated", "visited", "archived",
+]
+
+
+def advance(petition, users, to_state, *, decision="accept"):
+    """Move a case along the workflow's main path (or to not accepted / forwarded) using real transitions."""
+    from django.utils import timezone
+
+    from petitions import workflow
+
+    today = timezone.localdate()
+    state = petition.status
+    steps = {
+        "registered": lambda p: workflow.propose_decision(
+            p, by=users["clerk"], decision=decision, reasons="符合受理条件" if decision == "accept" else "不属本级职权",
+            lawful_channel="向人民法院提起诉讼" if decision == "not_accept" else "",
+            forward_to="县自然资源和规划局" if decision == "forward" else "",
+        ),
+        "decision_review": lambda p: workflow.approve_decision(p, by=users["leader"]),
+        "accepted": lambda p: workflow.assign_petition(
+            p, by=users["leader"], instruction="请司法所牵头调查处理。", lead_leader=users["leader"],
+            unit=users["handler"].staff.unit, handler=users["handler"],
+        ),
+        "assigned": lambda p: workflow.sign_for_petition(p, by=users["handler"]),
+        "in_progress": lambda p: workflow.submit_reply(p, by=users["handler"], **REPLY),
+        "reply_review": lambda p: workflow.approve_reply(p, by=users["leader"]),
+        "reply_approved": lambda p: workflow.serve_reply(p, by=users["clerk"], served_on=today, method="in_person"),
+        "replied": lambda p: workflow.record_opinion(p, by=users["clerk"], opinion="satisfied", opinion_on=today),
+        "evaluated": lambda p: workflow.record_return_visit(
+            p, by=users["coordinator"], visited_on=today, method="phone", reached=True, result="已履行，当事人满意。",
+            satisfaction="satisfied",
+        ),
+        "visited": lambda p: workflow.archive_petition(p, by=users["clerk"]),
+        "not_accepted": lambda p: workflow.archive_petition(p, by=users["clerk"]),
+        "forwarded": lambda p: workflow.archive_petition(p, by=users["clerk"]),
+    }
+    guard = 0
+    while state != to_state:
+        steps[state](petition)
+        petition.refresh_from_db()
+        state = petition.status
+        guard += 1
+        assert guard < 20, f"cannot reach {to_state}"
+    return petition
+
+
+def petition_in_state(users, state, **overrides):
+    """Register a case and take it to ``state`` through the real transitions."""
+    petition = register_petition(users["clerk"], **overrides)
+    if state in ("not_accepted", "forwarded"):
+        decision = {"not_accepted": "not_accept", "forwarded": "forward"}[state]
+        return advance(petition, users, state, decision=decision)
+    return advance(petition, users, state)

@@ -1,0 +1,702 @@
+"""The petition workflow: one transition table and one atomic function per step (design.md §2).
+
+Article numbers are those of 信访工作条例 (2022).
+"""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from office import calendar
+from office.followup import return_visit_due
+from office.models import TimeLimits
+from office.notify import notify
+from office.workflow import StaleStateError, TransitionNotAllowed, WorkflowError, check_transition, check_version
+
+from . import documents, permissions
+from .models import CaseEvent, EscalationRequest, Extension, Petition, Reply, ReturnVisit, Supervision
+
+S = Petition.Status
+OPEN = set(Petition.OPEN_STATUSES)
+HANDLING = set(Petition.HANDLING_STATUSES)
+
+# action: (states it may start from, state it leads to; None = stays, "*" = depends on the decision)
+TRANSITIONS = {
+    "propose_decision": ({S.REGISTERED}, S.DECISION_REVIEW),
+    "approve_decision": ({S.DECISION_REVIEW}, "*"),
+    "reject_decision": ({S.DECISION_REVIEW}, S.REGISTERED),
+    "assign": ({S.ACCEPTED}, S.ASSIGNED),
+    "sign_for": ({S.ASSIGNED}, S.IN_PROGRESS),
+    "return_referral": ({S.ASSIGNED}, S.ACCEPTED),
+    "add_note": (OPEN, None),
+    "supervise": (OPEN - {S.VISITED}, None),
+    "record_supervision_result": (OPEN, None),
+    "request_extension": ({S.IN_PROGRESS}, None),
+    "approve_extension": ({S.IN_PROGRESS, S.REPLY_REVIEW}, None),
+    "reject_extension": ({S.IN_PROGRESS, S.REPLY_REVIEW}, None),
+    "submit_reply": ({S.IN_PROGRESS}, S.REPLY_REVIEW),
+    "approve_reply": ({S.REPLY_REVIEW}, S.REPLY_APPROVED),
+    "reject_reply": ({S.REPLY_REVIEW}, S.IN_PROGRESS),
+    "serve_reply": ({S.REPLY_APPROVED}, S.REPLIED),
+    "record_opinion": ({S.REPLIED}, S.EVALUATED),
+    "close_evaluation": ({S.REPLIED}, S.EVALUATED),
+    "record_return_visit": ({S.EVALUATED}, S.VISITED),
+    "archive": ({S.VISITED, S.NOT_ACCEPTED, S.FORWARDED}, S.ARCHIVED),
+    "reopen": ({S.ARCHIVED}, S.ACCEPTED),
+    "raise_escalation": (OPEN, None),
+    "decide_escalation": (OPEN, None),
+}
+
+DECISION_TARGET = {
+    Petition.Decision.ACCEPT: S.ACCEPTED,
+    Petition.Decision.NOT_ACCEPT: S.NOT_ACCEPTED,
+    Petition.Decision.FORWARD: S.FORWARDED,
+}
+
+ACTION_LABELS = {
+    "propose_decision": gettext_lazy("Propose a decision"),
+    "approve_decision": gettext_lazy("Sign off the decision"),
+    "reject_decision": gettext_lazy("Send the decision back"),
+    "assign": gettext_lazy("Assign to a unit or village"),
+    "sign_for": gettext_lazy("Sign for the case"),
+    "return_referral": gettext_lazy("Return the case"),
+    "add_note": gettext_lazy("Add a progress note"),
+    "supervise": gettext_lazy("Supervise"),
+    "record_supervision_result": gettext_lazy("Record the supervision result"),
+    "request_extension": gettext_lazy("Request an extension"),
+    "approve_extension": gettext_lazy("Approve the extension"),
+    "reject_extension": gettext_lazy("Refuse the extension"),
+    "submit_reply": gettext_lazy("Submit the written reply"),
+    "approve_reply": gettext_lazy("Sign off the reply"),
+    "reject_reply": gettext_lazy("Send the reply back"),
+    "serve_reply": gettext_lazy("Serve the reply"),
+    "record_opinion": gettext_lazy("Record the petitioner's opinion"),
+    "close_evaluation": gettext_lazy("Close the opinion window"),
+    "record_return_visit": gettext_lazy("Record a return visit"),
+    "archive": gettext_lazy("Archive"),
+    "reopen": gettext_lazy("Reopen"),
+    "raise_escalation": gettext_lazy("Escalate one level"),
+    "decide_escalation": gettext_lazy("Decide the escalation"),
+}
+
+__all__ = ["StaleStateError", "TransitionNotAllowed", "WorkflowError", "TRANSITIONS"]
+
+
+def _label(key):
+    if key in ACTION_LABELS:
+        return str(ACTION_LABELS[key])
+    if key in S.values:
+        return str(S(key).label)
+    return str(CaseEvent.Action(key).label)
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _limits(petition):
+    return TimeLimits.for_township(petition.township)
+
+
+def _lock(petition, action, by, permission, expected_version):
+    """Re-read the case under a row lock, then check the version, the state and the user's right.
+
+    The state is checked before the right (design.md lists them the other way round): a user
+    acting on a page that another user has just moved on is told what happened to the case,
+    rather than a bare "forbidden" because the referral it showed is gone.
+    """
+    locked = Petition.objects.select_for_update().select_related("township").get(pk=petition.pk)
+    check_version(locked, expected_version)
+    check_transition(TRANSITIONS, action, locked.status, _label)
+    if not permission(by, locked):
+        raise PermissionDenied
+    return locked
+
+
+def refresh_due(petition):
+    """Set ``due_on``, the deadline that matters in the current state (lists sort and filter on it)."""
+    status = petition.status
+    if status in (S.REGISTERED, S.DECISION_REVIEW):
+        due = petition.decision_due_on
+    elif status == S.ASSIGNED:
+        due = min(d for d in (petition.return_due_on, petition.unit_due_on, petition.handling_due_on) if d)
+    elif status == S.IN_PROGRESS:
+        due = min(d for d in (petition.unit_due_on, petition.handling_due_on) if d)
+    elif status in HANDLING:
+        due = petition.handling_due_on
+    elif status == S.REPLIED:
+        due = petition.evaluation_due_on
+    elif status == S.EVALUATED:
+        pending = petition.return_visits.filter(visited_on__isnull=True).order_by("due_on").first()
+        due = pending.due_on if pending else None
+    else:
+        due = None
+    petition.due_on = due
+
+
+def _save(petition, by, action, fields, *, from_status, note=""):
+    """Validate, save the changed fields with the history reason, and append one CaseEvent."""
+    refresh_due(petition)
+    petition.version += 1
+    petition.full_clean(exclude=["number", "intake_token"])
+    petition._change_reason = _label(action)
+    petition._history_user = by
+    petition.save(update_fields=sorted(set(fields) | {"status", "due_on", "version"}))
+    CaseEvent.objects.create(
+        petition=petition, actor=by, action=action, from_status=from_status, to_status=petition.status, note=note
+    )
+    return petition
+
+
+def _case_url(petition):
+    return reverse("petitions:detail", args=[petition.pk])
+
+
+def _leaders(petition):
+    from django.contrib.auth import get_user_model
+
+    from office.roles import LEADER, ROLE_GROUPS
+
+    return get_user_model().objects.filter(
+        staff__township=petition.township, groups__name=ROLE_GROUPS[LEADER], is_active=True
+    )
+
+
+def _unit_handlers(petition):
+    from django.contrib.auth import get_user_model
+
+    from office.roles import HANDLER, ROLE_GROUPS
+
+    if petition.handler_id:
+        return [petition.handler]
+    users = get_user_model().objects.filter(groups__name=ROLE_GROUPS[HANDLER], is_active=True)
+    if petition.assigned_unit_id:
+        return users.filter(staff__unit_id=petition.assigned_unit_id)
+    return users.filter(staff__village_id=petition.assigned_village_id)
+
+
+# --- decision (Art 22) ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def propose_decision(petition, *, by, decision, reasons, lawful_channel="", forward_to="", case_class=None,
+                     expected_version=None):
+    """Propose to accept, not accept (naming the lawful channel) or forward; a leader signs off."""
+    petition = _lock(petition, "propose_decision", by, permissions.can_propose_decision, expected_version)
+    decision = Petition.Decision(decision)
+    if decision == Petition.Decision.NOT_ACCEPT and not lawful_channel.strip():
+        raise ValidationError({"lawful_channel": _("Name the lawful channel the petitioner should take.")})
+    if decision == Petition.Decision.FORWARD and not forward_to.strip():
+        raise ValidationError({"forward_to": _("Name the organ the case is forwarded to.")})
+    from_status = petition.status
+    petition.status = S.DECISION_REVIEW
+    petition.proposed_decision = decision
+    petition.proposal_note = reasons
+    petition.lawful_channel = lawful_channel if decision == Petition.Decision.NOT_ACCEPT else ""
+    petition.forward_to = forward_to if decision == Petition.Decision.FORWARD else ""
+    if case_class:
+        petition.case_class = case_class
+    _save(petition, by, "propose_decision",
+          ["proposed_decision", "proposal_note", "lawful_channel", "forward_to", "case_class"],
+          from_status=from_status, note=f"{decision.label}：{reasons}")
+    notify(_leaders(petition), _("%(number)s: a decision awaits your sign-off.") % {"number": petition.number},
+           _case_url(petition))
+    return petition
+
+
+@transaction.atomic
+def approve_decision(petition, *, by, comment="", expected_version=None):
+    """Sign off the proposed decision and issue its written notice (受理 / 不予受理 / 转送告知书)."""
+    petition = _lock(petition, "approve_decision", by, permissions.can_approve_decision, expected_version)
+    from_status = petition.status
+    today = _today()
+    petition.status = DECISION_TARGET[petition.proposed_decision]
+    petition.decided_on = today
+    petition.decided_by = by
+    fields = ["decided_on", "decided_by"]
+    if petition.status == S.ACCEPTED:
+        # Art 34: handle and reply within 60 days of acceptance.
+        petition.accepted_on = today
+        petition.handling_due_on = calendar.add_days(today, _limits(petition).handling_days)
+        fields += ["accepted_on", "handling_due_on"]
+    _save(petition, by, "approve_decision", fields, from_status=from_status, note=comment)
+    documents.issue_decision_notice(petition, by=by)
+    return petition
+
+
+@transaction.atomic
+def reject_decision(petition, *, by, comment, expected_version=None):
+    """Send the proposal back to be decided again, with the leader's comment."""
+    petition = _lock(petition, "reject_decision", by, permissions.can_approve_decision, expected_version)
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say why the proposal is sent back.")})
+    from_status = petition.status
+    petition.status = S.REGISTERED
+    return _save(petition, by, "reject_decision", [], from_status=from_status, note=comment)
+
+
+# --- referral (交办) and the unit's answer (Art 23) --------------------------------------------
+
+
+@transaction.atomic
+def assign_petition(petition, *, by, instruction, lead_leader, unit=None, village=None, handler=None,
+                    unit_due_on=None, expected_version=None):
+    """Refer the case to a unit or village with the leader's instruction, a 包案领导 and a deadline."""
+    petition = _lock(petition, "assign", by, permissions.can_assign, expected_version)
+    if bool(unit) == bool(village):
+        raise ValidationError(_("Assign the case to one unit or one village."))
+    if unit is not None and unit.pk == petition.complained_unit_id:
+        raise ValidationError(_("A case cannot be referred to the unit it complains about."))
+    if not instruction.strip():
+        raise ValidationError({"instruction": _("Write the leader's instruction (批示).")})
+    if unit_due_on and unit_due_on > petition.handling_due_on:
+        raise ValidationError(
+            {"unit_due_on": _("The unit deadline must fall within the legal limit (%(due)s).")
+             % {"due": petition.handling_due_on}}
+        )
+    if unit_due_on and unit_due_on < _today():
+        raise ValidationError({"unit_due_on": _("The unit deadline cannot be in the past.")})
+    if handler is not None:
+        staff = getattr(handler, "staff", None)
+        if staff is None or (unit and staff.unit_id != unit.pk) or (village and staff.village_id != village.pk):
+            raise ValidationError({"handler": _("The handler must work in the unit or village assigned.")})
+    from_status = petition.status
+    today = _today()
+    petition.status = S.ASSIGNED
+    petition.assigned_unit, petition.assigned_village, petition.handler = unit, village, handler
+    petition.instruction = instruction
+    petition.lead_leader = lead_leader
+    petition.assigned_on = today
+    # Art 23: a unit that is not competent returns the case within 5 working days of receipt.
+    petition.return_due_on = calendar.add_working_days(today, _limits(petition).unit_return_working_days)
+    petition.unit_due_on = unit_due_on or petition.handling_due_on
+    _save(petition, by, "assign",
+          ["assigned_unit", "assigned_village", "handler", "instruction", "lead_leader", "assigned_on",
+           "return_due_on", "unit_due_on"],
+          from_status=from_status, note=f"{unit or village}：{instruction}")
+    notify(_unit_handlers(petition), _("%(number)s was referred to you: sign for it or return it by %(due)s.")
+           % {"number": petition.number, "due": petition.return_due_on}, _case_url(petition))
+    return petition
+
+
+@transaction.atomic
+def sign_for_petition(petition, *, by, expected_version=None):
+    """The unit signs for the referred case (签收): it is now in progress."""
+    petition = _lock(petition, "sign_for", by, permissions.can_respond_to_referral, expected_version)
+    from_status = petition.status
+    petition.status = S.IN_PROGRESS
+    petition.signed_on = _today()
+    if petition.handler_id is None:
+        petition.handler = by
+    return _save(petition, by, "sign_for", ["signed_on", "handler"], from_status=from_status)
+
+
+@transaction.atomic
+def return_referral(petition, *, by, reason, expected_version=None):
+    """Send a referred case back with reasons (退回); a return after 5 working days is allowed but flagged."""
+    petition = _lock(petition, "return_referral", by, permissions.can_respond_to_referral, expected_version)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reasons for returning the case.")})
+    from_status = petition.status
+    late = _today() > petition.return_due_on
+    note = reason + ("\n" + _("Returned late: the limit was %(due)s.") % {"due": petition.return_due_on} if late else "")
+    unit = petition.assigned_unit or petition.assigned_village
+    petition.status = S.ACCEPTED
+    petition.return_count += 1
+    petition.assigned_unit = petition.assigned_village = petition.handler = None
+    petition.return_due_on = petition.signed_on = None
+    petition.unit_due_on = None
+    _save(petition, by, "return_referral",
+          ["return_count", "assigned_unit", "assigned_village", "handler", "return_due_on", "signed_on",
+           "unit_due_on"],
+          from_status=from_status, note=f"{unit}：{note}")
+    return petition
+
+
+# --- while in progress ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_progress_note(petition, *, by, note):
+    """Record investigation or handling progress on the timeline."""
+    petition = _lock(petition, "add_note", by, permissions.can_add_note, None)
+    if not note.strip():
+        raise ValidationError({"note": _("Write the note.")})
+    CaseEvent.objects.create(petition=petition, actor=by, action="add_note", from_status=petition.status,
+                             to_status=petition.status, note=note)
+    return petition
+
+
+@transaction.atomic
+def supervise_petition(petition, *, by, kind, note, new_deadline=None):
+    """Record a reminder, supervision or posted supervision, optionally with a new unit deadline."""
+    petition = _lock(petition, "supervise", by, permissions.can_supervise, None)
+    if not note.strip():
+        raise ValidationError({"note": _("Write what is asked of the unit.")})
+    fields = []
+    if new_deadline:
+        if new_deadline < _today():
+            raise ValidationError({"new_deadline": _("The new deadline cannot be in the past.")})
+        if petition.handling_due_on and new_deadline > petition.handling_due_on:
+            raise ValidationError({"new_deadline": _("The new deadline must fall within the legal limit (%(due)s).")
+                                   % {"due": petition.handling_due_on}})
+        petition.unit_due_on = new_deadline
+        fields.append("unit_due_on")
+    record = Supervision(petition=petition, kind=kind, note=note, new_deadline=new_deadline, created_by=by)
+    record._history_user = by
+    record.save()
+    kind_label = Supervision.Kind(kind).label
+    if fields:
+        _save(petition, by, "supervise", fields, from_status=petition.status, note=f"{kind_label}：{note}")
+    else:
+        CaseEvent.objects.create(petition=petition, actor=by, action="supervise", from_status=petition.status,
+                                 to_status=petition.status, note=f"{kind_label}：{note}")
+    if petition.assigned_unit_id or petition.assigned_village_id:
+        notify(_unit_handlers(petition), f"{petition.number} {kind_label}：{note}"[:300], _case_url(petition))
+    return record
+
+
+@transaction.atomic
+def record_supervision_result(supervision, *, by, result):
+    """Record what the unit did about a supervision record."""
+    petition = _lock(supervision.petition, "record_supervision_result", by,
+                     permissions.can_record_supervision_result, None)
+    supervision = Supervision.objects.select_for_update().get(pk=supervision.pk)
+    if supervision.result_at:
+        raise TransitionNotAllowed(_("The result of this supervision is already recorded."))
+    if not result.strip():
+        raise ValidationError({"result": _("Write the result.")})
+    supervision.result, supervision.result_at, supervision.result_by = result, timezone.now(), by
+    supervision._history_user = by
+    supervision.save(update_fields=["result", "result_at", "result_by"])
+    CaseEvent.objects.create(petition=petition, actor=by, action="supervision_result",
+                             from_status=petition.status, to_status=petition.status, note=result)
+    return supervision
+
+
+# --- extension (Art 34: once, at most 30 days, approved by a leader, reason told to the petitioner) --
+
+
+@transaction.atomic
+def request_extension(petition, *, by, days, reason, expected_version=None):
+    """Ask a leader to extend the handling limit once, by at most the configured 30 days."""
+    petition = _lock(petition, "request_extension", by, permissions.can_request_extension, expected_version)
+    limit = _limits(petition).extension_max_days
+    if petition.extensions.exclude(state=Extension.State.REJECTED).exists():
+        raise TransitionNotAllowed(_("The handling limit can be extended only once (信访工作条例 Art 34)."))
+    if not 1 <= days <= limit:
+        raise ValidationError({"days": _("An extension is at most %(limit)d days (信访工作条例 Art 34).") % {"limit": limit}})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason: it is told to the petitioner.")})
+    extension = Extension(
+        petition=petition, days=days, reason=reason, requested_by=by, old_due_on=petition.handling_due_on,
+        new_due_on=calendar.add_days(petition.handling_due_on, days),
+    )
+    extension._history_user = by
+    extension.save()
+    CaseEvent.objects.create(petition=petition, actor=by, action="request_extension", from_status=petition.status,
+                             to_status=petition.status,
+                             note=_("%(days)d days: %(reason)s") % {"days": days, "reason": reason})
+    notify(_leaders(petition), _("%(number)s: an extension awaits your sign-off.") % {"number": petition.number},
+           _case_url(petition))
+    return extension
+
+
+def _pending_extension(petition):
+    extension = petition.extensions.select_for_update().filter(state=Extension.State.PENDING).first()
+    if extension is None:
+        raise TransitionNotAllowed(_("There is no extension awaiting sign-off."))
+    return extension
+
+
+@transaction.atomic
+def approve_extension(petition, *, by, comment="", expected_version=None):
+    """Approve the pending extension: the handling limit moves and the 延期告知书 is issued."""
+    petition = _lock(petition, "approve_extension", by, permissions.can_approve_extension, expected_version)
+    extension = _pending_extension(petition)
+    extension.state, extension.decided_by, extension.decided_at = Extension.State.APPROVED, by, timezone.now()
+    extension.comment = comment
+    extension._history_user = by
+    extension.save(update_fields=["state", "decided_by", "decided_at", "comment"])
+    petition.handling_due_on = extension.new_due_on
+    fields = ["handling_due_on"]
+    if petition.unit_due_on and petition.unit_due_on == extension.old_due_on:
+        petition.unit_due_on = extension.new_due_on
+        fields.append("unit_due_on")
+    _save(petition, by, "approve_extension", fields, from_status=petition.status,
+          note=_("Extended to %(due)s: %(reason)s") % {"due": extension.new_due_on, "reason": extension.reason})
+    documents.issue_extension_notice(petition, extension, by=by)
+    return extension
+
+
+@transaction.atomic
+def reject_extension(petition, *, by, comment, expected_version=None):
+    """Refuse the pending extension with a comment; the limit stays."""
+    petition = _lock(petition, "reject_extension", by, permissions.can_approve_extension, expected_version)
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say why the extension is refused.")})
+    extension = _pending_extension(petition)
+    extension.state, extension.decided_by, extension.decided_at = Extension.State.REJECTED, by, timezone.now()
+    extension.comment = comment
+    extension._history_user = by
+    extension.save(update_fields=["state", "decided_by", "decided_at", "comment"])
+    CaseEvent.objects.create(petition=petition, actor=by, action="reject_extension", from_status=petition.status,
+                             to_status=petition.status, note=comment)
+    return extension
+
+
+# --- the written reply (Art 32–34) ------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_reply(petition, *, by, request_summary, facts, finding, legal_basis, review_right,
+                 expected_version=None):
+    """The handler submits the written reply (处理意见书) for a leader's sign-off."""
+    petition = _lock(petition, "submit_reply", by, permissions.can_draft_reply, expected_version)
+    errors = {}
+    for name, value in [("request_summary", request_summary), ("facts", facts), ("legal_basis", legal_basis),
+                        ("review_right", review_right)]:
+        if not (value or "").strip():
+            errors[name] = _("This field is required.")
+    if finding not in Reply.Finding.values:
+        errors["finding"] = _("Choose the opinion.")
+    if errors:
+        raise ValidationError(errors)
+    reply, _created = Reply.objects.get_or_create(
+        petition=petition,
+        defaults={"request_summary": request_summary, "facts": facts, "finding": finding,
+                  "legal_basis": legal_basis, "review_right": review_right, "drafted_by": by,
+                  "drafted_at": timezone.now()},
+    )
+    reply.request_summary, reply.facts, reply.finding = request_summary, facts, finding
+    reply.legal_basis, reply.review_right = legal_basis, review_right
+    reply.drafted_by, reply.drafted_at = by, timezone.now()
+    reply.approved_by = reply.approved_at = None
+    reply._history_user = by
+    reply.save()
+    from_status = petition.status
+    petition.status = S.REPLY_REVIEW
+    _save(petition, by, "submit_reply", [], from_status=from_status, note=reply.get_finding_display())
+    notify(_leaders(petition), _("%(number)s: a written reply awaits your sign-off.") % {"number": petition.number},
+           _case_url(petition))
+    return reply
+
+
+@transaction.atomic
+def approve_reply(petition, *, by, comment="", expected_version=None):
+    """A leader signs off the written reply; it can then be served."""
+    petition = _lock(petition, "approve_reply", by, permissions.can_approve_reply, expected_version)
+    reply = petition.reply
+    reply.approved_by, reply.approved_at = by, timezone.now()
+    reply._history_user = by
+    reply.save(update_fields=["approved_by", "approved_at"])
+    from_status = petition.status
+    petition.status = S.REPLY_APPROVED
+    return _save(petition, by, "approve_reply", [], from_status=from_status, note=comment)
+
+
+@transaction.atomic
+def reject_reply(petition, *, by, comment, expected_version=None):
+    """Send the reply back to the handler with the leader's comment."""
+    petition = _lock(petition, "reject_reply", by, permissions.can_approve_reply, expected_version)
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what to change in the reply.")})
+    from_status = petition.status
+    petition.status = S.IN_PROGRESS
+    _save(petition, by, "reject_reply", [], from_status=from_status, note=comment)
+    notify(_unit_handlers(petition), _("%(number)s: the reply was sent back: %(comment)s")
+           % {"number": petition.number, "comment": comment}, _case_url(petition))
+    return petition
+
+
+@transaction.atomic
+def serve_reply(petition, *, by, served_on, method, expected_version=None):
+    """Serve the signed-off reply: the 处理意见书 is issued and stored; the opinion window opens."""
+    petition = _lock(petition, "serve_reply", by, permissions.can_serve_reply, expected_version)
+    if served_on > _today():
+        raise ValidationError({"served_on": _("The date served cannot be in the future.")})
+    if petition.accepted_on and served_on < petition.accepted_on:
+        raise ValidationError({"served_on": _("The reply cannot be served before the case was accepted.")})
+    limits = _limits(petition)
+    from_status = petition.status
+    petition.status = S.REPLIED
+    petition.replied_on = served_on
+    petition.reply_method = method
+    petition.evaluation_due_on = calendar.add_days(served_on, limits.evaluation_window_days)
+    late = petition.handling_due_on and served_on > petition.handling_due_on
+    _save(petition, by, "serve_reply", ["replied_on", "reply_method", "evaluation_due_on"], from_status=from_status,
+          note=Petition.ServeMethod(method).label + (" · " + _("after the limit") if late else ""))
+    documents.issue_reply(petition, by=by)
+    return petition
+
+
+# --- the petitioner's opinion and the return visit --------------------------------------------
+
+
+def _schedule_visit(petition):
+    visit = ReturnVisit(petition=petition, due_on=return_visit_due(petition.township, petition.replied_on,
+                                                                      petition.case_class))
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def record_opinion(petition, *, by, opinion, opinion_on, expected_version=None):
+    """Record 满意 / 基本满意 / 不满意; a dissatisfied petitioner is told of the 30-day review right (Art 35)."""
+    petition = _lock(petition, "record_opinion", by, permissions.can_record_opinion, expected_version)
+    if opinion not in (Petition.Opinion.SATISFIED, Petition.Opinion.BASICALLY, Petition.Opinion.DISSATISFIED):
+        raise ValidationError({"opinion": _("Choose the petitioner's opinion.")})
+    if opinion_on > _today() or opinion_on < petition.replied_on:
+        raise ValidationError({"opinion_on": _("The date must lie between the reply and today.")})
+    from_status = petition.status
+    petition.status = S.EVALUATED
+    petition.opinion, petition.opinion_on = opinion, opinion_on
+    fields = ["opinion", "opinion_on"]
+    note = Petition.Opinion(opinion).label
+    if opinion == Petition.Opinion.DISSATISFIED:
+        petition.review_due_on = calendar.add_days(petition.replied_on, _limits(petition).review_request_days)
+        fields.append("review_due_on")
+        note += " · " + _("review may be requested from the next-higher organ by %(due)s") % {"due": petition.review_due_on}
+    _schedule_visit(petition)
+    return _save(petition, by, "record_opinion", fields, from_status=from_status, note=note)
+
+
+@transaction.atomic
+def close_evaluation(petition, *, by, expected_version=None):
+    """Record that no opinion came within the window (it counts as not evaluated)."""
+    petition = _lock(petition, "close_evaluation", by, permissions.can_record_opinion, expected_version)
+    if _today() <= petition.evaluation_due_on:
+        raise TransitionNotAllowed(
+            _("The opinion window is open until %(due)s.") % {"due": petition.evaluation_due_on}
+        )
+    from_status = petition.status
+    petition.status = S.EVALUATED
+    petition.opinion = Petition.Opinion.NONE
+    _schedule_visit(petition)
+    return _save(petition, by, "close_evaluation", ["opinion"], from_status=from_status)
+
+
+@transaction.atomic
+def record_return_visit(petition, *, by, visited_on, method, reached, result, satisfaction="",
+                        expected_version=None):
+    """Record the scheduled return visit: method, whether the person was reached, result, satisfaction."""
+    petition = _lock(petition, "record_return_visit", by, permissions.can_record_return_visit, expected_version)
+    if visited_on > _today() or (petition.replied_on and visited_on < petition.replied_on):
+        raise ValidationError({"visited_on": _("The date must lie between the reply and today.")})
+    if not result.strip():
+        raise ValidationError({"result": _("Write the result of the visit.")})
+    visit = petition.return_visits.select_for_update().filter(visited_on__isnull=True).order_by("due_on").first()
+    visit.visited_on, visit.method, visit.reached = visited_on, method, reached
+    visit.result, visit.satisfaction, visit.visited_by = result, satisfaction, by
+    visit._history_user = by
+    visit.save()
+    from_status = petition.status
+    petition.status = S.VISITED
+    late = visited_on > visit.due_on
+    _save(petition, by, "record_return_visit", [], from_status=from_status,
+          note=result + (" · " + _("later than due (%(due)s)") % {"due": visit.due_on} if late else ""))
+    return visit
+
+
+# --- archive and reopen ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def archive_petition(petition, *, by, expected_version=None):
+    """Archive the case (read-only from then on) and store its dossier (一人一案)."""
+    petition = _lock(petition, "archive", by, permissions.can_archive, expected_version)
+    from_status = petition.status
+    petition.status = S.ARCHIVED
+    petition.archived_on = _today()
+    _save(petition, by, "archive", ["archived_on"], from_status=from_status)
+    documents.issue_dossier(petition, by=by)
+    return petition
+
+
+@transaction.atomic
+def reopen_petition(petition, *, by, reason, expected_version=None):
+    """Reopen an archived case (a leader, with a reason): it returns to be routed again."""
+    petition = _lock(petition, "reopen", by, permissions.can_reopen, expected_version)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for reopening.")})
+    from_status = petition.status
+    petition.status = S.ACCEPTED
+    petition.archived_on = None
+    petition.assigned_unit = petition.assigned_village = petition.handler = None
+    today = _today()
+    petition.handling_due_on = calendar.add_days(today, _limits(petition).handling_days)
+    return _save(petition, by, "reopen",
+                 ["archived_on", "assigned_unit", "assigned_village", "handler", "handling_due_on"],
+                 from_status=from_status, note=reason)
+
+
+# --- escalation on the ladder (domain.md §2.4; Art 25 for major matters) -----------------------
+
+
+@transaction.atomic
+def raise_escalation(petition, *, by, reason, is_major=False, expected_version=None):
+    """Ask to raise the case one level; only the person at that level may approve (no skipping)."""
+    petition = _lock(petition, "raise_escalation", by, permissions.can_raise_escalation, expected_version)
+    from office.models import EscalationLevel
+
+    if petition.escalations.filter(state=EscalationRequest.State.PENDING).exists():
+        raise TransitionNotAllowed(_("An escalation of this case already awaits sign-off."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for escalating.")})
+    current = petition.ladder_level
+    target = current.next_level() if current else EscalationLevel.objects.order_by("rank").first()
+    if target is None:
+        raise TransitionNotAllowed(_("The case is already at the top of the ladder."))
+    request = EscalationRequest(petition=petition, from_level=current, to_level=target, reason=reason,
+                                is_major=is_major, requested_by=by)
+    request._history_user = by
+    request.save()
+    fields = []
+    if is_major and not petition.is_major:
+        petition.is_major = True  # Art 25: flagged at once, whatever the sign-off decides
+        fields.append("is_major")
+    note = _("to level %(level)s: %(reason)s") % {"level": target, "reason": reason}
+    if fields:
+        _save(petition, by, "raise_escalation", fields, from_status=petition.status, note=note)
+    else:
+        CaseEvent.objects.create(petition=petition, actor=by, action="raise_escalation",
+                                 from_status=petition.status, to_status=petition.status, note=note)
+    from django.contrib.auth import get_user_model
+
+    approvers = get_user_model().objects.filter(staff__township=petition.township, staff__ladder_level=target)
+    notify(approvers, _("%(number)s: an escalation to your level awaits your decision.") % {"number": petition.number},
+           _case_url(petition))
+    return request
+
+
+@transaction.atomic
+def decide_escalation(escalation, *, by, approve, comment=""):
+    """Approve (the case moves up one level) or refuse the escalation, with a comment."""
+    petition = _lock(escalation.petition, "decide_escalation", by,
+                     lambda user, case: permissions.can_decide_escalation(user, escalation), None)
+    escalation = EscalationRequest.objects.select_for_update().get(pk=escalation.pk)
+    if escalation.state != EscalationRequest.State.PENDING:
+        raise TransitionNotAllowed(_("This escalation was already decided."))
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say why the escalation is refused.")})
+    escalation.state = EscalationRequest.State.APPROVED if approve else EscalationRequest.State.REJECTED
+    escalation.decided_by, escalation.decided_at, escalation.comment = by, timezone.now(), comment
+    escalation._history_user = by
+    escalation.save(update_fields=["state", "decided_by", "decided_at", "comment"])
+    if approve:
+        petition.ladder_level = escalation.to_level
+        _save(petition, by, "approve_escalation", ["ladder_level"], from_status=petition.status,
+              note=f"{escalation.to_level}：{comment}")
+    else:
+        CaseEvent.objects.create(petition=petition, actor=by, action="reject_escalation",
+                                 from_status=petition.status, to_status=petition.status, note=comment)
+    return escalation
+
+
+def opinion_window_expired(petition, today=None):
+    """True when a replied case's opinion window has ended without an opinion."""
+    today = today or _today()
+    return petition.status == S.REPLIED and petition.evaluation_due_on and today > petition.evaluation_due_on
+
