@@ -1,9 +1,19 @@
 """Reads: which petitions a user may see, and lookups for intake."""
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
 
 from office.roles import CLERK, COORDINATOR, HANDLER, LEADER, role_keys
 
-from .models import Attachment, CaseEvent, Petition, PetitionParty
+from .models import (
+    Attachment,
+    CaseEvent,
+    EscalationRequest,
+    Extension,
+    Petition,
+    PetitionParty,
+    ReturnVisit,
+    Supervision,
+)
 
 
 def visible_petitions(user):
@@ -57,19 +67,34 @@ def petition_list(user):
 
 
 def petition_detail(user, pk):
-    """One visible petition with everything its page shows, prefetched."""
+    """One visible petition with everything its page shows, prefetched (a constant number of queries)."""
     from django.shortcuts import get_object_or_404
+
+    from office.documents import documents_of
 
     qs = visible_petitions(user).select_related(
         "category", "village", "complained_unit", "registered_by", "assigned_unit", "assigned_village", "handler",
-        "township",
+        "township", "lead_leader", "decided_by", "ladder_level", "reply", "reply__drafted_by", "reply__approved_by",
     ).prefetch_related(
         Prefetch("parties", queryset=PetitionParty.objects.select_related("person", "person__village")),
         Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        Prefetch("extensions", queryset=Extension.objects.select_related("requested_by", "decided_by"),
+                 to_attr="extension_list"),
+        Prefetch("supervisions", queryset=Supervision.objects.select_related("created_by", "result_by"),
+                 to_attr="supervision_list"),
+        Prefetch("escalations", queryset=EscalationRequest.objects.select_related(
+            "from_level", "to_level", "requested_by", "decided_by"), to_attr="escalation_list"),
+        Prefetch("return_visits", queryset=ReturnVisit.objects.select_related("visited_by"), to_attr="visit_list"),
         "related_cases",
     )
-    return get_object_or_404(qs, pk=pk)
+    petition = get_object_or_404(qs, pk=pk)
+    petition.pending_extensions = [e for e in petition.extension_list if e.state == Extension.State.PENDING]
+    petition.has_extension = any(e.state != Extension.State.REJECTED for e in petition.extension_list)
+    petition.open_supervisions = [s for s in petition.supervision_list if s.result_at is None]
+    petition.pending_escalations = [e for e in petition.escalation_list if e.state == EscalationRequest.State.PENDING]
+    petition.document_list = list(documents_of(petition))
+    return petition
 
 
 def matching_people(township, *, id_number="", phone="", name="", village_id=None):
@@ -102,3 +127,82 @@ def open_cases_of(people):
     ids = [p.pk for p in people]
     has_party = PetitionParty.objects.filter(petition=OuterRef("pk"), person_id__in=ids)
     return Petition.objects.filter(Exists(has_party), status__in=Petition.OPEN_STATUSES)
+
+
+def _queue_conditions(user, today, soon_days):
+    """The work queues (issue 4 §2) as conditions on visible petitions, keyed by their URL slug."""
+    import datetime
+
+    from django.db.models import Exists, OuterRef
+
+    S = Petition.Status
+    open_ = Q(status__in=Petition.OPEN_STATUSES)
+    pending_extension = Exists(Extension.objects.filter(petition=OuterRef("pk"), state=Extension.State.PENDING))
+    staff = getattr(user, "staff", None)
+    pending_escalation_to_me = Q(pk__in=[]) if staff is None or staff.ladder_level_id is None else Exists(
+        EscalationRequest.objects.filter(
+            petition=OuterRef("pk"), state=EscalationRequest.State.PENDING, to_level_id=staff.ladder_level_id
+        )
+    )
+    return {
+        "awaiting-decision": Q(status__in=[S.REGISTERED, S.DECISION_REVIEW]),
+        "overdue": open_ & Q(due_on__lt=today),
+        "due-soon": open_ & Q(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=soon_days)),
+        "returned": Q(status=S.ACCEPTED, return_count__gt=0),
+        "reply-signoff": Q(status=S.REPLY_REVIEW),
+        "opinions": Q(status=S.REPLIED),
+        "visits-due": Q(status=S.EVALUATED, due_on__lte=today + datetime.timedelta(days=soon_days)),
+        "sign-offs": Q(status__in=[S.DECISION_REVIEW, S.REPLY_REVIEW]) | (open_ & pending_extension),
+        "escalations": open_ & pending_escalation_to_me,
+        "referred": Q(status__in=[S.ASSIGNED, S.IN_PROGRESS]),
+    }
+
+
+QUEUE_LABELS = {
+    "awaiting-decision": _("Awaiting decision"),
+    "overdue": _("Overdue"),
+    "due-soon": _("Due within 3 days"),
+    "returned": _("Returned by units"),
+    "reply-signoff": _("Replies awaiting sign-off"),
+    "opinions": _("Opinions pending"),
+    "visits-due": _("Return visits due"),
+    "sign-offs": _("Awaiting my sign-off"),
+    "escalations": _("Escalations to my level"),
+    "referred": _("Referred to my unit"),
+}
+
+
+def queues_for(user):
+    """The queue slugs a user works from, in menu order."""
+    from office.roles import COORDINATOR, HANDLER, LEADER, role_keys
+
+    roles = role_keys(user)
+    slugs = []
+    if COORDINATOR in roles:
+        slugs += ["awaiting-decision", "overdue", "due-soon", "returned", "reply-signoff", "opinions", "visits-due"]
+    if LEADER in roles:
+        slugs += ["sign-offs", "overdue", "due-soon"]
+    if HANDLER in roles:
+        slugs += ["referred", "overdue", "due-soon"]
+    staff = getattr(user, "staff", None)
+    if staff is not None and staff.ladder_level_id:
+        slugs.append("escalations")
+    return list(dict.fromkeys(slugs))
+
+
+def queue_petitions(user, slug, today, soon_days):
+    """Visible petitions in one queue, most urgent first."""
+    condition = _queue_conditions(user, today, soon_days)[slug]
+    return petition_list(user).filter(condition).order_by("due_on", "received_on")
+
+
+def queue_counts(user, today, soon_days):
+    """Counts of each of the user's queues in one aggregate query."""
+    from django.db.models import Count
+
+    slugs = queues_for(user)
+    if not slugs:
+        return []
+    conditions = _queue_conditions(user, today, soon_days)
+    counts = visible_petitions(user).aggregate(**{s.replace("-", "_"): Count("pk", filter=conditions[s]) for s in slugs})
+    return [(slug, QUEUE_LABELS[slug], counts[slug.replace("-", "_")]) for slug in slugs]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import action_views, views
 
 app_name = "petitions"
 
@@ -15,4 +15,9 @@ urlpatterns = [
     path("<int:pk>/attachments/", views.add_attachment, name="add_attachment"),
     path("<int:pk>/registration.pdf", views.registration_pdf, name="registration_pdf"),
     path("attachments/<int:pk>/", views.download_attachment, name="download_attachment"),
+    path("<int:pk>/documents/<int:document_id>/", views.download_document, name="download_document"),
+    path("queues/<slug:queue>/", views.queue, name="queue"),
+] + [
+    path(f"<int:pk>/{name.replace('_', '-')}/", view, name=name)
+    for name, view in action_views.ACTION_VIEWS.items()
 ]

@@ -15,6 +15,8 @@ from office.validators import normalise_id_number, normalise_phone
 from office.views import require_section
 
 from . import documents, permissions, selectors, services
+from .action_views import available_actions
+from .workflow import ACTION_LABELS, TRANSITIONS
 from .filters import PetitionFilter
 from .forms import AttachmentForm, PetitionerFormSet, PetitionForm
 from .models import Attachment, Petition
@@ -25,12 +27,27 @@ PAGE_SIZE = 25
 def index(request):
     """The case list: filter, search, sort, paginate; personal data masked."""
     require_section(request, "petitions:index")
+    return _case_list(request, queue=None)
+
+
+def queue(request, queue):
+    """One work queue (awaiting decision, overdue, …): the case list filtered, most urgent first."""
+    require_section(request, "petitions:index")
+    if queue not in selectors.queues_for(request.user):
+        raise Http404
+    return _case_list(request, queue=queue)
+
+
+def _case_list(request, *, queue):
     township = request.user.staff.township
-    queryset = selectors.petition_list(request.user)
+    today = timezone.localdate()
+    soon = TimeLimits.for_township(township).due_soon_days
+    if queue:
+        queryset = selectors.queue_petitions(request.user, queue, today, soon)
+    else:
+        queryset = selectors.petition_list(request.user).order_by("-received_on", "-sequence")
     petition_filter = PetitionFilter(request.GET or None, queryset=queryset, township=township)
     results = petition_filter.qs if petition_filter.is_bound and petition_filter.is_valid() else queryset
-    if not request.GET.get("ordering"):
-        results = results.order_by("-received_on", "-sequence")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -38,8 +55,10 @@ def index(request):
         {
             "filter": petition_filter,
             "page": page,
-            "today": timezone.localdate(),
-            "soon": TimeLimits.for_township(township).due_soon_days,
+            "today": today,
+            "soon": soon,
+            "queue": queue,
+            "queue_label": selectors.QUEUE_LABELS.get(queue),
             "can_register": permissions.can_register(request.user),
         },
     )
@@ -170,6 +189,7 @@ def _render_detail(request, petition, *, reveal):
         "edit": permissions.can_edit_registration(request.user, petition),
         "attach": permissions.can_add_attachment(request.user, petition),
         "show_personal": permissions.can_view_personal_data(request.user, petition),
+        **available_actions(request.user, petition),
     }
     return render(
         request,
@@ -182,6 +202,7 @@ def _render_detail(request, petition, *, reveal):
             "can": can,
             "today": timezone.localdate(),
             "attachment_form": AttachmentForm(prefix="a"),
+            "actions": [(name, ACTION_LABELS[name]) for name in TRANSITIONS if can.get(name)],
         },
     )
 
@@ -296,4 +317,20 @@ def registration_pdf(request, pk):
     data = documents.registration_form(petition, full=full)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{petition.number}-registration.pdf"'
+    return response
+
+
+def download_document(request, pk, document_id):
+    """Serve an issued document from storage, byte for byte as issued (never re-rendered)."""
+    from office.documents import documents_of, read_document
+
+    require_section(request, "petitions:index")
+    petition = selectors.get_petition_for_user(request.user, pk)
+    document = get_object_or_404(documents_of(petition), pk=document_id)
+    AccessLog.objects.create(
+        user=request.user, action=AccessLog.Action.DOWNLOAD, target=document.title,
+        detail={"petition": petition.pk, "document": document.pk, "sha256": document.sha256},
+    )
+    response = HttpResponse(read_document(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{petition.number}-{document.kind}-v{document.version}.pdf"'
     return response

@@ -171,16 +171,18 @@ def test_show_personal_data_is_logged(client, clerk):
     assert (log.user, log.action, log.target) == (clerk, AccessLog.Action.SHOW_PERSONAL, petition.number)
 
 
-def test_a_role_without_the_permission_cannot_show_personal_data(client, clerk, township, justice):
-    petition = register_petition(clerk)
-    handler = make_user(HANDLER, township, unit=justice)
-    Petition.objects.filter(pk=petition.pk)  # assignment comes with the workflow; give the handler the case:
-    petition.handler = handler
-    petition.save(update_fields=["handler"])
-    client.force_login(handler)
+def test_only_roles_that_need_it_may_show_personal_data(client, users, township, justice):
+    from tests.builders import petition_in_state
+
+    petition = petition_in_state(users, "in_progress")  # referred to 司法所, named handler users["handler"]
+    colleague = make_user(HANDLER, township, unit=justice)
+    client.force_login(colleague)
     assert client.get(reverse("petitions:detail", args=[petition.pk])).status_code == 200
     assert client.post(reverse("petitions:show_personal", args=[petition.pk])).status_code == 403
     assert not AccessLog.objects.exists()
+    client.force_login(users["handler"])  # the handler must reach the petitioner
+    assert client.post(reverse("petitions:show_personal", args=[petition.pk])).status_code == 200
+    assert AccessLog.objects.get().user == users["handler"]
 
 
 def test_attachment_download_needs_the_case_to_be_visible(client, clerk, outsider, handler):

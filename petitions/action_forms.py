@@ -1,0 +1,200 @@
+"""One small form per workflow action; each carries the case version it was opened with."""
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from office.followup import CaseClass, Satisfaction, VisitMethod
+from office.forms import BootstrapMixin
+from office.models import TimeLimits, Unit, Village
+from office.roles import HANDLER, LEADER, ROLE_GROUPS
+
+from .forms import DateInput
+from .models import EscalationRequest, Petition, Reply, Supervision
+
+DEFAULT_REVIEW_RIGHT = _(
+    "If you do not accept this opinion, you may, within 30 days of receiving it, ask the administrative "
+    "organ at the next higher level to review it (信访工作条例 Art 35)."
+)
+
+
+class ActionForm(BootstrapMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, petition, user, **kwargs):
+        self.petition, self.user = petition, user
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("version", petition.version)
+        super().__init__(*args, **kwargs)
+
+
+class ConfirmForm(ActionForm):
+    pass
+
+
+class CommentForm(ActionForm):
+    comment = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class RequiredCommentForm(ActionForm):
+    comment = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoteForm(ActionForm):
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ProposeDecisionForm(ActionForm):
+    decision = forms.ChoiceField(label=_("proposed decision"), choices=Petition.Decision.choices,
+                                 widget=forms.RadioSelect)
+    reasons = forms.CharField(label=_("reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+    lawful_channel = forms.CharField(
+        label=_("lawful channel"), required=False,
+        help_text=_("For a case not accepted: e.g. 向人民法院提起诉讼, 申请劳动仲裁, 申请行政复议."),
+    )
+    forward_to = forms.CharField(label=_("forwarded to"), required=False)
+    case_class = forms.TypedChoiceField(label=_("case class"), choices=CaseClass.choices, coerce=int,
+                                        initial=CaseClass.TWO,
+                                        help_text=_("Drives the return visit: class 1 within 1 month, class 2 within 3, class 3 within 6 of the reply."))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == Petition.Decision.NOT_ACCEPT and not data.get("lawful_channel", "").strip():
+            self.add_error("lawful_channel", _("Name the lawful channel the petitioner should take."))
+        if data.get("decision") == Petition.Decision.FORWARD and not data.get("forward_to", "").strip():
+            self.add_error("forward_to", _("Name the organ the case is forwarded to."))
+        return data
+
+
+class AssignForm(ActionForm):
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
+    village = forms.ModelChoiceField(label=_("village"), queryset=Village.objects.none(), required=False)
+    handler = forms.ModelChoiceField(label=_("handler"), queryset=get_user_model().objects.none(), required=False,
+                                     help_text=_("Leave empty to let the unit choose; whoever signs for it becomes the handler."))
+    lead_leader = forms.ModelChoiceField(label=_("leader in charge (包案领导)"), queryset=get_user_model().objects.none())
+    instruction = forms.CharField(label=_("leader's instruction"), widget=forms.Textarea(attrs={"rows": 3}))
+    unit_due_on = forms.DateField(label=_("unit deadline"), required=False, widget=DateInput(),
+                                  help_text=_("Within the legal limit; empty means the legal limit itself."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        township = self.petition.township
+        users = get_user_model().objects.filter(staff__township=township, is_active=True).select_related("staff")
+        units = Unit.objects.filter(township=township, is_active=True)
+        if self.petition.complained_unit_id:
+            units = units.exclude(pk=self.petition.complained_unit_id)
+        self.fields["unit"].queryset = units
+        self.fields["village"].queryset = Village.objects.filter(township=township, is_active=True)
+        self.fields["handler"].queryset = users.filter(groups__name=ROLE_GROUPS[HANDLER]).order_by("staff__unit", "last_name")
+        self.fields["lead_leader"].queryset = users.filter(groups__name=ROLE_GROUPS[LEADER])
+        self.fields["handler"].label_from_instance = lambda u: f"{u.last_name}{u.first_name or u.username}（{u.staff.unit or u.staff.village}）"
+        self.fields["lead_leader"].label_from_instance = lambda u: f"{u.last_name}{u.first_name or u.username}"
+        if self.petition.handling_due_on:
+            self.fields["unit_due_on"].widget.attrs["max"] = self.petition.handling_due_on.isoformat()
+        if self.user.staff and getattr(self.user, "pk", None) in set(self.fields["lead_leader"].queryset.values_list("pk", flat=True)):
+            self.initial.setdefault("lead_leader", self.user.pk)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("unit")) == bool(data.get("village")):
+            raise forms.ValidationError(_("Assign the case to one unit or one village."))
+        return data
+
+
+class SuperviseForm(ActionForm):
+    kind = forms.ChoiceField(label=_("kind"), choices=Supervision.Kind.choices)
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 3}))
+    new_deadline = forms.DateField(label=_("new deadline for the unit"), required=False, widget=DateInput())
+
+
+class SupervisionResultForm(ActionForm):
+    supervision = forms.ModelChoiceField(label=_("supervision"), queryset=Supervision.objects.none())
+    result = forms.CharField(label=_("result"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervision"].queryset = self.petition.supervisions.filter(result_at__isnull=True)
+        self.fields["supervision"].label_from_instance = lambda s: f"{s.created_at:%Y-%m-%d} {s.get_kind_display()}：{s.note[:40]}"
+
+
+class ExtensionForm(ActionForm):
+    days = forms.IntegerField(label=_("days"), min_value=1)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("It is written into the extension notice for the petitioner."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit = TimeLimits.for_township(self.petition.township).extension_max_days
+        self.fields["days"].widget.attrs["max"] = self.limit
+
+    def clean_days(self):
+        days = self.cleaned_data["days"]
+        if days > self.limit:
+            raise forms.ValidationError(
+                _("An extension is at most %(limit)d days (信访工作条例 Art 34).") % {"limit": self.limit}
+            )
+        return days
+
+
+class ReplyForm(ActionForm):
+    request_summary = forms.CharField(label=_("the request"), widget=forms.Textarea(attrs={"rows": 2}))
+    facts = forms.CharField(label=_("facts and reasons found"), widget=forms.Textarea(attrs={"rows": 4}))
+    finding = forms.ChoiceField(label=_("opinion"), choices=Reply.Finding.choices, widget=forms.RadioSelect)
+    legal_basis = forms.CharField(label=_("legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
+    review_right = forms.CharField(label=_("review right"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = getattr(self.petition, "reply", None) if hasattr(self.petition, "reply") else None
+        if existing is not None:
+            for name in ("request_summary", "facts", "finding", "legal_basis", "review_right"):
+                self.initial.setdefault(name, getattr(existing, name))
+        self.initial.setdefault("request_summary", self.petition.request)
+        self.initial.setdefault("review_right", DEFAULT_REVIEW_RIGHT)
+
+
+class ServeForm(ActionForm):
+    served_on = forms.DateField(label=_("served on"), widget=DateInput(), initial=timezone.localdate)
+    method = forms.ChoiceField(label=_("method"), choices=Petition.ServeMethod.choices)
+
+
+class OpinionForm(ActionForm):
+    opinion = forms.ChoiceField(
+        label=_("petitioner's opinion"), widget=forms.RadioSelect,
+        choices=[(k, v) for k, v in Petition.Opinion.choices if k != Petition.Opinion.NONE],
+    )
+    opinion_on = forms.DateField(label=_("opinion on"), widget=DateInput(), initial=timezone.localdate)
+
+
+class ReturnVisitForm(ActionForm):
+    visited_on = forms.DateField(label=_("visited on"), widget=DateInput(), initial=timezone.localdate)
+    method = forms.ChoiceField(label=_("method"), choices=VisitMethod.choices)
+    reached = forms.TypedChoiceField(label=_("person reached"), choices=[("1", _("yes")), ("0", _("no"))],
+                                     coerce=lambda v: v == "1", widget=forms.RadioSelect)
+    result = forms.CharField(label=_("result"), widget=forms.Textarea(attrs={"rows": 3}))
+    satisfaction = forms.ChoiceField(label=_("satisfaction"), choices=[("", "—")] + list(Satisfaction.choices),
+                                     required=False)
+
+
+class EscalateForm(ActionForm):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    is_major = forms.BooleanField(label=_("major or urgent matter: report at once (信访工作条例 Art 25)"), required=False)
+
+
+class DecideEscalationForm(ActionForm):
+    escalation = forms.ModelChoiceField(queryset=EscalationRequest.objects.none(), widget=forms.HiddenInput)
+    approve = forms.TypedChoiceField(label=_("decision"), choices=[("1", _("approve")), ("0", _("refuse"))],
+                                     coerce=lambda v: v == "1", widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pending = self.petition.escalations.filter(state=EscalationRequest.State.PENDING)
+        self.fields["escalation"].queryset = pending
+        first = pending.first()
+        if first is not None:
+            self.initial.setdefault("escalation", first.pk)
