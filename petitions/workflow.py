@@ -15,6 +15,8 @@ from office.models import TimeLimits
 from office.notify import notify
 from office.workflow import StaleStateError, TransitionNotAllowed, WorkflowError, check_transition, check_version
 
+__all__ = ["PermissionDenied", "StaleStateError", "TransitionNotAllowed", "WorkflowError", "TRANSITIONS"]
+
 from . import documents, permissions
 from .models import CaseEvent, EscalationRequest, Extension, Petition, Reply, ReturnVisit, Supervision
 
@@ -81,7 +83,6 @@ ACTION_LABELS = {
     "decide_escalation": gettext_lazy("Decide the escalation"),
 }
 
-__all__ = ["StaleStateError", "TransitionNotAllowed", "WorkflowError", "TRANSITIONS"]
 
 
 def _label(key):

@@ -39,3 +39,34 @@ def test_parallel_intake_gives_distinct_consecutive_numbers(clerk, township):
     assert sequences == list(range(1, threads * per_thread + 1))
     numbers = set(Petition.objects.values_list("number", flat=True))
     assert len(numbers) == threads * per_thread
+
+
+def test_two_people_moving_the_same_case_at_once_one_wins(users):
+    from office.workflow import WorkflowError
+    from petitions import workflow
+    from tests.builders import petition_in_state
+
+    petition = petition_in_state(users, "decision_review")
+    results = []
+    barrier = threading.Barrier(2)
+
+    def act(call):
+        try:
+            barrier.wait()
+            call()
+            results.append("ok")
+        except WorkflowError as error:
+            results.append(str(error))
+        finally:
+            connections.close_all()
+
+    version = petition.version
+    approve = threading.Thread(target=act, args=(lambda: workflow.approve_decision(
+        petition, by=users["leader"], expected_version=version),))
+    reject = threading.Thread(target=act, args=(lambda: workflow.reject_decision(
+        petition, by=users["leader"], comment="退回重议", expected_version=version),))
+    approve.start(); reject.start(); approve.join(); reject.join()
+    assert sorted(results)[0] == "ok" and results.count("ok") == 1
+    assert any("已被他人更新" in r for r in results)
+    petition.refresh_from_db()
+    assert petition.events.filter(action__in=["approve_decision", "reject_decision"]).count() == 1
