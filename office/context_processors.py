@@ -19,4 +19,5 @@ def office(request):
         "staff": staff,
         "role_names": [ROLE_GROUPS[key] for key in sorted(role_keys(user))],
         "menu": menu_for(user),
+        "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }

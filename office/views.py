@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .navigation import section_roles
 from .roles import has_role
@@ -44,3 +44,42 @@ def require_section(request, url_name):
 
 def home(request):
     return render(request, "office/home.html")
+
+
+def notifications(request):
+    """The user's in-app notifications, newest first."""
+    from django.core.paginator import Paginator
+
+    from .models import Notification
+
+    page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "office/notifications.html", {"page": page})
+
+
+@require_POST
+def open_notification(request, pk):
+    """Mark one notification read and go to what it is about."""
+    from django.shortcuts import get_object_or_404, redirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .models import Notification
+
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    target = notification.url if url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None) else ""
+    return redirect(target or "notifications")
+
+
+@require_POST
+def read_all_notifications(request):
+    """Mark every unread notification of the user read."""
+    from django.shortcuts import redirect
+
+    from .models import Notification
+
+    for notification in Notification.objects.filter(user=request.user, read_at__isnull=True):
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return redirect("notifications")

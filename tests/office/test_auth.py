@@ -113,3 +113,21 @@ def test_password_change_page(client, clerk):
     response = client.get(reverse("password_change"))
     assert response.status_code == 200
     assert "修改密码" in response.content.decode()
+
+
+def test_notifications_list_unread_count_and_open_marks_read(client, clerk, leader):
+    from office.models import Notification
+
+    note = Notification.objects.create(user=clerk, text="XF-2026-0001：受理意见待您审批。", url="/petitions/")
+    Notification.objects.create(user=leader, text="not yours")
+    client.force_login(clerk)
+    body = client.get(reverse("notifications")).content.decode()
+    assert "受理意见待您审批" in body and "not yours" not in body
+    assert 'data-testid="notifications">消息 <span class="badge text-bg-warning">1</span>' in body
+    assert client.get(reverse("open_notification", args=[note.pk])).status_code == 405
+    response = client.post(reverse("open_notification", args=[note.pk]))
+    assert response.status_code == 302 and response["Location"] == "/petitions/"
+    note.refresh_from_db()
+    assert note.read_at is not None
+    other = Notification.objects.get(user=leader)
+    assert client.post(reverse("open_notification", args=[other.pk])).status_code == 404

@@ -160,3 +160,14 @@ def test_queues_list_the_right_cases_with_counts_in_the_menu(client, users):
     body = client.get(reverse("petitions:queue", args=["sign-offs"])).content.decode()
     assert review.number in body
     assert client.get(reverse("petitions:queue", args=["returned"])).status_code == 404  # not a leader's queue
+
+
+def test_referral_notifies_the_handler_after_commit(users, django_capture_on_commit_callbacks):
+    from office.models import Notification
+
+    petition = petition_in_state(users, "accepted")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.assign_petition(petition, by=users["leader"], instruction="请办理", lead_leader=users["leader"],
+                                 unit=users["handler"].staff.unit, handler=users["handler"])
+    note = Notification.objects.get(user=users["handler"])
+    assert petition.number in note.text and note.url == url("detail", petition)
