@@ -49,6 +49,7 @@ def make_action_view(action, form_class, permission, perform, *, help_text=""):
             "title": workflow.ACTION_LABELS[action], "help_text": help_text,
         })
 
+    view.permission = permission
     view.__name__ = f"{action}_view"
     view.__doc__ = f"Confirm and perform “{action}” on one case."
     return view
@@ -133,28 +134,7 @@ def available_actions(user, petition):
         elif action == "raise_escalation":
             allowed = not petition.pending_escalations and p.can_raise_escalation(user, petition)
         else:
-            allowed = ACTION_PERMISSIONS[action](user, petition)
+            allowed = ACTION_VIEWS[action].permission(user, petition)
         if allowed:
             can[action] = True
     return can
-
-
-ACTION_PERMISSIONS = {
-    "propose_decision": p.can_propose_decision,
-    "approve_decision": p.can_approve_decision,
-    "reject_decision": p.can_approve_decision,
-    "assign": p.can_assign,
-    "sign_for": p.can_respond_to_referral,
-    "return_referral": p.can_respond_to_referral,
-    "add_note": p.can_add_note,
-    "supervise": p.can_supervise,
-    "submit_reply": p.can_draft_reply,
-    "approve_reply": p.can_approve_reply,
-    "reject_reply": p.can_approve_reply,
-    "serve_reply": p.can_serve_reply,
-    "record_opinion": p.can_record_opinion,
-    "record_return_visit": p.can_record_return_visit,
-    "archive": p.can_archive,
-    "reopen": p.can_reopen,
-}
-
