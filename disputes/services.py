@@ -144,6 +144,7 @@ def _create_entry(screening_round, data, *, by, at):
     entry.full_clean()
     entry._change_reason = gettext("Found in a screening round")
     entry._history_date = at
+    entry._history_user = by
     entry.save()
     _attach_parties(entry, data.parties)
     RoundEntry.objects.create(round=screening_round, entry=entry, status=entry.status)
@@ -205,6 +206,7 @@ def file_round(*, by, village, period, zero_report=False, entries=(), updates=()
     screening_round.full_clean(validate_constraints=False)
     screening_round._change_reason = gettext("Filed")
     screening_round._history_date = at
+    screening_round._history_user = by
     try:
         with transaction.atomic():
             screening_round.save()
@@ -276,6 +278,7 @@ def update_entry(entry, *, by, changes, note="", at=None):
     entry.full_clean()
     entry._change_reason = gettext("Details corrected")
     entry._history_date = at
+    entry._history_user = by
     entry.save(update_fields=changed)
     labels = ", ".join(str(LedgerEntry._meta.get_field(name).verbose_name) for name in changed)
     EntryEvent.objects.create(

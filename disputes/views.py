@@ -1,8 +1,568 @@
-from django.shortcuts import render
+"""Dispute screening pages: thin views that parse a form, call one service, and redirect."""
+import datetime
+from dataclasses import dataclass
+from urllib.parse import quote
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from office.excel import CONTENT_TYPE
+from office.models import AccessLog
 from office.views import require_section
 
+from . import permissions, selectors, services, workflow
+from .documents import brief_pdf
+from .exports import export_ledger
+from .filters import MONTH_RE, LedgerFilter
+from .forms import (
+    CampaignForm,
+    CarryOverFormSet,
+    EntryEditForm,
+    EntryFormSet,
+    NoteForm,
+    PartyForm,
+    ReferenceLists,
+    RoundNoteForm,
+    TransferForm,
+)
+from .models import Campaign
+from .periods import PeriodKind, parse_period_key
 
+PAGE_SIZE = 25
+SECTION = "disputes:index"
+
+
+def _township(request):
+    return request.user.staff.township
+
+
+def _ledger_filter(request, refs, entries):
+    return LedgerFilter(request.GET or None, queryset=entries, request=request, refs=refs)
+
+
+@require_GET
 def index(request):
-    require_section(request, "disputes:index")
-    return render(request, "disputes/index.html")
+    """The ledger: every entry the user may see, filtered, searched and paginated."""
+    require_section(request, SECTION)
+    refs = ReferenceLists()
+    entries = selectors.with_list_relations(selectors.visible_entries(request.user))
+    ledger = _ledger_filter(request, refs, entries)
+    page = Paginator(ledger.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    user = request.user
+    return render(
+        request,
+        "disputes/ledger.html",
+        {
+            "filter": ledger,
+            "page": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "can": {
+                "file": permissions.filing_village(user)[0],
+                "export": permissions.can_export_ledger(user),
+                "compliance": permissions.can_view_compliance(user),
+                "brief": permissions.can_view_brief(user),
+            },
+        },
+    )
+
+
+@require_GET
+def export(request):
+    """The ledger as an Excel file, with the filters shown on screen; logged."""
+    require_section(request, SECTION)
+    user = request.user
+    if not permissions.can_export_ledger(user):
+        raise PermissionDenied
+    refs = ReferenceLists()
+    entries = selectors.with_list_relations(selectors.visible_entries(user))
+    ledger = _ledger_filter(request, refs, entries)
+    rows = ledger.qs
+    if not request.GET.get("sort"):
+        rows = rows.order_by("found_on", "pk")
+    staff = user.staff
+    township = staff.township
+    masked = not permissions.can_see_personal_data(user)
+    unit_name = township.name + (staff.unit.name if staff.unit_id else "")
+    excel = export_ledger(
+        rows.order_by(*rows.query.order_by, "pk"),
+        township=township,
+        period_text=ledger.period_text(),
+        unit_name=unit_name,
+        masked=masked,
+    )
+    AccessLog.objects.create(
+        user=user,
+        action=AccessLog.Action.EXPORT,
+        target="disputes.ledger",
+        detail={"filters": {k: v for k, v in request.GET.items() if v}, "masked": masked},
+        row_count=excel.row_count,
+    )
+    filename = _("dispute-ledger") + f"-{timezone.localdate():%Y%m%d}.xlsx"
+    response = HttpResponse(excel.content, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@require_GET
+def round_list(request):
+    """The rounds the user may see, newest first."""
+    require_section(request, SECTION)
+    rounds = selectors.visible_rounds(request.user).select_related("village", "campaign", "filed_by")
+    page = Paginator(selectors.with_entry_counts(rounds), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "disputes/round_list.html",
+        {"page": page, "can_file": permissions.filing_village(request.user)[0]},
+    )
+
+
+def _period_from_key(key, township, village):
+    """Return the period a key names for this unit, or None."""
+    if key.startswith("campaign:"):
+        campaign = Campaign.objects.filter(township=township, pk=key.partition(":")[2] or 0).first()
+        return campaign.period if campaign else None
+    cadence = services.cadence_for(village)
+    try:
+        period = parse_period_key(key, cadence.anchor)
+    except ValueError:
+        return None
+    return period if period.kind == cadence.kind else None
+
+
+def _exists_message(existing):
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("A round for this period has already been filed."),
+        reverse("disputes:round_detail", args=[existing.pk]),
+        _("Open it"),
+    )
+
+
+def _bind_carry_over(formset, carried):
+    """Tie each carry-over form to its entry (by the hidden id) and limit its choices."""
+    by_id = {entry.pk: entry for entry in carried}
+    for form in formset.forms:
+        try:
+            entry = by_id.get(int(form["entry"].value()))
+        except (TypeError, ValueError):
+            entry = None
+        form.ledger_entry = entry
+        if entry is not None:
+            form.limit_to(entry)
+
+
+@require_http_methods(["GET", "POST"])
+def round_new(request):
+    """File a round: new disputes added inline, carried-over ones updated, or a zero report."""
+    require_section(request, SECTION)
+    user = request.user
+    files, village = permissions.filing_village(user)
+    requested = request.POST.get("village") or request.GET.get("village")
+    if not files or (requested and str(village.pk if village else "") != requested):
+        # A mediator files for their own village only, never for another one.
+        raise PermissionDenied
+    township = _township(request)
+    today = timezone.localdate()
+    options = selectors.filing_options(township, village, today)
+    current = next(period for period, _round in options if period.kind != PeriodKind.CAMPAIGN and period.contains(today))
+    key = request.POST.get("period") or request.GET.get("period") or current.key
+    period = _period_from_key(key, township, village)
+    if period is None:
+        messages.error(request, _("There is no such period for this unit."))
+        return redirect("disputes:round_new")
+    existing = services.find_round(township, village, period)
+    future = period.starts_on > today
+    carried = list(selectors.carry_over_entries(township, village, period))
+    refs = ReferenceLists()
+    data = request.POST if request.method == "POST" else None
+    entry_forms = EntryFormSet(data, prefix="entries", form_kwargs={"refs": refs})
+    carry_forms = CarryOverFormSet(data, prefix="carry", initial=[{"entry": e.pk} for e in carried])
+    note_form = RoundNoteForm(data)
+    _bind_carry_over(carry_forms, carried)
+
+    if request.method == "POST":
+        if existing:
+            messages.error(request, _exists_message(existing))
+        elif future:
+            messages.error(request, _("A round can be filed only for the current period or an earlier one."))
+        elif entry_forms.is_valid() and carry_forms.is_valid() and note_form.is_valid():
+            entries = [form.entry_data() for form in entry_forms.forms if form.has_changed()]
+            updates = [
+                services.CarryOverUpdate(form.ledger_entry.pk, form.cleaned_data["outcome"], form.cleaned_data["note"])
+                for form in carry_forms.forms
+                if form.ledger_entry is not None and form.cleaned_data.get("outcome")
+            ]
+            try:
+                screening_round = services.file_round(
+                    by=user,
+                    village=village,
+                    period=period,
+                    zero_report=bool(request.POST.get("zero_report")),
+                    entries=entries,
+                    updates=updates,
+                    note=note_form.cleaned_data["note"],
+                )
+            except services.RoundExistsError as error:
+                existing = error.existing
+                messages.error(request, _exists_message(existing))
+            except workflow.WorkflowError as error:
+                messages.error(request, error.message)
+            else:
+                if screening_round.zero_report:
+                    messages.success(request, _("Zero report filed for %(period)s.") % {"period": period})
+                else:
+                    messages.success(
+                        request,
+                        _("Round filed for %(period)s with %(count)s new disputes.")
+                        % {"period": period, "count": len(entries)},
+                    )
+                return redirect("disputes:round_detail", pk=screening_round.pk)
+        else:
+            messages.error(request, _("Please correct the errors below."))
+
+    return render(
+        request,
+        "disputes/round_form.html",
+        {
+            "unit_name": village.name if village else _("Township center"),
+            "village": village,
+            "options": options,
+            "period": period,
+            "existing": existing,
+            "future": future,
+            "entry_forms": entry_forms,
+            "carry_forms": carry_forms,
+            "note_form": note_form,
+            "today": today,
+        },
+    )
+
+
+@require_GET
+def round_detail(request, pk):
+    """One round: the disputes found in it and those carried over, with their age."""
+    require_section(request, SECTION)
+    screening_round = selectors.get_round_for_user(request.user, pk)
+    items = list(selectors.round_items(screening_round))
+    return render(
+        request,
+        "disputes/round_detail.html",
+        {
+            "round": screening_round,
+            "new_items": [item for item in items if not item.is_carry_over],
+            "carried_items": [item for item in items if item.is_carry_over],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _entry_can(user, entry):
+    allowed = workflow.allowed_actions(entry)
+    close = permissions.can_close_entry(user, entry)
+    route = permissions.can_route_entry(user, entry)
+    return {
+        "edit": permissions.can_edit_entry(user, entry),
+        "resolve": close and "resolve" in allowed,
+        "mark_unresolved": close and "mark_unresolved" in allowed,
+        "transfer_to_police": route and "transfer_to_police" in allowed,
+        "refer_to_meeting": route and "refer_to_meeting" in allowed and not entry.meeting_referred_on,
+        "request_mediation": permissions.can_request_mediation(user, entry)
+        and "request_mediation" in allowed
+        and not entry.mediation_requested_on,
+        "personal_data": permissions.can_see_personal_data(user),
+    }
+
+
+@require_GET
+def entry_detail(request, pk):
+    """One entry: its details, parties, what it led to, the rounds it appeared in, timeline and history."""
+    require_section(request, SECTION)
+    user = request.user
+    entry = selectors.get_entry_for_user(user, pk)
+    can = _entry_can(user, entry)
+    show_personal = can["personal_data"] and request.GET.get("personal") == "1"
+    if show_personal:
+        AccessLog.objects.create(
+            user=user,
+            action=AccessLog.Action.SHOW_PERSONAL,
+            target=f"disputes.ledgerentry:{entry.pk}",
+            detail={"parties": [link.person_id for link in entry.party_links.all()]},
+        )
+    return render(
+        request,
+        "disputes/entry_detail.html",
+        {
+            "entry": entry,
+            "can": can,
+            "show_personal": show_personal,
+            "events": entry.events.select_related("by", "round"),
+            "appearances": entry.appearances.select_related("round").order_by("round__starts_on", "pk"),
+            "history": selectors.entry_history(entry),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _next_or(request, default):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+@dataclass(frozen=True)
+class EntryAction:
+    title: str
+    explanation: str
+    button: str
+    done: str
+    permission: object
+    run: object
+    form: object = NoteForm
+
+
+ENTRY_ACTIONS = {
+    "resolve": EntryAction(
+        gettext_lazy("Mark resolved"),
+        gettext_lazy("Say how the dispute was settled (e.g. agreement reached, parties reconciled)."),
+        gettext_lazy("Mark resolved"),
+        gettext_lazy("The dispute is marked resolved."),
+        permissions.can_close_entry,
+        lambda entry, user, data: workflow.resolve_entry(entry, by=user, note=data["note"]),
+    ),
+    "mark_unresolved": EntryAction(
+        gettext_lazy("Mark unresolved"),
+        gettext_lazy("Say why the dispute could not be resolved so far; it stays on the ledger and carries over."),
+        gettext_lazy("Mark unresolved"),
+        gettext_lazy("The dispute is marked unresolved."),
+        permissions.can_close_entry,
+        lambda entry, user, data: workflow.mark_entry_unresolved(entry, by=user, note=data["note"]),
+    ),
+    "transfer_to_police": EntryAction(
+        gettext_lazy("Transfer to the police station"),
+        gettext_lazy("For public-order or criminal matters. The police station follows it up from here."),
+        gettext_lazy("Transfer"),
+        gettext_lazy("The dispute is transferred to the police station."),
+        permissions.can_route_entry,
+        lambda entry, user, data: workflow.transfer_entry_to_police(
+            entry, by=user, unit=data["unit"], note=data["note"]
+        ),
+        TransferForm,
+    ),
+    "refer_to_meeting": EntryAction(
+        gettext_lazy("Refer to a special meeting"),
+        gettext_lazy("For large, group or sudden disputes: the township's special meeting (专题会议) takes it on."),
+        gettext_lazy("Refer"),
+        gettext_lazy("The dispute is referred to a township special meeting."),
+        permissions.can_route_entry,
+        lambda entry, user, data: workflow.refer_entry_to_meeting(entry, by=user, note=data["note"]),
+    ),
+    "request_mediation": EntryAction(
+        gettext_lazy("Request mediation"),
+        gettext_lazy(
+            "For ordinary civil disputes: record that the dispute goes to people's mediation. "
+            "The mediation case is opened from this request."
+        ),
+        gettext_lazy("Request mediation"),
+        gettext_lazy("Mediation is requested for this dispute."),
+        permissions.can_request_mediation,
+        lambda entry, user, data: workflow.request_mediation(entry, by=user, note=data["note"]),
+    ),
+}
+
+
+def _entry_action(request, pk, name):
+    """Show the action's confirmation form on GET; run its one workflow function on POST."""
+    require_section(request, SECTION)
+    user = request.user
+    entry = selectors.get_entry_for_user(user, pk)
+    action = ENTRY_ACTIONS[name]
+    if not action.permission(user, entry):
+        raise PermissionDenied
+    kwargs = {"township": entry.township} if action.form is TransferForm else {}
+    form = action.form(request.POST if request.method == "POST" else None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action.run(entry, user, form.cleaned_data)
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, action.done)
+            return redirect(_next_or(request, reverse("disputes:entry_detail", args=[entry.pk])))
+    return render(
+        request,
+        "disputes/entry_action.html",
+        {
+            "entry": entry,
+            "action": action,
+            "form": form,
+            "allowed": name in workflow.allowed_actions(entry),
+            "next": _next_or(request, ""),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def entry_resolve(request, pk):
+    return _entry_action(request, pk, "resolve")
+
+
+@require_http_methods(["GET", "POST"])
+def entry_mark_unresolved(request, pk):
+    return _entry_action(request, pk, "mark_unresolved")
+
+
+@require_http_methods(["GET", "POST"])
+def entry_transfer(request, pk):
+    return _entry_action(request, pk, "transfer_to_police")
+
+
+@require_http_methods(["GET", "POST"])
+def entry_meeting(request, pk):
+    return _entry_action(request, pk, "refer_to_meeting")
+
+
+@require_http_methods(["GET", "POST"])
+def entry_mediation(request, pk):
+    return _entry_action(request, pk, "request_mediation")
+
+
+@require_http_methods(["GET", "POST"])
+def entry_edit(request, pk):
+    """Correct an open entry's details (risk level, measures, deadline …)."""
+    require_section(request, SECTION)
+    user = request.user
+    entry = selectors.get_entry_for_user(user, pk)
+    if not permissions.can_edit_entry(user, entry):
+        raise PermissionDenied
+    refs = ReferenceLists()
+    if request.method == "POST":
+        form = EntryEditForm(request.POST, refs=refs)
+        if form.is_valid():
+            try:
+                services.update_entry(entry, by=user, changes=form.changes(), note=form.cleaned_data["note"])
+            except workflow.WorkflowError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("The entry is updated."))
+                return redirect("disputes:entry_detail", pk=entry.pk)
+    else:
+        form = EntryEditForm(initial=EntryEditForm.initial_for(entry), refs=refs)
+    return render(request, "disputes/entry_edit.html", {"entry": entry, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def entry_add_party(request, pk):
+    """Add a further party to an entry."""
+    require_section(request, SECTION)
+    user = request.user
+    entry = selectors.get_entry_for_user(user, pk)
+    if not permissions.can_edit_entry(user, entry):
+        raise PermissionDenied
+    form = PartyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_party(entry, by=user, party=form.party())
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The party is added."))
+            return redirect("disputes:entry_detail", pk=entry.pk)
+    return render(request, "disputes/entry_add_party.html", {"entry": entry, "form": form})
+
+
+def _count(request, default=8, most=26):
+    try:
+        return max(1, min(most, int(request.GET.get("n", default))))
+    except ValueError:
+        return default
+
+
+@require_GET
+def compliance(request):
+    """Who has filed, late, or not at all: units × the current and last N periods."""
+    require_section(request, SECTION)
+    if not permissions.can_view_compliance(request.user):
+        raise PermissionDenied
+    count = _count(request)
+    board = selectors.compliance_board(_township(request), timezone.localdate(), count)
+    grids = [board[selectors.Scope.VILLAGE], board[selectors.Scope.TOWNSHIP]]
+    return render(
+        request,
+        "disputes/compliance.html",
+        {
+            "villages": grids[0],
+            "township_grid": grids[1],
+            "to_chase": [row for grid in grids for row in grid["rows"] if row.not_filed],
+            "count": count,
+            "can_start_campaign": permissions.can_start_campaign(request.user),
+        },
+    )
+
+
+def _month(request):
+    today = timezone.localdate()
+    match = MONTH_RE.match(request.GET.get("month", ""))
+    if match and 1 <= int(match[2]) <= 12 and 2000 <= int(match[1]) <= today.year:
+        first = datetime.date(int(match[1]), int(match[2]), 1)
+        if first <= today:
+            return first
+    return today.replace(day=1)
+
+
+def _brief(request):
+    require_section(request, SECTION)
+    if not permissions.can_view_brief(request.user):
+        raise PermissionDenied
+    first = _month(request)
+    township = _township(request)
+    return township, selectors.monthly_brief(township, first.year, first.month, timezone.localdate())
+
+
+@require_GET
+def brief(request):
+    """The monthly analysis brief (研判例会) as a page."""
+    township, data = _brief(request)
+    return render(request, "disputes/brief.html", {"brief": data, "township": township, "month": f"{data['first']:%Y-%m}"})
+
+
+@require_GET
+def brief_download(request):
+    """The monthly analysis brief as a printable PDF."""
+    township, data = _brief(request)
+    response = HttpResponse(brief_pdf(data, township=township), content_type="application/pdf")
+    filename = _("dispute-brief") + f"-{data['first']:%Y-%m}.pdf"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_new(request):
+    """Announce a special screening campaign (集中排查)."""
+    require_section(request, SECTION)
+    if not permissions.can_start_campaign(request.user):
+        raise PermissionDenied
+    form = CampaignForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.start_campaign(by=request.user, **form.cleaned_data)
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The special campaign “%(name)s” is announced.") % {"name": campaign.name})
+            return redirect("disputes:compliance")
+    return render(request, "disputes/campaign_form.html", {"form": form})
+

@@ -88,6 +88,7 @@ def _move(entry, *, by, action, event, note, at, changes=None, screening_round=N
     entry.full_clean()
     entry._change_reason = str(event.label)
     entry._history_date = at
+    entry._history_user = by
     entry.save(update_fields=["status", *(changes or {})])
     EntryEvent.objects.create(
         entry=entry,
