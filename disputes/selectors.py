@@ -189,13 +189,17 @@ def _people_to_chase(township, scope):
 
 
 def compliance_board(township, today, count=8):
-    """Return the villages' and the township center's grids for the current and the last periods."""
+    """Return the villages' and the township center's grids for the current and the last periods (newest first)."""
     board = {}
     for scope in (Scope.VILLAGE, Scope.TOWNSHIP):
         cadence = ScreeningCadence.for_scope(scope)
         periods = recent_periods(cadence.kind, today, count, cadence.anchor)
         campaigns = campaigns_overlapping(township, periods[0].starts_on, today)
-        columns = sorted(periods + [c.period for c in campaigns], key=lambda p: (p.starts_on, p.kind == PeriodKind.CAMPAIGN))
+        columns = sorted(
+            periods + [c.period for c in campaigns],
+            key=lambda p: (p.starts_on, p.kind == PeriodKind.CAMPAIGN),
+            reverse=True,  # the current period first: it is what people chase
+        )
         board[scope] = {"periods": columns, "rows": compliance_rows(township, scope, columns, today)}
     return board
 

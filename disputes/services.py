@@ -204,7 +204,7 @@ def file_round(*, by, village, period, zero_report=False, entries=(), updates=()
         filed_at=at,
     )
     screening_round.full_clean(validate_constraints=False)
-    screening_round._change_reason = gettext("Filed")
+    screening_round._change_reason = gettext("Round filed")
     screening_round._history_date = at
     screening_round._history_user = by
     try:

@@ -55,9 +55,9 @@ def file_round(user, *, village=None, period=None, entries=None, zero=False, upd
     )
 
 
-def found_entry(user, **overrides):
-    """File a round with one dispute and return the entry."""
-    screening_round = file_round(user, entries=[entry_data(**overrides)])
+def found_entry(user, *, day=None, **overrides):
+    """File a round (for the period containing ``day``, default today) with one dispute; return it."""
+    screening_round = file_round(user, entries=[entry_data(**overrides)], day=day)
     return screening_round.found_entries.get()
 
 
