@@ -47,6 +47,11 @@ def _routing(entry):
     return "\n".join(parts)
 
 
+def _lines(values):
+    """One line per party, so the parties' columns line up; no trailing empty lines."""
+    return "\n".join(values).rstrip("\n")
+
+
 def ledger_rows(entries, *, masked):
     """Yield one row per entry; parties one per line, masked unless the user may see personal data."""
     id_number, phone, address = (mask_id_number, mask_phone, mask_address) if masked else (str, str, str)
@@ -61,10 +66,10 @@ def ledger_rows(entries, *, masked):
             entry.title,
             category.name,
             entry.dispute_type.name if entry.dispute_type.parent_id else "",
-            "\n".join(p.name for p in people),
-            "\n".join(id_number(p.id_number) for p in people),
-            "\n".join(phone(p.phone) for p in people),
-            "\n".join(address(p.address) for p in people),
+            _lines(p.name for p in people),
+            _lines(id_number(p.id_number) for p in people),
+            _lines(phone(p.phone) for p in people),
+            _lines(address(p.address) for p in people),
             entry.head_count,
             entry.place,
             entry.facts,

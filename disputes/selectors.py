@@ -147,10 +147,10 @@ class ComplianceRow:
         return [cell for cell in self.cells if cell.state in (MISSING, PENDING)]
 
 
-def compliance_rows(township, scope, periods, today):
+def compliance_rows(township, scope, periods, today, cadence=None):
     """Return one row per screening unit of the scope: for each period its round and whether it
     was filed on time, late, or is missing (past its due date) or pending (not yet due)."""
-    cadence = ScreeningCadence.for_scope(scope)
+    cadence = cadence or ScreeningCadence.for_scope(scope)
     if scope == Scope.VILLAGE:
         units = [(v, v.name) for v in township.villages.filter(is_active=True)]
     else:
@@ -200,7 +200,7 @@ def compliance_board(township, today, count=8):
             key=lambda p: (p.starts_on, p.kind == PeriodKind.CAMPAIGN),
             reverse=True,  # the current period first: it is what people chase
         )
-        board[scope] = {"periods": columns, "rows": compliance_rows(township, scope, columns, today)}
+        board[scope] = {"periods": columns, "rows": compliance_rows(township, scope, columns, today, cadence)}
     return board
 
 
@@ -214,7 +214,11 @@ def _rounds_of_month(township, scope, first, last, today):
     periods = [
         p for p in periods_between(cadence.kind, first, last, cadence.anchor) if first <= p.ends_on <= last
     ]
-    return compliance_rows(township, scope, periods, today)
+    return compliance_rows(township, scope, periods, today, cadence)
+
+
+def _brief_list(entries):
+    return list(entries.select_related("village", "dispute_type__parent", "risk_level").order_by("deadline", "pk"))
 
 
 def monthly_brief(township, year, month, today):
@@ -247,16 +251,10 @@ def monthly_brief(township, year, month, today):
     status_counts = dict(found.values_list("status").annotate(total=Count("pk")).order_by())
     by_status = [(status, status_counts.get(status.value, 0)) for status in Status]
     totals = found.aggregate(**counts, people=Coalesce(Sum("head_count"), 0))
-    major_open = list(
-        with_list_relations(
-            entries.filter(risk_level__is_major=True, found_on__lte=last).exclude(status=Status.RESOLVED)
-        ).order_by("deadline", "pk")
+    major_open = _brief_list(
+        entries.filter(risk_level__is_major=True, found_on__lte=last).exclude(status=Status.RESOLVED)
     )
-    overdue = list(
-        with_list_relations(
-            entries.filter(status__in=LedgerEntry.OPEN_STATUSES, deadline__lt=as_of, found_on__lte=last)
-        ).order_by("deadline", "pk")
-    )
+    overdue = _brief_list(entries.filter(status__in=LedgerEntry.OPEN_STATUSES, deadline__lt=as_of, found_on__lte=last))
     rounds = {scope: _rounds_of_month(township, scope, first, last, today) for scope in (Scope.VILLAGE, Scope.TOWNSHIP)}
     all_cells = [cell for rows in rounds.values() for row in rows for cell in row.cells]
     filing = {state: sum(1 for cell in all_cells if cell.state == state) for state in (ON_TIME, LATE, MISSING, PENDING)}
