@@ -151,8 +151,8 @@ def _exists_message(existing):
     )
 
 
-def _bind_carry_over(formset, carried):
-    """Tie each carry-over form to its entry (by the hidden id) and limit its choices."""
+def _bind_carry_over(formset, carried, today):
+    """Tie each carry-over form to its entry (by the hidden id), limit its choices, note its age."""
     by_id = {entry.pk: entry for entry in carried}
     for form in formset.forms:
         try:
@@ -162,6 +162,7 @@ def _bind_carry_over(formset, carried):
         form.ledger_entry = entry
         if entry is not None:
             form.limit_to(entry)
+            form.age_days = entry.age_on(today)
 
 
 @require_http_methods(["GET", "POST"])
@@ -191,7 +192,7 @@ def round_new(request):
     entry_forms = EntryFormSet(data, prefix="entries", form_kwargs={"refs": refs})
     carry_forms = CarryOverFormSet(data, prefix="carry", initial=[{"entry": e.pk} for e in carried])
     note_form = RoundNoteForm(data)
-    _bind_carry_over(carry_forms, carried)
+    _bind_carry_over(carry_forms, carried, today)
 
     if request.method == "POST":
         if existing:
