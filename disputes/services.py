@@ -118,9 +118,9 @@ def _attach_parties(entry, parties, start=0):
         EntryParty.objects.get_or_create(entry=entry, person=person, defaults={"position": position})
 
 
-def _create_entry(screening_round, data, *, by, at):
+def _create_entry(screening_round, data, *, by, at, mediation_days):
     found_on = min(timezone.localdate(at), screening_round.ends_on)
-    deadline = data.deadline or calendar.add_days(found_on, TimeLimits.for_township(screening_round.township).mediation_days)
+    deadline = data.deadline or calendar.add_days(found_on, mediation_days)
     entry = LedgerEntry(
         township=screening_round.township,
         village=screening_round.village,
@@ -239,8 +239,10 @@ def file_round(*, by, village, period, zero_report=False, entries=(), updates=()
         item.status = moved.status
         item.note = update.note.strip()
         item.save(update_fields=["status", "note"])
+    if entries:
+        mediation_days = TimeLimits.for_township(township).mediation_days
     for data in entries:
-        _create_entry(screening_round, data, by=by, at=at)
+        _create_entry(screening_round, data, by=by, at=at, mediation_days=mediation_days)
     return screening_round
 
 
