@@ -56,8 +56,20 @@ class PartyFields(forms.Form):
 
 
 class PartyForm(BootstrapMixin, PartyFields):
-    def party(self):
-        return PartyData(**self.cleaned_data)
+    pass
+
+
+class RiskRadioSelect(forms.RadioSelect):
+    """The risk levels as buttons in their colours, big enough for a thumb."""
+
+    template_name = "disputes/widgets/risk_radio.html"
+    option_template_name = "disputes/widgets/risk_option.html"
+    colours = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["colour"] = self.colours.get(value, "#6c757d")
+        return option
 
 
 class EntryDetailsForm(BootstrapMixin, forms.Form):
@@ -67,7 +79,7 @@ class EntryDetailsForm(BootstrapMixin, forms.Form):
         label=_("Dispute"), max_length=100, help_text=_("A short name, e.g. 张某与李某宅基地界址纠纷.")
     )
     dispute_type = forms.TypedChoiceField(label=_("Dispute type"), coerce=int)
-    risk_level = forms.TypedChoiceField(label=_("Risk level"), coerce=int, widget=forms.RadioSelect)
+    risk_level = forms.TypedChoiceField(label=_("Risk level"), coerce=int, widget=RiskRadioSelect)
     may_turn_criminal = forms.BooleanField(label=_("May turn criminal (民转刑)"), required=False)
     may_become_group = forms.BooleanField(label=_("May become a group incident"), required=False)
     head_count = forms.IntegerField(label=_("People involved"), min_value=1, max_value=9999, initial=2)
@@ -88,13 +100,9 @@ class EntryDetailsForm(BootstrapMixin, forms.Form):
         self.refs = refs
         self.fields["dispute_type"].choices = refs.type_choices
         self.fields["risk_level"].choices = [(level.pk, level.name) for level in refs.risks]
+        self.fields["risk_level"].widget.colours = {level.pk: level.colour for level in refs.risks}
         if refs.risks and "risk_level" not in self.initial:
             self.fields["risk_level"].initial = refs.risks[0].pk
-
-    @property
-    def risk_options(self):
-        """Pairs of (radio button, risk level) so the template can colour each choice."""
-        return [(radio, self.refs.risk_by_pk[radio.data["value"]]) for radio in self["risk_level"]]
 
     def clean_dispute_type(self):
         return self.refs.types[self.cleaned_data["dispute_type"]]
@@ -138,15 +146,6 @@ class EntryForm(EntryDetailsForm):
         ):
             self.add_error("party2_name", _("Enter the second party's name."))
         return data
-
-    def detail_fields(self):
-        return [self[name] for name in self.DETAIL_FIELDS if name != "risk_level"]
-
-    @property
-    def party_groups(self):
-        return [
-            (number, [self[f"party{number}_{name}"] for name in PartyFields.base_fields]) for number in (1, 2)
-        ]
 
     def parties(self):
         result = []
@@ -233,9 +232,6 @@ class TransferForm(NoteForm):
 
 class EntryEditForm(EntryDetailsForm):
     note = forms.CharField(label=_("Why (optional)"), required=False, max_length=200)
-
-    def changes(self):
-        return {name: value for name, value in self.cleaned_data.items() if name != "note"}
 
 
 class CampaignForm(BootstrapMixin, forms.Form):

@@ -100,9 +100,8 @@ def campaigns_overlapping(township, first_day, last_day):
     )
 
 
-def filing_options(township, village, today, count=6):
+def filing_options(township, village, today, cadence, count=6):
     """Return (period, filed round or None) for the unit's recent periods and open campaigns, newest first."""
-    cadence = ScreeningCadence.for_scope(scope_of(village))
     periods = recent_periods(cadence.kind, today, count, cadence.anchor)
     periods += [c.period for c in campaigns_overlapping(township, periods[0].starts_on, today)]
     rounds = _rounds_by_key(township, scope_of(village), periods)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from office import calendar
 from office.excel import CONTENT_TYPE
 from office.models import AccessLog
 from office.views import require_section
@@ -37,6 +38,7 @@ from .forms import (
 )
 from .models import Campaign
 from .periods import PeriodKind, parse_period_key
+from .services import PartyData
 
 PAGE_SIZE = 25
 SECTION = "disputes:index"
@@ -129,12 +131,11 @@ def round_list(request):
     )
 
 
-def _period_from_key(key, township, village):
-    """Return the period a key names for this unit, or None."""
+def _period_from_key(key, township, cadence):
+    """Return the period a key names for a unit of this cadence, or None."""
     if key.startswith("campaign:"):
         campaign = Campaign.objects.filter(township=township, pk=key.partition(":")[2] or 0).first()
         return campaign.period if campaign else None
-    cadence = services.cadence_for(village)
     try:
         period = parse_period_key(key, cadence.anchor)
     except ValueError:
@@ -177,10 +178,11 @@ def round_new(request):
         raise PermissionDenied
     township = _township(request)
     today = timezone.localdate()
-    options = selectors.filing_options(township, village, today)
+    cadence = services.cadence_for(village)
+    options = selectors.filing_options(township, village, today, cadence)
     current = next(period for period, _round in options if period.kind != PeriodKind.CAMPAIGN and period.contains(today))
     key = request.POST.get("period") or request.GET.get("period") or current.key
-    period = _period_from_key(key, township, village)
+    period = _period_from_key(key, township, cadence)
     if period is None:
         messages.error(request, _("There is no such period for this unit."))
         return redirect("disputes:round_new")
@@ -242,6 +244,7 @@ def round_new(request):
             "village": village,
             "options": options,
             "period": period,
+            "due_on": calendar.add_days(period.ends_on, cadence.grace_days),
             "existing": existing,
             "future": future,
             "entry_forms": entry_forms,
@@ -324,15 +327,35 @@ def _next_or(request, default):
     return default
 
 
+def _note_form(data, entry):
+    return NoteForm(data)
+
+
+def _transfer_form(data, entry):
+    return TransferForm(data, township=entry.township)
+
+
+def _edit_form(data, entry):
+    return EntryEditForm(data, initial=EntryEditForm.initial_for(entry), refs=ReferenceLists())
+
+
+def _party_form(data, entry):
+    return PartyForm(data)
+
+
 @dataclass(frozen=True)
 class EntryAction:
+    """One thing done to an entry: its page's words, who may, the form, and its one service function."""
+
     title: str
     explanation: str
     button: str
     done: str
     permission: object
     run: object
-    form: object = NoteForm
+    form: object = _note_form
+    # The name in the workflow's transition table; None for changes that are not moves.
+    move: str | None = None
 
 
 ENTRY_ACTIONS = {
@@ -343,6 +366,7 @@ ENTRY_ACTIONS = {
         gettext_lazy("The dispute is marked resolved."),
         permissions.can_close_entry,
         lambda entry, user, data: workflow.resolve_entry(entry, by=user, note=data["note"]),
+        move="resolve",
     ),
     "mark_unresolved": EntryAction(
         gettext_lazy("Mark unresolved"),
@@ -351,6 +375,7 @@ ENTRY_ACTIONS = {
         gettext_lazy("The dispute is marked unresolved."),
         permissions.can_close_entry,
         lambda entry, user, data: workflow.mark_entry_unresolved(entry, by=user, note=data["note"]),
+        move="mark_unresolved",
     ),
     "transfer_to_police": EntryAction(
         gettext_lazy("Transfer to the police station"),
@@ -361,7 +386,8 @@ ENTRY_ACTIONS = {
         lambda entry, user, data: workflow.transfer_entry_to_police(
             entry, by=user, unit=data["unit"], note=data["note"]
         ),
-        TransferForm,
+        _transfer_form,
+        move="transfer_to_police",
     ),
     "refer_to_meeting": EntryAction(
         gettext_lazy("Refer to a special meeting"),
@@ -370,6 +396,7 @@ ENTRY_ACTIONS = {
         gettext_lazy("The dispute is referred to a township special meeting."),
         permissions.can_route_entry,
         lambda entry, user, data: workflow.refer_entry_to_meeting(entry, by=user, note=data["note"]),
+        move="refer_to_meeting",
     ),
     "request_mediation": EntryAction(
         gettext_lazy("Request mediation"),
@@ -381,20 +408,40 @@ ENTRY_ACTIONS = {
         gettext_lazy("Mediation is requested for this dispute."),
         permissions.can_request_mediation,
         lambda entry, user, data: workflow.request_mediation(entry, by=user, note=data["note"]),
+        move="request_mediation",
+    ),
+    "edit": EntryAction(
+        gettext_lazy("Correct details"),
+        gettext_lazy("Correct or update the details; the change is kept in the entry's history."),
+        gettext_lazy("Save"),
+        gettext_lazy("The entry is updated."),
+        permissions.can_edit_entry,
+        lambda entry, user, data: services.update_entry(
+            entry, by=user, changes={k: v for k, v in data.items() if k != "note"}, note=data["note"]
+        ),
+        _edit_form,
+    ),
+    "add_party": EntryAction(
+        gettext_lazy("Add a party"),
+        "",
+        gettext_lazy("Add"),
+        gettext_lazy("The party is added."),
+        permissions.can_edit_entry,
+        lambda entry, user, data: services.add_party(entry, by=user, party=PartyData(**data)),
+        _party_form,
     ),
 }
 
 
 def _entry_action(request, pk, name):
-    """Show the action's confirmation form on GET; run its one workflow function on POST."""
+    """Show the action's form on GET; run its one service or workflow function on POST."""
     require_section(request, SECTION)
     user = request.user
     entry = selectors.get_entry_for_user(user, pk)
     action = ENTRY_ACTIONS[name]
     if not action.permission(user, entry):
         raise PermissionDenied
-    kwargs = {"township": entry.township} if action.form is TransferForm else {}
-    form = action.form(request.POST if request.method == "POST" else None, **kwargs)
+    form = action.form(request.POST if request.method == "POST" else None, entry)
     if request.method == "POST" and form.is_valid():
         try:
             action.run(entry, user, form.cleaned_data)
@@ -410,7 +457,7 @@ def _entry_action(request, pk, name):
             "entry": entry,
             "action": action,
             "form": form,
-            "allowed": name in workflow.allowed_actions(entry),
+            "allowed": action.move is None or action.move in workflow.allowed_actions(entry),
             "next": _next_or(request, ""),
         },
     )
@@ -444,45 +491,13 @@ def entry_mediation(request, pk):
 @require_http_methods(["GET", "POST"])
 def entry_edit(request, pk):
     """Correct an open entry's details (risk level, measures, deadline …)."""
-    require_section(request, SECTION)
-    user = request.user
-    entry = selectors.get_entry_for_user(user, pk)
-    if not permissions.can_edit_entry(user, entry):
-        raise PermissionDenied
-    refs = ReferenceLists()
-    if request.method == "POST":
-        form = EntryEditForm(request.POST, refs=refs)
-        if form.is_valid():
-            try:
-                services.update_entry(entry, by=user, changes=form.changes(), note=form.cleaned_data["note"])
-            except workflow.WorkflowError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, _("The entry is updated."))
-                return redirect("disputes:entry_detail", pk=entry.pk)
-    else:
-        form = EntryEditForm(initial=EntryEditForm.initial_for(entry), refs=refs)
-    return render(request, "disputes/entry_edit.html", {"entry": entry, "form": form})
+    return _entry_action(request, pk, "edit")
 
 
 @require_http_methods(["GET", "POST"])
 def entry_add_party(request, pk):
     """Add a further party to an entry."""
-    require_section(request, SECTION)
-    user = request.user
-    entry = selectors.get_entry_for_user(user, pk)
-    if not permissions.can_edit_entry(user, entry):
-        raise PermissionDenied
-    form = PartyForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_party(entry, by=user, party=form.party())
-        except workflow.WorkflowError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The party is added."))
-            return redirect("disputes:entry_detail", pk=entry.pk)
-    return render(request, "disputes/entry_add_party.html", {"entry": entry, "form": form})
+    return _entry_action(request, pk, "add_party")
 
 
 def _count(request, default=8, most=26):

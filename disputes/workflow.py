@@ -68,6 +68,10 @@ def allowed_actions(entry):
     return {action for action, (sources, _target) in TRANSITIONS.items() if entry.status in sources}
 
 
+def _today(at):
+    return timezone.localdate(at or timezone.now())
+
+
 def _move(entry, *, by, action, event, note, at, changes=None, screening_round=None, guard=None):
     """Lock the entry, check right and table, apply the move, and record it in history and timeline."""
     at = at or timezone.now()
@@ -106,7 +110,6 @@ def _move(entry, *, by, action, event, note, at, changes=None, screening_round=N
 @transaction.atomic
 def resolve_entry(entry, *, by, note, at=None, screening_round=None):
     """Mark a dispute resolved (已化解), saying how it was settled."""
-    today = timezone.localdate(at or timezone.now())
     return _move(
         entry,
         by=by,
@@ -115,7 +118,7 @@ def resolve_entry(entry, *, by, note, at=None, screening_round=None):
         note=note,
         at=at,
         screening_round=screening_round,
-        changes={"closed_on": today, "outcome": note.strip()},
+        changes={"closed_on": _today(at), "outcome": note.strip()},
     )
 
 
@@ -137,7 +140,6 @@ def mark_entry_unresolved(entry, *, by, note, at=None, screening_round=None):
 @transaction.atomic
 def transfer_entry_to_police(entry, *, by, unit, note, at=None):
     """Hand a public-order or criminal matter to the township's police station (移交派出所)."""
-    today = timezone.localdate(at or timezone.now())
 
     def guard(locked):
         if unit.kind != Unit.Kind.POLICE or unit.township_id != locked.township_id or not unit.is_active:
@@ -151,22 +153,24 @@ def transfer_entry_to_police(entry, *, by, unit, note, at=None):
         note=note,
         at=at,
         guard=guard,
-        changes={"transferred_to": unit, "transferred_on": today},
+        changes={"transferred_to": unit, "transferred_on": _today(at)},
     )
+
+
+def _once(field, message):
+    """A guard for a step taken once: its date field must still be empty."""
+
+    def guard(locked):
+        done_on = getattr(locked, field)
+        if done_on:
+            raise WorkflowError(str(message) % {"date": done_on.isoformat()})
+
+    return guard
 
 
 @transaction.atomic
 def refer_entry_to_meeting(entry, *, by, note, at=None):
     """Put a large, group or sudden dispute before a township special meeting (专题会议)."""
-    today = timezone.localdate(at or timezone.now())
-
-    def guard(locked):
-        if locked.meeting_referred_on:
-            raise WorkflowError(
-                gettext("This dispute was already referred to a special meeting on %(date)s.")
-                % {"date": locked.meeting_referred_on.isoformat()}
-            )
-
     return _move(
         entry,
         by=by,
@@ -174,8 +178,8 @@ def refer_entry_to_meeting(entry, *, by, note, at=None):
         event=EntryEvent.Action.MEETING,
         note=note,
         at=at,
-        guard=guard,
-        changes={"meeting_referred_on": today},
+        guard=_once("meeting_referred_on", _("This dispute was already referred to a special meeting on %(date)s.")),
+        changes={"meeting_referred_on": _today(at)},
     )
 
 
@@ -186,15 +190,6 @@ def request_mediation(entry, *, by, note, at=None):
     The mediation case itself belongs to the mediation feature, which will open it from
     entries with ``mediation_requested_on`` set and link it back to the entry.
     """
-    today = timezone.localdate(at or timezone.now())
-
-    def guard(locked):
-        if locked.mediation_requested_on:
-            raise WorkflowError(
-                gettext("Mediation was already requested for this dispute on %(date)s.")
-                % {"date": locked.mediation_requested_on.isoformat()}
-            )
-
     return _move(
         entry,
         by=by,
@@ -202,6 +197,6 @@ def request_mediation(entry, *, by, note, at=None):
         event=EntryEvent.Action.MEDIATION_REQUESTED,
         note=note,
         at=at,
-        guard=guard,
-        changes={"mediation_requested_on": today},
+        guard=_once("mediation_requested_on", _("Mediation was already requested for this dispute on %(date)s.")),
+        changes={"mediation_requested_on": _today(at)},
     )

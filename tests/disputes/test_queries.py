@@ -51,7 +51,7 @@ PAGES = [
     ("ledger of a mediator", "/disputes/", "mediator", 13),
     ("filtered ledger", "/disputes/?status=in_progress&q=纠纷&sort=risk&month=2026-11", "coordinator", 13),
     ("rounds", "/disputes/rounds/", "coordinator", 9),
-    ("filing page with carry-overs", "/disputes/rounds/new/", "mediator", 17),
+    ("filing page with carry-overs", "/disputes/rounds/new/", "mediator", 16),
     ("compliance board", "/disputes/compliance/?n=12", "coordinator", 16),
     ("brief", "/disputes/brief/?month=2026-11", "leader", 22),
     ("export", "/disputes/export/", "coordinator", 14),
