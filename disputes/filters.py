@@ -48,10 +48,14 @@ class LedgerFilter(django_filters.FilterSet):
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("found_on", "found"), ("deadline", "deadline"), ("risk_level__rank", "risk")),
+        # Descending labels are keyed by parameter (django-filter has no Chinese for "descending").
         field_labels={
-            "found_on": _("Date found"),
-            "deadline": _("Deadline"),
-            "risk_level__rank": _("Risk level"),
+            "found_on": _("Date found, oldest first"),
+            "-found": _("Date found, newest first"),
+            "deadline": _("Deadline, soonest first"),
+            "-deadline": _("Deadline, latest first"),
+            "risk_level__rank": _("Risk, lowest first"),
+            "-risk": _("Risk, highest first"),
         },
     )
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from office import calendar
 from office.models import Staff
-from office.roles import COORDINATOR, MEDIATOR, ROLE_GROUPS
+from office.roles import COORDINATOR, MEDIATOR, ROLE_GROUPS, has_role
 
 from . import permissions
 from .models import Campaign, DisputeType, EntryParty, LedgerEntry, RiskLevel, RoundEntry, ScreeningCadence, ScreeningRound
@@ -27,7 +27,7 @@ def _scope_filter(user):
         return None
     if permissions.sees_whole_township(user):
         return Q(township_id=staff.township_id)
-    if permissions.has_role(user, MEDIATOR):
+    if has_role(user, MEDIATOR):
         return Q(township_id=staff.township_id, village_id=staff.village_id)
     return None
 

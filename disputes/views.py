@@ -92,14 +92,14 @@ def export(request):
     entries = selectors.with_list_relations(selectors.visible_entries(user))
     ledger = _ledger_filter(request, refs, entries)
     rows = ledger.qs
-    if not request.GET.get("sort"):
-        rows = rows.order_by("found_on", "pk")
+    # A fixed order: the sort chosen on screen, else by date found; the id breaks ties.
+    rows = rows.order_by(*rows.query.order_by, "pk") if request.GET.get("sort") else rows.order_by("found_on", "pk")
     staff = user.staff
     township = staff.township
     masked = not permissions.can_see_personal_data(user)
     unit_name = township.name + (staff.unit.name if staff.unit_id else "")
     excel = export_ledger(
-        rows.order_by(*rows.query.order_by, "pk"),
+        rows,
         township=township,
         period_text=ledger.period_text(),
         unit_name=unit_name,

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from disputes import services, workflow
 from disputes.models import DisputeType, LedgerEntry, RiskLevel
-from disputes.periods import PeriodKind, period_containing
+from disputes.periods import period_containing
 from disputes.services import EntryData, PartyData
 
 _seq = itertools.count(1)
