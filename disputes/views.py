@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -133,8 +133,9 @@ def round_list(request):
 
 def _period_from_key(key, township, cadence):
     """Return the period a key names for a unit of this cadence, or None."""
-    if key.startswith("campaign:"):
-        campaign = Campaign.objects.filter(township=township, pk=key.partition(":")[2] or 0).first()
+    kind, _sep, value = key.partition(":")
+    if kind == PeriodKind.CAMPAIGN:
+        campaign = Campaign.objects.filter(township=township, pk=int(value)).first() if value.isdigit() else None
         return campaign.period if campaign else None
     try:
         period = parse_period_key(key, cadence.anchor)
@@ -223,6 +224,8 @@ def round_new(request):
                 messages.error(request, _exists_message(existing))
             except workflow.WorkflowError as error:
                 messages.error(request, error.message)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
             else:
                 if screening_round.zero_report:
                     messages.success(request, _("Zero report filed for %(period)s.") % {"period": period})
@@ -447,6 +450,8 @@ def _entry_action(request, pk, name):
             action.run(entry, user, form.cleaned_data)
         except workflow.WorkflowError as error:
             messages.error(request, error.message)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, action.done)
             return redirect(_next_or(request, reverse("disputes:entry_detail", args=[entry.pk])))

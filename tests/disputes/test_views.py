@@ -152,9 +152,10 @@ def test_a_future_period_is_refused(client, mediator):
     assert "不能提前报送" in client.get("/disputes/rounds/new/?period=week:2026-11-30").content.decode()
 
 
-def test_a_period_that_is_no_period_is_refused(client, mediator):
+@pytest.mark.parametrize("key", ["week:2026-11-25", "fortnight:2026-11-16", "campaign:x", "campaign:999", "nonsense"])
+def test_a_period_that_is_no_period_of_the_unit_is_refused(client, mediator, key):
     client.force_login(mediator)
-    response = client.post("/disputes/rounds/new/", filing_post(zero=True, period="week:2026-11-25"))
+    response = client.post("/disputes/rounds/new/", filing_post(zero=True, period=key))
     assert response.status_code == 302 and response["Location"] == "/disputes/rounds/new/"
     assert not ScreeningRound.objects.exists()
 
