@@ -1,8 +1,589 @@
-from django.shortcuts import render
+"""Dispute screening pages: thin views that parse a form, call one service, and redirect."""
+import datetime
+from dataclasses import dataclass
+from urllib.parse import quote
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from office import calendar
+from office.excel import CONTENT_TYPE
+from office.models import AccessLog
 from office.views import require_section
 
+from . import permissions, selectors, services, workflow
+from .documents import brief_pdf
+from .exports import export_ledger
+from .filters import MONTH_RE, LedgerFilter
+from .forms import (
+    CampaignForm,
+    CarryOverFormSet,
+    EntryEditForm,
+    EntryFormSet,
+    NoteForm,
+    PartyForm,
+    ReferenceLists,
+    RoundNoteForm,
+    TransferForm,
+)
+from .models import Campaign
+from .periods import PeriodKind, parse_period_key
+from .services import PartyData
 
+PAGE_SIZE = 25
+SECTION = "disputes:index"
+
+
+def _township(request):
+    return request.user.staff.township
+
+
+def _ledger_filter(request, refs, entries):
+    return LedgerFilter(request.GET or None, queryset=entries, request=request, refs=refs)
+
+
+@require_GET
 def index(request):
-    require_section(request, "disputes:index")
-    return render(request, "disputes/index.html")
+    """The ledger: every entry the user may see, filtered, searched and paginated."""
+    require_section(request, SECTION)
+    refs = ReferenceLists()
+    entries = selectors.with_list_relations(selectors.visible_entries(request.user))
+    ledger = _ledger_filter(request, refs, entries)
+    page = Paginator(ledger.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    user = request.user
+    return render(
+        request,
+        "disputes/ledger.html",
+        {
+            "filter": ledger,
+            "page": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "can": {
+                "file": permissions.filing_village(user)[0],
+                "export": permissions.can_export_ledger(user),
+                "compliance": permissions.can_view_compliance(user),
+                "brief": permissions.can_view_brief(user),
+            },
+        },
+    )
+
+
+@require_GET
+def export(request):
+    """The ledger as an Excel file, with the filters shown on screen; logged."""
+    require_section(request, SECTION)
+    user = request.user
+    if not permissions.can_export_ledger(user):
+        raise PermissionDenied
+    refs = ReferenceLists()
+    entries = selectors.with_list_relations(selectors.visible_entries(user))
+    ledger = _ledger_filter(request, refs, entries)
+    rows = ledger.qs
+    # A fixed order: the sort chosen on screen, else by date found; the id breaks ties.
+    rows = rows.order_by(*rows.query.order_by, "pk") if request.GET.get("sort") else rows.order_by("found_on", "pk")
+    staff = user.staff
+    township = staff.township
+    masked = not permissions.can_see_personal_data(user)
+    unit_name = township.name + (staff.unit.name if staff.unit_id else "")
+    excel = export_ledger(
+        rows,
+        township=township,
+        period_text=ledger.period_text(),
+        unit_name=unit_name,
+        masked=masked,
+    )
+    AccessLog.objects.create(
+        user=user,
+        action=AccessLog.Action.EXPORT,
+        target="disputes.ledger",
+        detail={"filters": {k: v for k, v in request.GET.items() if v}, "masked": masked},
+        row_count=excel.row_count,
+    )
+    filename = _("dispute-ledger") + f"-{timezone.localdate():%Y%m%d}.xlsx"
+    response = HttpResponse(excel.content, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@require_GET
+def round_list(request):
+    """The rounds the user may see, newest first."""
+    require_section(request, SECTION)
+    rounds = selectors.visible_rounds(request.user).select_related("village", "campaign", "filed_by")
+    page = Paginator(selectors.with_entry_counts(rounds), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "disputes/round_list.html",
+        {"page": page, "can_file": permissions.filing_village(request.user)[0]},
+    )
+
+
+def _period_from_key(key, township, cadence):
+    """Return the period a key names for a unit of this cadence, or None."""
+    kind, _sep, value = key.partition(":")
+    if kind == PeriodKind.CAMPAIGN:
+        campaign = Campaign.objects.filter(township=township, pk=int(value)).first() if value.isdigit() else None
+        return campaign.period if campaign else None
+    try:
+        period = parse_period_key(key, cadence.anchor)
+    except ValueError:
+        return None
+    return period if period.kind == cadence.kind else None
+
+
+def _exists_message(existing):
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("A round for this period has already been filed."),
+        reverse("disputes:round_detail", args=[existing.pk]),
+        _("Open it"),
+    )
+
+
+def _bind_carry_over(formset, carried, today):
+    """Tie each carry-over form to its entry (by the hidden id), limit its choices, note its age."""
+    by_id = {entry.pk: entry for entry in carried}
+    for form in formset.forms:
+        try:
+            entry = by_id.get(int(form["entry"].value()))
+        except (TypeError, ValueError):
+            entry = None
+        form.ledger_entry = entry
+        if entry is not None:
+            form.limit_to(entry)
+            form.age_days = entry.age_on(today)
+
+
+@require_http_methods(["GET", "POST"])
+def round_new(request):
+    """File a round: new disputes added inline, carried-over ones updated, or a zero report."""
+    require_section(request, SECTION)
+    user = request.user
+    files, village = permissions.filing_village(user)
+    requested = request.POST.get("village") or request.GET.get("village")
+    if not files or (requested and str(village.pk if village else "") != requested):
+        # A mediator files for their own village only, never for another one.
+        raise PermissionDenied
+    township = _township(request)
+    today = timezone.localdate()
+    cadence = services.cadence_for(village)
+    options = selectors.filing_options(township, village, today, cadence)
+    current = next(period for period, _round in options if period.kind != PeriodKind.CAMPAIGN and period.contains(today))
+    key = request.POST.get("period") or request.GET.get("period") or current.key
+    period = _period_from_key(key, township, cadence)
+    if period is None:
+        messages.error(request, _("There is no such period for this unit."))
+        return redirect("disputes:round_new")
+    existing = services.find_round(township, village, period)
+    future = period.starts_on > today
+    carried = list(selectors.carry_over_entries(township, village, period))
+    refs = ReferenceLists()
+    data = request.POST if request.method == "POST" else None
+    entry_forms = EntryFormSet(data, prefix="entries", form_kwargs={"refs": refs})
+    carry_forms = CarryOverFormSet(data, prefix="carry", initial=[{"entry": e.pk} for e in carried])
+    note_form = RoundNoteForm(data)
+    _bind_carry_over(carry_forms, carried, today)
+
+    if request.method == "POST":
+        if existing:
+            messages.error(request, _exists_message(existing))
+        elif future:
+            messages.error(request, _("A round can be filed only for the current period or an earlier one."))
+        elif entry_forms.is_valid() and carry_forms.is_valid() and note_form.is_valid():
+            entries = [form.entry_data() for form in entry_forms.forms if form.has_changed()]
+            updates = [
+                services.CarryOverUpdate(form.ledger_entry.pk, form.cleaned_data["outcome"], form.cleaned_data["note"])
+                for form in carry_forms.forms
+                if form.ledger_entry is not None and form.cleaned_data.get("outcome")
+            ]
+            try:
+                screening_round = services.file_round(
+                    by=user,
+                    village=village,
+                    period=period,
+                    zero_report=bool(request.POST.get("zero_report")),
+                    entries=entries,
+                    updates=updates,
+                    note=note_form.cleaned_data["note"],
+                )
+            except services.RoundExistsError as error:
+                existing = error.existing
+                messages.error(request, _exists_message(existing))
+            except workflow.WorkflowError as error:
+                messages.error(request, error.message)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                if screening_round.zero_report:
+                    messages.success(request, _("Zero report filed for %(period)s.") % {"period": period})
+                else:
+                    messages.success(
+                        request,
+                        _("Round filed for %(period)s with %(count)s new disputes.")
+                        % {"period": period, "count": len(entries)},
+                    )
+                return redirect("disputes:round_detail", pk=screening_round.pk)
+        else:
+            messages.error(request, _("Please correct the errors below."))
+
+    return render(
+        request,
+        "disputes/round_form.html",
+        {
+            "unit_name": village.name if village else _("Township center"),
+            "village": village,
+            "options": options,
+            "period": period,
+            "due_on": calendar.add_days(period.ends_on, cadence.grace_days),
+            "existing": existing,
+            "future": future,
+            "entry_forms": entry_forms,
+            "carry_forms": carry_forms,
+            "note_form": note_form,
+            "today": today,
+        },
+    )
+
+
+@require_GET
+def round_detail(request, pk):
+    """One round: the disputes found in it and those carried over, with their age."""
+    require_section(request, SECTION)
+    screening_round = selectors.get_round_for_user(request.user, pk)
+    items = list(selectors.round_items(screening_round))
+    return render(
+        request,
+        "disputes/round_detail.html",
+        {
+            "round": screening_round,
+            "new_items": [item for item in items if not item.is_carry_over],
+            "carried_items": [item for item in items if item.is_carry_over],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _entry_can(user, entry):
+    allowed = workflow.allowed_actions(entry)
+    close = permissions.can_close_entry(user, entry)
+    route = permissions.can_route_entry(user, entry)
+    return {
+        "edit": permissions.can_edit_entry(user, entry),
+        "resolve": close and "resolve" in allowed,
+        "mark_unresolved": close and "mark_unresolved" in allowed,
+        "transfer_to_police": route and "transfer_to_police" in allowed,
+        "refer_to_meeting": route and "refer_to_meeting" in allowed and not entry.meeting_referred_on,
+        "request_mediation": permissions.can_request_mediation(user, entry)
+        and "request_mediation" in allowed
+        and not entry.mediation_requested_on,
+        "personal_data": permissions.can_see_personal_data(user),
+    }
+
+
+@require_GET
+def entry_detail(request, pk):
+    """One entry: its details, parties, what it led to, the rounds it appeared in, timeline and history."""
+    require_section(request, SECTION)
+    user = request.user
+    entry = selectors.get_entry_for_user(user, pk)
+    can = _entry_can(user, entry)
+    show_personal = can["personal_data"] and request.GET.get("personal") == "1"
+    if show_personal:
+        AccessLog.objects.create(
+            user=user,
+            action=AccessLog.Action.SHOW_PERSONAL,
+            target=f"disputes.ledgerentry:{entry.pk}",
+            detail={"parties": [link.person_id for link in entry.party_links.all()]},
+        )
+    return render(
+        request,
+        "disputes/entry_detail.html",
+        {
+            "entry": entry,
+            "can": can,
+            "show_personal": show_personal,
+            "events": entry.events.select_related("by", "round"),
+            "appearances": entry.appearances.select_related("round").order_by("round__starts_on", "pk"),
+            "history": selectors.entry_history(entry),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _next_or(request, default):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+def _note_form(data, entry):
+    return NoteForm(data)
+
+
+def _transfer_form(data, entry):
+    return TransferForm(data, township=entry.township)
+
+
+def _edit_form(data, entry):
+    return EntryEditForm(data, initial=EntryEditForm.initial_for(entry), refs=ReferenceLists())
+
+
+def _party_form(data, entry):
+    return PartyForm(data)
+
+
+@dataclass(frozen=True)
+class EntryAction:
+    """One thing done to an entry: its page's words, who may, the form, and its one service function."""
+
+    title: str
+    explanation: str
+    button: str
+    done: str
+    permission: object
+    run: object
+    form: object = _note_form
+    # The name in the workflow's transition table; None for changes that are not moves.
+    move: str | None = None
+
+
+ENTRY_ACTIONS = {
+    "resolve": EntryAction(
+        gettext_lazy("Mark resolved"),
+        gettext_lazy("Say how the dispute was settled (e.g. agreement reached, parties reconciled)."),
+        gettext_lazy("Mark resolved"),
+        gettext_lazy("The dispute is marked resolved."),
+        permissions.can_close_entry,
+        lambda entry, user, data: workflow.resolve_entry(entry, by=user, note=data["note"]),
+        move="resolve",
+    ),
+    "mark_unresolved": EntryAction(
+        gettext_lazy("Mark unresolved"),
+        gettext_lazy("Say why the dispute could not be resolved so far; it stays on the ledger and carries over."),
+        gettext_lazy("Mark unresolved"),
+        gettext_lazy("The dispute is marked unresolved."),
+        permissions.can_close_entry,
+        lambda entry, user, data: workflow.mark_entry_unresolved(entry, by=user, note=data["note"]),
+        move="mark_unresolved",
+    ),
+    "transfer_to_police": EntryAction(
+        gettext_lazy("Transfer to the police station"),
+        gettext_lazy("For public-order or criminal matters. The police station follows it up from here."),
+        gettext_lazy("Transfer"),
+        gettext_lazy("The dispute is transferred to the police station."),
+        permissions.can_route_entry,
+        lambda entry, user, data: workflow.transfer_entry_to_police(
+            entry, by=user, unit=data["unit"], note=data["note"]
+        ),
+        _transfer_form,
+        move="transfer_to_police",
+    ),
+    "refer_to_meeting": EntryAction(
+        gettext_lazy("Refer to a special meeting"),
+        gettext_lazy("For large, group or sudden disputes: the township's special meeting (专题会议) takes it on."),
+        gettext_lazy("Refer"),
+        gettext_lazy("The dispute is referred to a township special meeting."),
+        permissions.can_route_entry,
+        lambda entry, user, data: workflow.refer_entry_to_meeting(entry, by=user, note=data["note"]),
+        move="refer_to_meeting",
+    ),
+    "request_mediation": EntryAction(
+        gettext_lazy("Request mediation"),
+        gettext_lazy(
+            "For ordinary civil disputes: record that the dispute goes to people's mediation. "
+            "The mediation case is opened from this request."
+        ),
+        gettext_lazy("Request mediation"),
+        gettext_lazy("Mediation is requested for this dispute."),
+        permissions.can_request_mediation,
+        lambda entry, user, data: workflow.request_mediation(entry, by=user, note=data["note"]),
+        move="request_mediation",
+    ),
+    "edit": EntryAction(
+        gettext_lazy("Correct details"),
+        gettext_lazy("Correct or update the details; the change is kept in the entry's history."),
+        gettext_lazy("Save"),
+        gettext_lazy("The entry is updated."),
+        permissions.can_edit_entry,
+        lambda entry, user, data: services.update_entry(
+            entry, by=user, changes={k: v for k, v in data.items() if k != "note"}, note=data["note"]
+        ),
+        _edit_form,
+    ),
+    "add_party": EntryAction(
+        gettext_lazy("Add a party"),
+        "",
+        gettext_lazy("Add"),
+        gettext_lazy("The party is added."),
+        permissions.can_edit_entry,
+        lambda entry, user, data: services.add_party(entry, by=user, party=PartyData(**data)),
+        _party_form,
+    ),
+}
+
+
+def _entry_action(request, pk, name):
+    """Show the action's form on GET; run its one service or workflow function on POST."""
+    require_section(request, SECTION)
+    user = request.user
+    entry = selectors.get_entry_for_user(user, pk)
+    action = ENTRY_ACTIONS[name]
+    if not action.permission(user, entry):
+        raise PermissionDenied
+    form = action.form(request.POST if request.method == "POST" else None, entry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action.run(entry, user, form.cleaned_data)
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, action.done)
+            return redirect(_next_or(request, reverse("disputes:entry_detail", args=[entry.pk])))
+    return render(
+        request,
+        "disputes/entry_action.html",
+        {
+            "entry": entry,
+            "action": action,
+            "form": form,
+            "allowed": action.move is None or action.move in workflow.allowed_actions(entry),
+            "next": _next_or(request, ""),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def entry_resolve(request, pk):
+    return _entry_action(request, pk, "resolve")
+
+
+@require_http_methods(["GET", "POST"])
+def entry_mark_unresolved(request, pk):
+    return _entry_action(request, pk, "mark_unresolved")
+
+
+@require_http_methods(["GET", "POST"])
+def entry_transfer(request, pk):
+    return _entry_action(request, pk, "transfer_to_police")
+
+
+@require_http_methods(["GET", "POST"])
+def entry_meeting(request, pk):
+    return _entry_action(request, pk, "refer_to_meeting")
+
+
+@require_http_methods(["GET", "POST"])
+def entry_mediation(request, pk):
+    return _entry_action(request, pk, "request_mediation")
+
+
+@require_http_methods(["GET", "POST"])
+def entry_edit(request, pk):
+    """Correct an open entry's details (risk level, measures, deadline …)."""
+    return _entry_action(request, pk, "edit")
+
+
+@require_http_methods(["GET", "POST"])
+def entry_add_party(request, pk):
+    """Add a further party to an entry."""
+    return _entry_action(request, pk, "add_party")
+
+
+def _count(request, default=8, most=26):
+    try:
+        return max(1, min(most, int(request.GET.get("n", default))))
+    except ValueError:
+        return default
+
+
+@require_GET
+def compliance(request):
+    """Who has filed, late, or not at all: units × the current and last N periods."""
+    require_section(request, SECTION)
+    if not permissions.can_view_compliance(request.user):
+        raise PermissionDenied
+    count = _count(request)
+    board = selectors.compliance_board(_township(request), timezone.localdate(), count)
+    grids = [board[selectors.Scope.VILLAGE], board[selectors.Scope.TOWNSHIP]]
+    return render(
+        request,
+        "disputes/compliance.html",
+        {
+            "villages": grids[0],
+            "township_grid": grids[1],
+            "to_chase": [row for grid in grids for row in grid["rows"] if row.not_filed],
+            "count": count,
+            "can_start_campaign": permissions.can_start_campaign(request.user),
+        },
+    )
+
+
+def _month(request):
+    today = timezone.localdate()
+    match = MONTH_RE.match(request.GET.get("month", ""))
+    if match and 1 <= int(match[2]) <= 12 and 2000 <= int(match[1]) <= today.year:
+        first = datetime.date(int(match[1]), int(match[2]), 1)
+        if first <= today:
+            return first
+    return today.replace(day=1)
+
+
+def _brief(request):
+    require_section(request, SECTION)
+    if not permissions.can_view_brief(request.user):
+        raise PermissionDenied
+    first = _month(request)
+    township = _township(request)
+    return township, selectors.monthly_brief(township, first.year, first.month, timezone.localdate())
+
+
+@require_GET
+def brief(request):
+    """The monthly analysis brief (研判例会) as a page."""
+    township, data = _brief(request)
+    return render(request, "disputes/brief.html", {"brief": data, "township": township, "month": f"{data['first']:%Y-%m}"})
+
+
+@require_GET
+def brief_download(request):
+    """The monthly analysis brief as a printable PDF."""
+    township, data = _brief(request)
+    response = HttpResponse(brief_pdf(data, township=township), content_type="application/pdf")
+    filename = _("dispute-brief") + f"-{data['first']:%Y-%m}.pdf"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_new(request):
+    """Announce a special screening campaign (集中排查)."""
+    require_section(request, SECTION)
+    if not permissions.can_start_campaign(request.user):
+        raise PermissionDenied
+    form = CampaignForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.start_campaign(by=request.user, **form.cleaned_data)
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The special campaign “%(name)s” is announced.") % {"name": campaign.name})
+            return redirect("disputes:compliance")
+    return render(request, "disputes/campaign_form.html", {"form": form})
+

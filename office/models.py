@@ -190,8 +190,14 @@ class TimeLimits(models.Model):
 
     @classmethod
     def for_township(cls, township):
-        """Return the township's limits, creating the legal defaults on first use."""
-        limits, _created = cls.objects.get_or_create(township=township)
+        """Return the township's limits, creating the legal defaults on first use.
+
+        Kept on the township object, so one request asks the database once.
+        """
+        limits = getattr(township, "_time_limits", None)
+        if limits is None:
+            limits, _created = cls.objects.get_or_create(township=township)
+            township._time_limits = limits
         return limits
 
 

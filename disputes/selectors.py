@@ -1,0 +1,322 @@
+"""Reads: what a user may see, who has not filed, and the figures of the monthly brief."""
+import calendar as pycalendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from office import calendar
+from office.models import Staff
+from office.roles import COORDINATOR, MEDIATOR, ROLE_GROUPS, has_role
+
+from . import permissions
+from .models import Campaign, DisputeType, EntryParty, LedgerEntry, RiskLevel, RoundEntry, ScreeningCadence, ScreeningRound
+from .periods import PeriodKind, periods_between, recent_periods
+
+Status = LedgerEntry.Status
+Scope = ScreeningCadence.Scope
+
+
+def _scope_filter(user):
+    """Return the filter of rounds/entries the user may see, or None for nothing."""
+    staff = permissions.staff_of(user)
+    if staff is None:
+        return None
+    if permissions.sees_whole_township(user):
+        return Q(township_id=staff.township_id)
+    if has_role(user, MEDIATOR):
+        return Q(township_id=staff.township_id, village_id=staff.village_id)
+    return None
+
+
+def visible_rounds(user):
+    """Return the screening rounds the user may see (their village's, or their township's)."""
+    scope = _scope_filter(user)
+    return ScreeningRound.objects.filter(scope) if scope is not None else ScreeningRound.objects.none()
+
+
+def visible_entries(user):
+    """Return the ledger entries the user may see (their village's, or their township's)."""
+    scope = _scope_filter(user)
+    return LedgerEntry.objects.filter(scope) if scope is not None else LedgerEntry.objects.none()
+
+
+def with_list_relations(entries):
+    """Load what a list row shows in a fixed number of queries."""
+    return entries.select_related(
+        "village", "dispute_type__parent", "risk_level", "transferred_to"
+    ).prefetch_related(Prefetch("party_links", queryset=EntryParty.objects.select_related("person")))
+
+
+def get_round_for_user(user, pk):
+    """Return the round, or 404 when it does not exist for this user."""
+    return get_object_or_404(
+        visible_rounds(user).select_related("township", "village", "campaign", "filed_by"), pk=pk
+    )
+
+
+def get_entry_for_user(user, pk):
+    """Return the entry with what its page shows, or 404 when it does not exist for this user."""
+    return get_object_or_404(
+        with_list_relations(visible_entries(user)).select_related("first_round__campaign", "created_by", "township"),
+        pk=pk,
+    )
+
+
+def carry_over_entries(township, village, period):
+    """Return the unit's entries still open from rounds before this period (oldest first)."""
+    return with_list_relations(
+        LedgerEntry.objects.filter(
+            township=township,
+            village=village,
+            status__in=LedgerEntry.OPEN_STATUSES,
+            first_round__starts_on__lt=period.starts_on,
+        ).order_by("found_on", "pk")
+    )
+
+
+def round_items(screening_round):
+    """Return the entries of a round (new ones first, then those carried over) with their relations."""
+    return (
+        RoundEntry.objects.filter(round=screening_round)
+        .select_related("entry__village", "entry__dispute_type__parent", "entry__risk_level", "round")
+        .prefetch_related(Prefetch("entry__party_links", queryset=EntryParty.objects.select_related("person")))
+    )
+
+
+def scope_of(village):
+    return Scope.VILLAGE if village is not None else Scope.TOWNSHIP
+
+
+def campaigns_overlapping(township, first_day, last_day):
+    """Return the township's special campaigns that overlap these dates and have begun."""
+    return list(
+        Campaign.objects.filter(township=township, starts_on__lte=last_day, ends_on__gte=first_day).order_by(
+            "starts_on", "pk"
+        )
+    )
+
+
+def filing_options(township, village, today, cadence, count=6):
+    """Return (period, filed round or None) for the unit's recent periods and open campaigns, newest first."""
+    periods = recent_periods(cadence.kind, today, count, cadence.anchor)
+    periods += [c.period for c in campaigns_overlapping(township, periods[0].starts_on, today)]
+    rounds = _rounds_by_key(township, scope_of(village), periods)
+    options = [(p, rounds.get((village.pk if village else None, p.key))) for p in periods]
+    return sorted(options, key=lambda option: (option[0].starts_on, option[0].kind), reverse=True)
+
+
+def _rounds_by_key(township, scope, periods):
+    rounds = ScreeningRound.objects.filter(
+        township=township,
+        village__isnull=scope == Scope.TOWNSHIP,
+        starts_on__gte=min(p.starts_on for p in periods),
+        starts_on__lte=max(p.starts_on for p in periods),
+    ).select_related("filed_by", "campaign")
+    return {(r.village_id, r.period.key): r for r in rounds}
+
+
+ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
+
+
+@dataclass
+class ComplianceCell:
+    period: object
+    due_on: datetime.date
+    round: ScreeningRound | None
+    state: str
+
+
+@dataclass
+class ComplianceRow:
+    village: object
+    name: str
+    cells: list
+    chase: list = field(default_factory=list)
+
+    @property
+    def missing(self):
+        return [cell for cell in self.cells if cell.state == MISSING]
+
+    @property
+    def not_filed(self):
+        return [cell for cell in self.cells if cell.state in (MISSING, PENDING)]
+
+
+def compliance_rows(township, scope, periods, today, cadence=None):
+    """Return one row per screening unit of the scope: for each period its round and whether it
+    was filed on time, late, or is missing (past its due date) or pending (not yet due)."""
+    cadence = cadence or ScreeningCadence.for_scope(scope)
+    if scope == Scope.VILLAGE:
+        units = [(v, v.name) for v in township.villages.filter(is_active=True)]
+    else:
+        units = [(None, str(Scope.TOWNSHIP.label))]
+    rounds = _rounds_by_key(township, scope, periods) if periods else {}
+    due = {p.key: calendar.add_days(p.ends_on, cadence.grace_days) for p in periods}
+    chase = _people_to_chase(township, scope)
+    rows = []
+    for village, name in units:
+        cells = []
+        for period in periods:
+            found = rounds.get((village.pk if village else None, period.key))
+            if found is not None:
+                state = LATE if found.is_late else ON_TIME
+            else:
+                state = MISSING if today > due[period.key] else PENDING
+            cells.append(ComplianceCell(period, due[period.key], found, state))
+        rows.append(ComplianceRow(village, name, cells, chase.get(village.pk if village else None, [])))
+    return rows
+
+
+def _people_to_chase(township, scope):
+    """Return {village id (None: township): [staff]}: a village's mediators, the township's coordinators."""
+    role = MEDIATOR if scope == Scope.VILLAGE else COORDINATOR
+    people = (
+        Staff.objects.filter(township=township, user__is_active=True, user__groups__name=ROLE_GROUPS[role])
+        .select_related("user")
+        .order_by("user__username")
+    )
+    if scope == Scope.VILLAGE:
+        people = people.filter(village__isnull=False)
+    chase = {}
+    for staff in people:
+        chase.setdefault(staff.village_id if scope == Scope.VILLAGE else None, []).append(staff)
+    return chase
+
+
+def compliance_board(township, today, count=8):
+    """Return the villages' and the township center's grids for the current and the last periods (newest first)."""
+    board = {}
+    for scope in (Scope.VILLAGE, Scope.TOWNSHIP):
+        cadence = ScreeningCadence.for_scope(scope)
+        periods = recent_periods(cadence.kind, today, count, cadence.anchor)
+        campaigns = campaigns_overlapping(township, periods[0].starts_on, today)
+        columns = sorted(
+            periods + [c.period for c in campaigns],
+            key=lambda p: (p.starts_on, p.kind == PeriodKind.CAMPAIGN),
+            reverse=True,  # the current period first: it is what people chase
+        )
+        board[scope] = {"periods": columns, "rows": compliance_rows(township, scope, columns, today, cadence)}
+    return board
+
+
+def month_bounds(year, month):
+    return datetime.date(year, month, 1), datetime.date(year, month, pycalendar.monthrange(year, month)[1])
+
+
+def _rounds_of_month(township, scope, first, last, today):
+    """The unit × period states for the regular periods that end within the month."""
+    cadence = ScreeningCadence.for_scope(scope)
+    periods = [
+        p for p in periods_between(cadence.kind, first, last, cadence.anchor) if first <= p.ends_on <= last
+    ]
+    return compliance_rows(township, scope, periods, today, cadence)
+
+
+def _brief_list(entries):
+    return list(entries.select_related("village", "dispute_type__parent", "risk_level").order_by("deadline", "pk"))
+
+
+def monthly_brief(township, year, month, today):
+    """Return the figures of the monthly analysis meeting (研判例会) for one month.
+
+    Entries are those found in the month, in the state they are in today; rounds are the
+    regular periods that end within the month.
+    """
+    first, last = month_bounds(year, month)
+    as_of = min(last, today)
+    entries = LedgerEntry.objects.filter(township=township)
+    found = entries.filter(found_on__range=(first, last))
+    counts = {
+        "total": Count("pk"),
+        "resolved": Count("pk", filter=Q(status=Status.RESOLVED)),
+        "open": Count("pk", filter=Q(status__in=LedgerEntry.OPEN_STATUSES)),
+        "transferred": Count("pk", filter=Q(status=Status.TRANSFERRED)),
+    }
+    by_type = list(
+        found.values(
+            category=Coalesce("dispute_type__parent__name", "dispute_type__name"),
+            order=Coalesce("dispute_type__parent__sort_order", "dispute_type__sort_order"),
+        )
+        .annotate(**counts)
+        .order_by("order", "category")
+    )
+    risk_counts = {row["risk_level"]: row for row in found.values("risk_level").annotate(**counts).order_by()}
+    empty = {key: 0 for key in counts}
+    by_risk = [(level, risk_counts.get(level.pk, empty)) for level in RiskLevel.objects.all()]
+    status_counts = dict(found.values_list("status").annotate(total=Count("pk")).order_by())
+    by_status = [(status, status_counts.get(status.value, 0)) for status in Status]
+    totals = found.aggregate(**counts, people=Coalesce(Sum("head_count"), 0))
+    major_open = _brief_list(
+        entries.filter(risk_level__is_major=True, found_on__lte=last).exclude(status=Status.RESOLVED)
+    )
+    overdue = _brief_list(entries.filter(status__in=LedgerEntry.OPEN_STATUSES, deadline__lt=as_of, found_on__lte=last))
+    rounds = {scope: _rounds_of_month(township, scope, first, last, today) for scope in (Scope.VILLAGE, Scope.TOWNSHIP)}
+    all_cells = [cell for rows in rounds.values() for row in rows for cell in row.cells]
+    filing = {state: sum(1 for cell in all_cells if cell.state == state) for state in (ON_TIME, LATE, MISSING, PENDING)}
+    filing["expected"] = len(all_cells)
+    filing["zero"] = sum(1 for cell in all_cells if cell.round is not None and cell.round.zero_report)
+    missing_units = [row for rows in rounds.values() for row in rows if row.missing]
+    return {
+        "first": first,
+        "last": last,
+        "as_of": as_of,
+        "totals": totals,
+        "resolved_in_month": entries.filter(status=Status.RESOLVED, closed_on__range=(first, last)).count(),
+        "by_type": by_type,
+        "by_risk": by_risk,
+        "by_status": by_status,
+        "major_open": major_open,
+        "overdue": overdue,
+        "filing": filing,
+        "missing_units": missing_units,
+    }
+
+
+
+def with_entry_counts(rounds):
+    """Annotate each round with how many disputes it found and carried over."""
+    return rounds.annotate(
+        new_count=Count("found_entries", distinct=True),
+        carried_count=Count("items", filter=Q(items__is_carry_over=True), distinct=True),
+    ).order_by("-starts_on", "village__sort_order", "pk")
+
+
+HISTORY_HIDDEN_FIELDS = {"id", "created_at", "created_by", "township", "first_round"}
+
+
+def entry_history(entry):
+    """Return the entry's history, newest first, each version with the fields it changed
+    (label, old, new) in words rather than ids."""
+    records = list(entry.history.select_related("history_user").order_by("history_date", "history_id"))
+    type_ids, risk_ids = set(), set()
+    for record in records:
+        type_ids.add(record.dispute_type_id)
+        risk_ids.add(record.risk_level_id)
+    names = {
+        "dispute_type": {t.pk: str(t) for t in DisputeType.objects.filter(pk__in=type_ids).select_related("parent")},
+        "risk_level": {r.pk: r.name for r in RiskLevel.objects.filter(pk__in=risk_ids)},
+    }
+    statuses = dict(Status.choices)
+
+    def words(name, value):
+        if name in names:
+            return names[name].get(value, value)
+        if name == "status":
+            return statuses.get(value, value)
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        return value
+
+    versions = []
+    for previous, record in zip([None, *records], records):
+        changes = []
+        if previous is not None:
+            for change in record.diff_against(previous, excluded_fields=HISTORY_HIDDEN_FIELDS).changes:
+                label = LedgerEntry._meta.get_field(change.field).verbose_name
+                changes.append((label, words(change.field, change.old), words(change.field, change.new)))
+        versions.append({"record": record, "changes": changes})
+    return versions[::-1]

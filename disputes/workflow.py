@@ -1,0 +1,202 @@
+"""The ledger entry's states and one function per move (design.md §2).
+
+Routing rule of the work plan (domain.md §3.1): ordinary civil disputes go to village or
+township mediation; public-order or criminal matters are transferred to 派出所; large,
+group or sudden disputes go to a township special meeting (专题会议).
+"""
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from office.models import Unit
+
+from . import permissions
+from .models import EntryEvent, LedgerEntry
+
+Status = LedgerEntry.Status
+
+
+class WorkflowError(Exception):
+    """A move that the rules refuse; the message is shown to the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class TransitionNotAllowed(WorkflowError):
+    def __init__(self, current, action):
+        self.current = current
+        self.action = action
+        super().__init__(
+            gettext("A dispute that is “%(current)s” cannot be %(action)s.")
+            % {"current": Status(current).label, "action": ACTION_VERBS[action]}
+        )
+
+
+# action: (the states it may start from, the state it leads to)
+TRANSITIONS = {
+    "resolve": ({Status.IN_PROGRESS, Status.UNRESOLVED, Status.TRANSFERRED}, Status.RESOLVED),
+    "mark_unresolved": ({Status.IN_PROGRESS, Status.TRANSFERRED}, Status.UNRESOLVED),
+    "transfer_to_police": ({Status.IN_PROGRESS, Status.UNRESOLVED}, Status.TRANSFERRED),
+    # The township takes the dispute on: it is being resolved again, by the meeting.
+    "refer_to_meeting": ({Status.IN_PROGRESS, Status.UNRESOLVED}, Status.IN_PROGRESS),
+    "request_mediation": ({Status.IN_PROGRESS, Status.UNRESOLVED}, Status.IN_PROGRESS),
+}
+
+ACTION_VERBS = {
+    "resolve": _("marked resolved"),
+    "mark_unresolved": _("marked unresolved"),
+    "transfer_to_police": _("transferred to the police station"),
+    "refer_to_meeting": _("referred to a special meeting"),
+    "request_mediation": _("sent to mediation"),
+}
+
+PERMISSION_OF = {
+    "resolve": permissions.can_close_entry,
+    "mark_unresolved": permissions.can_close_entry,
+    "transfer_to_police": permissions.can_route_entry,
+    "refer_to_meeting": permissions.can_route_entry,
+    "request_mediation": permissions.can_request_mediation,
+}
+
+
+def allowed_actions(entry):
+    """Return the names of the moves the table allows from the entry's current state."""
+    return {action for action, (sources, _target) in TRANSITIONS.items() if entry.status in sources}
+
+
+def _today(at):
+    return timezone.localdate(at or timezone.now())
+
+
+def _move(entry, *, by, action, event, note, at, changes=None, screening_round=None, guard=None):
+    """Lock the entry, check right and table, apply the move, and record it in history and timeline."""
+    at = at or timezone.now()
+    entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+    if not PERMISSION_OF[action](by, entry):
+        raise PermissionDenied
+    sources, target = TRANSITIONS[action]
+    if entry.status not in sources:
+        raise TransitionNotAllowed(entry.status, action)
+    if guard:
+        guard(entry)
+    if not (note or "").strip():
+        raise WorkflowError(gettext("Write a note saying why."))
+    previous = entry.status
+    entry.status = target
+    for field, value in (changes or {}).items():
+        setattr(entry, field, value)
+    entry.full_clean()
+    entry._change_reason = str(event.label)
+    entry._history_date = at
+    entry._history_user = by
+    entry.save(update_fields=["status", *(changes or {})])
+    EntryEvent.objects.create(
+        entry=entry,
+        at=at,
+        by=by,
+        action=event,
+        from_status=previous,
+        to_status=target,
+        round=screening_round,
+        note=note.strip(),
+    )
+    return entry
+
+
+@transaction.atomic
+def resolve_entry(entry, *, by, note, at=None, screening_round=None):
+    """Mark a dispute resolved (已化解), saying how it was settled."""
+    return _move(
+        entry,
+        by=by,
+        action="resolve",
+        event=EntryEvent.Action.RESOLVED,
+        note=note,
+        at=at,
+        screening_round=screening_round,
+        changes={"closed_on": _today(at), "outcome": note.strip()},
+    )
+
+
+@transaction.atomic
+def mark_entry_unresolved(entry, *, by, note, at=None, screening_round=None):
+    """Record that a dispute could not be resolved so far (未化解); it stays on the ledger."""
+    return _move(
+        entry,
+        by=by,
+        action="mark_unresolved",
+        event=EntryEvent.Action.UNRESOLVED,
+        note=note,
+        at=at,
+        screening_round=screening_round,
+        changes={"outcome": note.strip()},
+    )
+
+
+@transaction.atomic
+def transfer_entry_to_police(entry, *, by, unit, note, at=None):
+    """Hand a public-order or criminal matter to the township's police station (移交派出所)."""
+
+    def guard(locked):
+        if unit.kind != Unit.Kind.POLICE or unit.township_id != locked.township_id or not unit.is_active:
+            raise WorkflowError(gettext("Choose a police station of this township."))
+
+    return _move(
+        entry,
+        by=by,
+        action="transfer_to_police",
+        event=EntryEvent.Action.TRANSFERRED,
+        note=note,
+        at=at,
+        guard=guard,
+        changes={"transferred_to": unit, "transferred_on": _today(at)},
+    )
+
+
+def _once(field, message):
+    """A guard for a step taken once: its date field must still be empty."""
+
+    def guard(locked):
+        done_on = getattr(locked, field)
+        if done_on:
+            raise WorkflowError(str(message) % {"date": done_on.isoformat()})
+
+    return guard
+
+
+@transaction.atomic
+def refer_entry_to_meeting(entry, *, by, note, at=None):
+    """Put a large, group or sudden dispute before a township special meeting (专题会议)."""
+    return _move(
+        entry,
+        by=by,
+        action="refer_to_meeting",
+        event=EntryEvent.Action.MEETING,
+        note=note,
+        at=at,
+        guard=_once("meeting_referred_on", _("This dispute was already referred to a special meeting on %(date)s.")),
+        changes={"meeting_referred_on": _today(at)},
+    )
+
+
+@transaction.atomic
+def request_mediation(entry, *, by, note, at=None):
+    """Record that the dispute goes to people's mediation (人民调解).
+
+    The mediation case itself belongs to the mediation feature, which will open it from
+    entries with ``mediation_requested_on`` set and link it back to the entry.
+    """
+    return _move(
+        entry,
+        by=by,
+        action="request_mediation",
+        event=EntryEvent.Action.MEDIATION_REQUESTED,
+        note=note,
+        at=at,
+        guard=_once("mediation_requested_on", _("Mediation was already requested for this dispute on %(date)s.")),
+        changes={"mediation_requested_on": _today(at)},
+    )

@@ -1,0 +1,191 @@
+"""Excel files for upward reporting (design.md §4, domain.md §4): one helper every export reuses.
+
+``write_table`` streams rows into an openpyxl write-only workbook (memory stays flat however
+long the ledger) and lays the sheet out the way township reports look: a title row with the
+township and period, merged multi-row Chinese headers, real date cells, a frozen header,
+column widths, A4 landscape with the header rows repeated on every printed page, an optional
+totals row and an optional footer line (unit and date).
+
+Text starting with ``= + - @`` (or a tab or carriage return) is written as a plain string
+with Excel's quote-prefix style, so that neither opening nor editing the file ever runs
+it as a formula (CSV/formula injection).
+"""
+import datetime
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+PAPER_A4 = "9"  # ECMA-376 paper size code for A4
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+_thin = Side(style="thin", color="000000")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+TITLE_FONT = Font(name="SimSun", size=16, bold=True)
+HEADER_FONT = Font(name="SimSun", size=11, bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAPPED = Alignment(vertical="top", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header path (top level first), width in characters, and whether to total it.
+
+    Columns next to each other whose paths share a first level get one merged cell over them;
+    a path shorter than the deepest one is merged down to the last header row.
+    """
+
+    headers: tuple
+    width: float = 12
+    total: bool = False
+    wrap: bool = False
+
+
+@dataclass(frozen=True)
+class ExcelFile:
+    content: bytes
+    row_count: int
+
+
+def header_layout(columns):
+    """Return (depth, [(text, first_row, first_col, last_row, last_col)]) for the header block, 1-based
+    and relative to the first header row."""
+    depth = max(len(column.headers) for column in columns)
+    cells = []
+    for level in range(depth):
+        col = 0
+        while col < len(columns):
+            path = columns[col].headers
+            if len(path) <= level:
+                col += 1
+                continue
+            end = col
+            if len(path) > level + 1:
+                # A parent header spans every following column under the same parent.
+                while end + 1 < len(columns) and columns[end + 1].headers[: level + 1] == path[: level + 1]:
+                    end += 1
+            last_row = level + 1 if len(path) > level + 1 else depth
+            cells.append((path[level], level + 1, col + 1, last_row, end + 1))
+            col = end + 1
+    return depth, cells
+
+
+def is_formula_like(value):
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def text_cell(ws, value, **style):
+    """Return a cell that Excel shows as this exact text, even if it looks like a formula."""
+    cell = WriteOnlyCell(ws, value=value)
+    if is_formula_like(value):
+        cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+        cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def value_cell(ws, value, column):
+    """Return a data cell: dates as real dates, numbers as numbers, text neutralised."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value).replace(tzinfo=None)
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return value
+    value = str(value)
+    if column.wrap:
+        return text_cell(ws, value, alignment=WRAPPED)
+    return text_cell(ws, value) if is_formula_like(value) else value
+
+
+def write_table(*, sheet_title, title, subtitle, columns, rows, totals_label=None, footer=None):
+    """Write one table sheet and return the file's bytes and how many data rows it holds.
+
+    ``rows`` is any iterable of lists (one value per column). ``totals_label`` adds a totals
+    row (it may contain ``%(count)s``) summing the columns marked ``total``; ``footer`` adds a
+    last line such as the reporting unit and date.
+    """
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=sheet_title[:31])
+    width = len(columns)
+    last_letter = get_column_letter(width)
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+
+    depth, header_cells = header_layout(columns)
+    first_header_row, last_header_row = 3, 2 + depth
+    ws.freeze_panes = f"A{last_header_row + 1}"
+    ws.print_title_rows = f"{first_header_row}:{last_header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "&P / &N"
+
+    ws.merged_cells.add(CellRange(f"A1:{last_letter}1"))
+    ws.append([text_cell(ws, title, font=TITLE_FONT, alignment=CENTRED)])
+    ws.merged_cells.add(CellRange(f"A2:{last_letter}2"))
+    ws.append([text_cell(ws, subtitle, alignment=LEFT)])
+
+    grid = [[None] * width for _ in range(depth)]
+    for text, top, left, bottom, right in header_cells:
+        grid[top - 1][left - 1] = text
+        if (top, left) != (bottom, right):
+            ws.merged_cells.add(
+                CellRange(min_row=top + 2, min_col=left, max_row=bottom + 2, max_col=right)
+            )
+    for values in grid:
+        # Every cell of the block gets the border, so merged ranges print framed.
+        ws.append(
+            [text_cell(ws, value, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTRED, border=BORDER) for value in values]
+        )
+
+    totals = [0] * width
+    count = 0
+    for row in rows:
+        cells = []
+        for index, (column, value) in enumerate(zip(columns, row)):
+            if column.total and isinstance(value, (int, float, Decimal)):
+                totals[index] += value
+            cells.append(value_cell(ws, value, column))
+        ws.append(cells)
+        count += 1
+
+    tail_row = last_header_row + count + 1
+    if totals_label is not None:
+        label = totals_label % {"count": count} if "%(count)" in totals_label else totals_label
+        line = [text_cell(ws, label, font=HEADER_FONT)]
+        line += [totals[i] if columns[i].total else None for i in range(1, width)]
+        ws.append(line)
+        tail_row += 1
+    if footer:
+        ws.merged_cells.add(CellRange(f"A{tail_row}:{last_letter}{tail_row}"))
+        ws.append([text_cell(ws, footer, alignment=LEFT)])
+        ws.oddFooter.left.text = footer.replace("&", "&&")
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return ExcelFile(buffer.getvalue(), count)

@@ -1,0 +1,94 @@
+"""The shared Excel helper: layout, merged headers, real dates, formula-looking text kept as text."""
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from office.excel import Column, header_layout, write_table
+
+COLUMNS = [
+    Column(("序号",), 6),
+    Column(("当事人", "姓名"), 10),
+    Column(("当事人", "电话"), 14),
+    Column(("日期",), 12),
+    Column(("人数",), 8, total=True),
+    Column(("说明",), 30, wrap=True),
+]
+
+
+def build(rows, **options):
+    options.setdefault("totals_label", "合计：%(count)s 件")
+    options.setdefault("footer", "填报单位：青溪镇综治中心　填报日期：2026-11-25")
+    excel = write_table(
+        sheet_title="台帐", title="青溪镇测试台帐", subtitle="统计期间：2026-11", columns=COLUMNS, rows=rows, **options
+    )
+    return excel, load_workbook(io.BytesIO(excel.content)).active
+
+
+def test_header_layout_merges_parents_across_and_leaves_down():
+    depth, cells = header_layout(COLUMNS)
+    assert depth == 2
+    assert ("当事人", 1, 2, 1, 3) in cells  # across the two party columns
+    assert ("序号", 1, 1, 2, 1) in cells and ("说明", 1, 6, 2, 6) in cells  # down both header rows
+    assert ("姓名", 2, 2, 2, 2) in cells
+
+
+def test_the_sheet_layout():
+    excel, ws = build([[1, "张三", "13812345678", datetime.date(2026, 11, 25), 2, "x"]])
+    assert excel.row_count == 1
+    assert ws.title == "台帐"
+    assert ws["A1"].value == "青溪镇测试台帐" and ws["A2"].value == "统计期间：2026-11"
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A1:F1", "A2:F2", "B3:C3", "A3:A4", "D3:D4", "E3:E4", "F3:F4"} <= merged
+    assert [ws.cell(3, c).value for c in range(1, 7)] == ["序号", "当事人", None, "日期", "人数", "说明"]
+    assert [ws.cell(4, c).value for c in (2, 3)] == ["姓名", "电话"]
+    assert ws.freeze_panes == "A5"
+    assert ws.print_title_rows == "$3:$4"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.column_dimensions["B"].width == 10 and ws.column_dimensions["F"].width == 30
+
+
+def test_dates_are_dates_and_numbers_numbers():
+    aware = datetime.datetime(2026, 11, 25, 2, 30, tzinfo=datetime.timezone.utc)
+    _excel, ws = build([[1, "张三", "", datetime.date(2026, 11, 25), 2, aware]])
+    date_cell = ws["D5"]
+    assert date_cell.is_date and date_cell.value == datetime.datetime(2026, 11, 25)
+    assert date_cell.number_format == "yyyy-mm-dd"
+    assert ws["F5"].value == datetime.datetime(2026, 11, 25, 10, 30)  # shown in Beijing time
+    assert ws["A5"].value == 1 and ws["A5"].data_type == "n"
+    assert ws["C5"].value is None
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://evil\",\"点我\")", "+86 138", "-1+2", "@SUM(A1)", "=1+1"])
+def test_text_that_looks_like_a_formula_stays_text(text):
+    _excel, ws = build([[1, text, text, None, 1, text]])
+    for cell in (ws["B5"], ws["C5"], ws["F5"]):
+        assert cell.value == text
+        assert cell.data_type == "s"
+        assert cell.quotePrefix is True
+
+
+def test_ordinary_text_is_not_quote_prefixed():
+    _excel, ws = build([[1, "张三", "13812345678", None, 1, "正常"]])
+    assert ws["B5"].quotePrefix is False
+
+
+def test_totals_row_and_footer_line():
+    excel, ws = build([[1, "a", "", None, 2, ""], [2, "b", "", None, 5, ""], [3, "c", "", None, None, ""]])
+    assert excel.row_count == 3
+    assert ws["A8"].value == "合计：3 件" and ws["E8"].value == 7 and ws["B8"].value is None
+    assert ws["A9"].value.startswith("填报单位：青溪镇综治中心")
+    assert "A9:F9" in {str(r) for r in ws.merged_cells.ranges}
+    assert "青溪镇综治中心" in ws.oddFooter.left.text and ws.oddFooter.center.text == "&P / &N"
+
+
+def test_without_totals_or_footer():
+    _excel, ws = build([[1, "a", "", None, 2, ""]], totals_label=None, footer=None)
+    assert ws.max_row == 5
+
+
+def test_a_footer_with_an_ampersand_prints_it():
+    _excel, ws = build([], footer="A&B")
+    assert ws.oddFooter.left.text == "A&&B"
