@@ -4,9 +4,10 @@ from django.urls import include, path
 
 from office import views as office_views
 from office.forms import LoginForm, StaffPasswordChangeForm
+from reports import views as report_views
 
 urlpatterns = [
-    path("", office_views.home, name="home"),
+    path("", report_views.dashboard, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),

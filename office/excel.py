@@ -125,7 +125,34 @@ def write_table(*, sheet_title, title, subtitle, columns, rows, totals_label=Non
     row (it may contain ``%(count)s``) summing the columns marked ``total``; ``footer`` adds a
     last line such as the reporting unit and date.
     """
+    return write_workbook([Sheet(sheet_title, title, subtitle, columns, rows, totals_label, footer)])
+
+
+@dataclass
+class Sheet:
+    """One table of a workbook: what write_table takes, as a value."""
+
+    sheet_title: str
+    title: str
+    subtitle: str
+    columns: list
+    rows: object
+    totals_label: str = None
+    footer: str = None
+
+
+def write_workbook(sheets):
+    """Write several table sheets into one workbook; the row count is that of the first sheet."""
     wb = Workbook(write_only=True)
+    counts = [_write_sheet(wb, sheet) for sheet in sheets]
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return ExcelFile(buffer.getvalue(), counts[0] if counts else 0)
+
+
+def _write_sheet(wb, sheet):
+    sheet_title, title, subtitle, columns = sheet.sheet_title, sheet.title, sheet.subtitle, sheet.columns
+    rows, totals_label, footer = sheet.rows, sheet.totals_label, sheet.footer
     ws = wb.create_sheet(title=sheet_title[:31])
     width = len(columns)
     last_letter = get_column_letter(width)
@@ -152,7 +179,7 @@ def write_table(*, sheet_title, title, subtitle, columns, rows, totals_label=Non
 
     grid = [[None] * width for _ in range(depth)]
     for text, top, left, bottom, right in header_cells:
-        grid[top - 1][left - 1] = text
+        grid[top - 1][left - 1] = str(text)  # lazy translations become plain text
         if (top, left) != (bottom, right):
             ws.merged_cells.add(
                 CellRange(min_row=top + 2, min_col=left, max_row=bottom + 2, max_col=right)
@@ -185,7 +212,4 @@ def write_table(*, sheet_title, title, subtitle, columns, rows, totals_label=Non
         ws.merged_cells.add(CellRange(f"A{tail_row}:{last_letter}{tail_row}"))
         ws.append([text_cell(ws, footer, alignment=LEFT)])
         ws.oddFooter.left.text = footer.replace("&", "&&")
-
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return ExcelFile(buffer.getvalue(), count)
+    return count

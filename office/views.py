@@ -42,8 +42,6 @@ def require_section(request, url_name):
         raise PermissionDenied
 
 
-def home(request):
-    return render(request, "office/home.html")
 
 
 def notifications(request):

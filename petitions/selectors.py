@@ -129,7 +129,7 @@ def open_cases_of(people):
     return Petition.objects.filter(Exists(has_party), status__in=Petition.OPEN_STATUSES)
 
 
-def _queue_conditions(user, today, soon_days):
+def queue_conditions(user, today, soon_days):
     """The work queues (issue 4 §2) as conditions on visible petitions, keyed by their URL slug."""
     import datetime
 
@@ -192,7 +192,7 @@ def queues_for(user):
 
 def queue_petitions(user, slug, today, soon_days):
     """Visible petitions in one queue, most urgent first."""
-    condition = _queue_conditions(user, today, soon_days)[slug]
+    condition = queue_conditions(user, today, soon_days)[slug]
     return petition_list(user).filter(condition).order_by("due_on", "received_on")
 
 
@@ -203,6 +203,6 @@ def queue_counts(user, today, soon_days):
     slugs = queues_for(user)
     if not slugs:
         return []
-    conditions = _queue_conditions(user, today, soon_days)
+    conditions = queue_conditions(user, today, soon_days)
     counts = visible_petitions(user).aggregate(**{s.replace("-", "_"): Count("pk", filter=conditions[s]) for s in slugs})
     return [(slug, QUEUE_LABELS[slug], counts[slug.replace("-", "_")]) for slug in slugs]

@@ -1,8 +1,197 @@
+"""The dashboard, the cases behind each figure, and the Excel exports."""
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from disputes.selectors import visible_entries, with_list_relations
+from office.models import TimeLimits
+from office.navigation import section_roles
+from office.roles import COORDINATOR, LEADER, has_role
 from office.views import require_section
+from petitions.selectors import petition_list, visible_petitions
+
+from . import figures, selectors
+from .forms import PeriodForm
+
+
+def _sees(user, url_name):
+    return has_role(user, *section_roles(url_name))
+
+
+def dashboard(request):
+    """The home page: my work, where the office stands, and its figures against their targets."""
+    user = request.user
+    township = user.staff.township
+    today = timezone.localdate()
+    soon = TimeLimits.for_township(township).due_soon_days
+    form = PeriodForm(request.GET)  # empty: the current month
+    period = form.period() if form.is_valid() else None
+    context = {"form": form, "period": period, "today": today, "soon": soon}
+    office_view = has_role(user, COORDINATOR, LEADER)
+    if _sees(user, "petitions:index"):
+        context["my_work"] = selectors.my_petition_work(user, today, soon)
+        context["petition_states"] = selectors.petition_state_counts(user)
+    if _sees(user, "disputes:index"):
+        context["entry_states"] = selectors.entry_state_counts(user)
+        context["screening_period"], context["missing_rounds"] = selectors.missing_rounds(user, township, today)
+    if office_view and period is not None:
+        petitions = visible_petitions(user)
+        context["figures"] = figures.petition_figures(petitions, period, today) + figures.dispute_figures(
+            visible_entries(user), period, today)
+        context["charts"] = {
+            "intake": selectors.intake_chart(user, today),
+            "categories": selectors.category_chart(user, period),
+            "on_time": selectors.on_time_chart(user, today),
+        }
+        context["charts"]["types"], context["charts"]["risks"] = selectors.dispute_charts(user, period)
+    return render(request, "reports/dashboard.html", context)
 
 
 def index(request):
+    """The reports section: exports and statistics for upward reporting."""
     require_section(request, "reports:index")
-    return render(request, "reports/index.html")
+    return render(request, "reports/index.html", {"form": PeriodForm(request.GET or None)})
+
+
+DISPUTE_FIGURES = {"participation", "resolution"}
+
+
+def figure_cases(request, key):
+    """The cases behind one figure's numerator or denominator, for the chosen period."""
+    require_section(request, "reports:index")
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/figure_cases.html", {"form": form, "errors": True}, status=400)
+    period, today = form.period(), timezone.localdate()
+    part = "numerator" if request.GET.get("part") != "denominator" else "denominator"
+    if key in DISPUTE_FIGURES:
+        all_figures = figures.dispute_figures(visible_entries(request.user), period, today)
+        rows = with_list_relations(figures.dispute_cases(visible_entries(request.user), key, period, part=part))
+        rows = rows.order_by("-found_on", "pk")
+        kind = "entries"
+    else:
+        all_figures = figures.petition_figures(visible_petitions(request.user), period, today)
+        try:
+            rows = figures.petition_cases(petition_list(request.user), key, period, today, part=part)
+        except KeyError:
+            raise Http404
+        rows = rows.order_by("-received_on", "-sequence")
+        kind = "petitions"
+    figure = next((f for f in all_figures if f.key == key), None)
+    if figure is None:
+        raise Http404
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "reports/figure_cases.html", {
+        "form": form, "figure": figure, "part": part, "page": page, "kind": kind, "period": period, "today": today,
+    })
+
+
+def require_export(request):
+    """Exports need the export right (and are logged by the caller)."""
+    require_section(request, "reports:index")
+    if not request.user.has_perm("office.export_data"):
+        raise PermissionDenied
+
+
+def _excel_response(request, excel, *, filename, target, detail):
+    from django.http import HttpResponse
+
+    from office.excel import CONTENT_TYPE
+    from office.models import AccessLog
+
+    AccessLog.objects.create(user=request.user, action=AccessLog.Action.EXPORT, target=target, detail=detail,
+                             row_count=excel.row_count)
+    response = HttpResponse(excel.content, content_type=CONTENT_TYPE)
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _bad_request(request, form, title):
+    return render(request, "reports/export_error.html", {"form": form, "title": title}, status=400)
+
+
+def _unit_name(user):
+    staff = user.staff
+    return str(staff.unit or staff.village or staff.township)
+
+
+def _masked(user):
+    return not user.has_perm("office.view_personal_data")
+
+
+def export_petition_ledger(request):
+    """信访台账: the petition list as filtered on screen, one row per case."""
+    from petitions.filters import PetitionFilter
+
+    from .exports import export_petition_ledger as build
+
+    require_export(request)
+    township = request.user.staff.township
+    petition_filter = PetitionFilter(request.GET or None, queryset=visible_petitions(request.user), township=township)
+    if petition_filter.is_bound and not petition_filter.is_valid():
+        return _bad_request(request, petition_filter.form, _("Petition ledger"))
+    petitions = petition_filter.qs if petition_filter.is_bound else visible_petitions(request.user)
+    data = petition_filter.form.cleaned_data if petition_filter.is_bound else {}
+    first, last = data.get("received_from"), data.get("received_to")
+    period_text = f"{first or '…'} – {last or timezone.localdate()}"
+    excel = build(petitions, township=township, period_text=period_text, unit_name=_unit_name(request.user),
+                  masked=_masked(request.user))
+    return _excel_response(request, excel, filename=f"信访台账-{timezone.localdate():%Y%m%d}.xlsx",
+                           target=_("Petition ledger"), detail={"filters": request.GET.dict(), "masked": _masked(request.user)})
+
+
+def export_monthly(request):
+    """月报: the monthly statistics for the chosen month (or range)."""
+    from .exports import export_monthly_report
+
+    require_export(request)
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(request, form, _("Monthly statistics"))
+    period = form.period()
+    township = request.user.staff.township
+    excel = export_monthly_report(visible_petitions(request.user), visible_entries(request.user), township=township,
+                                  first=period.first, last=period.last, unit_name=_unit_name(request.user))
+    return _excel_response(request, excel, filename=f"月报-{period.first:%Y%m}.xlsx", target=_("Monthly statistics"),
+                           detail={"filters": request.GET.dict()})
+
+
+def _year(request, title):
+    from .forms import YearForm
+
+    form = YearForm(request.GET or {"year": timezone.localdate().year})
+    if not form.is_valid():
+        return None, _bad_request(request, form, title)
+    return form.cleaned_data["year"], None
+
+
+def export_year_review(request):
+    """年终考评表: one row per village for the year."""
+    from .exports import export_year_review as build
+
+    require_export(request)
+    year, error = _year(request, _("Year-end review"))
+    if error:
+        return error
+    excel = build(request.user.staff.township, year, unit_name=_unit_name(request.user))
+    return _excel_response(request, excel, filename=f"年终考评表-{year}.xlsx", target=_("Year-end review"),
+                           detail={"year": year})
+
+
+def export_annual(request):
+    """The annual report data of 信访工作条例 Art 41."""
+    from .exports import export_annual_report
+
+    require_export(request)
+    year, error = _year(request, _("Annual report data"))
+    if error:
+        return error
+    excel = export_annual_report(visible_petitions(request.user), township=request.user.staff.township, year=year,
+                                 unit_name=_unit_name(request.user))
+    return _excel_response(request, excel, filename=f"信访工作年度报告数据-{year}.xlsx", target=_("Annual report data"),
+                           detail={"year": year})
