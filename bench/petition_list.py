@@ -117,6 +117,9 @@ def main():
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor}; generating up to {args.cases} cases")
     user = generate(args.cases)
+    with connection.cursor() as cursor:
+        # As autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would after a bulk load.
+        cursor.execute("ANALYZE")
     client = Client()
     client.force_login(user)
     phone = f"13{args.cases // 2:09d}"[:11]
