@@ -14,6 +14,7 @@ class Command(BaseCommand):
         if demo.is_loaded():
             self.stdout.write(_("Demo data is already loaded."))
             return
+        self.stdout.write(_("Creating the demo township and taking its cases through the workflow (about a minute)…"))
         demo.load()
         self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         self.stdout.write(
