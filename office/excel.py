@@ -12,6 +12,7 @@ it as a formula (CSV/formula injection).
 """
 import datetime
 import io
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -96,6 +97,22 @@ def text_cell(ws, value, **style):
     return cell
 
 
+def styled_cell(ws, value, key, **style):
+    """A cell with one of a few recurring styles. The style is resolved once per sheet and copied
+    to every later cell: assigning a style attribute looks it up in the workbook's tables each
+    time, which on a 100,000-row ledger costs more than writing the rows."""
+    prototypes = ws.__dict__.setdefault("_style_prototypes", {})
+    prototype = prototypes.get(key)
+    if prototype is None:
+        prototype = WriteOnlyCell(ws)
+        for name, setting in style.items():
+            setattr(prototype, name, setting)
+        prototypes[key] = prototype
+    cell = WriteOnlyCell(ws, value=value)
+    cell._style = copy(prototype._style)
+    return cell
+
+
 def value_cell(ws, value, column):
     """Return a data cell: dates as real dates, numbers as numbers, text neutralised."""
     if value is None or value == "":
@@ -103,19 +120,17 @@ def value_cell(ws, value, column):
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value).replace(tzinfo=None)
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = DATETIME_FORMAT
-        return cell
+        return styled_cell(ws, value, "datetime", number_format=DATETIME_FORMAT)
     if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
+        return styled_cell(ws, value, "date", number_format=DATE_FORMAT)
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return value
     value = str(value)
+    if is_formula_like(value):
+        return text_cell(ws, value, alignment=WRAPPED) if column.wrap else text_cell(ws, value)
     if column.wrap:
-        return text_cell(ws, value, alignment=WRAPPED)
-    return text_cell(ws, value) if is_formula_like(value) else value
+        return styled_cell(ws, value, "wrapped", alignment=WRAPPED)
+    return value
 
 
 def write_table(*, sheet_title, title, subtitle, columns, rows, totals_label=None, footer=None):
