@@ -390,7 +390,8 @@ class AgreementParty(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
     role = models.CharField(_("role"), max_length=12, choices=MediationParty.Role.choices)
     position = models.PositiveSmallIntegerField(default=0)
-    name = models.CharField(_("full name"), max_length=40)
+    # Blank allowed while drafting: finalising lists whatever is missing (mediation_workflow.missing_contents).
+    name = models.CharField(_("full name"), max_length=40, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Person.Sex.choices, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
