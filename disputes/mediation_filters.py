@@ -16,7 +16,7 @@ class MediationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"),
                                   help_text=_("Case or agreement number, dispute, party's name"))
     committee = django_filters.ChoiceFilter(method="filter_committee", label=_("Mediation committee"))
-    status = django_filters.ChoiceFilter(choices=MediationCase.Status.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=MediationCase.Status.choices, label=_("Mediation status"))
     source = django_filters.ChoiceFilter(choices=MediationCase.Source.choices, label=_("Source"))
     procedure = django_filters.ChoiceFilter(choices=MediationCase.Procedure.choices, label=_("Procedure"))
     case_class = django_filters.ChoiceFilter(
