@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .filters import MONTH_RE, TOWNSHIP_UNIT, LedgerFilterForm
+from .filters import MONTH_RE, TOWNSHIP_UNIT, LedgerFilterForm, dispute_type_choices, filter_dispute_type
 from .forms import DATE_INPUT
 from .models import MediationCase, MediationParty
 from .permissions import sees_whole_township, staff_of
@@ -57,11 +57,7 @@ class MediationFilter(django_filters.FilterSet):
             self.filters["committee"].extra["choices"] = villages + [(TOWNSHIP_UNIT, _("Township committee"))]
         else:
             del self.filters["committee"]
-        types = []
-        for category in refs.categories:
-            types.append((f"c{category.pk}", category.name))
-            types += [(f"t{t.pk}", f"\u3000{t.name}") for t in refs.children.get(category.pk, [])]
-        self.filters["type"].extra["choices"] = types
+        self.filters["type"].extra["choices"] = dispute_type_choices(refs)
 
     def search(self, queryset, name, value):
         parties = MediationParty.objects.filter(case=OuterRef("pk"), person__name__icontains=value)
@@ -76,10 +72,7 @@ class MediationFilter(django_filters.FilterSet):
         return queryset.filter(committee_village_id=value)
 
     def filter_type(self, queryset, name, value):
-        pk = int(value[1:])
-        if value.startswith("c"):
-            return queryset.filter(Q(dispute_type_id=pk) | Q(dispute_type__parent_id=pk))
-        return queryset.filter(dispute_type_id=pk)
+        return filter_dispute_type(queryset, value)
 
     def filter_month(self, queryset, name, value):
         match = MONTH_RE.match(value)

@@ -164,7 +164,8 @@ class BasePartyFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
-        roles = {form.cleaned_data.get("role") for form in self.forms if form.has_changed() and form.cleaned_data.get("name")}
+        named = [form for form in self.forms if form.has_changed() and form.cleaned_data.get("name")]
+        roles = {form.cleaned_data.get("role") for form in named}
         if self.require_both and not {Role.APPLICANT, Role.RESPONDENT} <= roles:
             raise forms.ValidationError(_("A mediation needs at least one applicant and one respondent."))
 

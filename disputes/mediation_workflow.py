@@ -132,9 +132,11 @@ def _save(case, by, action, fields, *, from_status, note="", event_action=None):
     return case
 
 
-def _keep(obj, by, fields=None, *, clean=True):
-    """Save a record beside the case with its history user."""
+def _keep(obj, by, fields=None, *, clean=True, action=None):
+    """Save a record beside the case with its history user (and the action as the change reason)."""
     obj._history_user = by
+    if action:
+        obj._change_reason = _label(action)
     if clean:
         obj.full_clean()
     obj.save(update_fields=fields)
@@ -193,7 +195,7 @@ def record_session(case, *, by, held_on, place, attendees, record, agreed="", ex
     _date_between(held_on, case.registered_on, "held_on",
                   _("The date must lie between the registration and today."))
     session = _keep(MediationSession(case=case, held_on=held_on, place=place, attendees=attendees, record=record,
-                                     agreed=agreed, recorded_by=by), by)
+                                     agreed=agreed, recorded_by=by), by, action="record_session")
     _save(case, by, "record_session", [], from_status=case.status, note=f"{held_on:%Y-%m-%d} {place}")
     return session
 
@@ -233,7 +235,7 @@ def raise_case_escalation(case, *, by, reason, expected_version=None):
     if target is None:
         raise TransitionNotAllowed(_("The case is already at the top of the ladder."))
     escalation = _keep(MediationEscalation(case=case, from_level=current, to_level=target, reason=reason,
-                                           requested_by=by), by)
+                                           requested_by=by), by, action="raise_escalation")
     _save(case, by, "raise_escalation", [], from_status=case.status,
           note=_("to level %(level)s: %(reason)s") % {"level": target, "reason": reason})
     approvers = get_user_model().objects.filter(staff__township=case.township, staff__ladder_level=target)
@@ -254,7 +256,7 @@ def decide_case_escalation(escalation, *, by, approve, comment=""):
         raise ValidationError({"comment": _("Say why the escalation is refused.")})
     escalation.state = MediationEscalation.State.APPROVED if approve else MediationEscalation.State.REJECTED
     escalation.decided_by, escalation.decided_at, escalation.comment = by, timezone.now(), comment
-    _keep(escalation, by, ["state", "decided_by", "decided_at", "comment"])
+    _keep(escalation, by, ["state", "decided_by", "decided_at", "comment"], action="decide_escalation")
     fields = []
     if approve:
         case.ladder_level = escalation.to_level
@@ -320,19 +322,19 @@ def _snapshot(agreement, link):
     )
 
 
-def _agreement_for(case, by, form):
+def _agreement_for(case, by, form, action):
     """The case's agreement, created with a snapshot of every party's basic information."""
     agreement = MediationAgreement.objects.select_for_update().filter(case=case).first()
     if agreement is None:
         agreement = MediationAgreement(case=case, form=form, drafted_by=by, drafted_at=timezone.now(),
                                        facts=case.facts)
-        _keep(agreement, by)
+        _keep(agreement, by, action=action)
         for link in case.party_links.select_related("person"):
-            _keep(_snapshot(agreement, link), by)
+            _keep(_snapshot(agreement, link), by, action=action)
     return agreement
 
 
-def _apply(agreement, by, data, parties):
+def _apply(agreement, by, data, parties, action):
     """Write the agreement's fields and the parties' snapshots; return the labels of what changed."""
     changed = []
     for name in AGREEMENT_FIELDS:
@@ -348,10 +350,10 @@ def _apply(agreement, by, data, parties):
         if fields:
             for name in fields:
                 setattr(snapshot, name, values[name])
-            _keep(snapshot, by, fields)
+            _keep(snapshot, by, fields, action=action)
             changed.append(snapshot.name)
     agreement.drafted_by, agreement.drafted_at = by, timezone.now()
-    _keep(agreement, by)
+    _keep(agreement, by, action=action)
     return changed
 
 
@@ -370,8 +372,8 @@ def save_agreement(case, *, by, data, parties=None, expected_version=None):
             "it is recorded, and the version issued before stays on file."
         ))
     case = _lock(case, "save_agreement", by, permissions.can_mediate, expected_version)
-    agreement = _agreement_for(case, by, Agreement.Form.WRITTEN)
-    changed = _apply(agreement, by, data, parties)
+    agreement = _agreement_for(case, by, Agreement.Form.WRITTEN, "save_agreement")
+    changed = _apply(agreement, by, data, parties, "save_agreement")
     _save(case, by, "save_agreement", [], from_status=case.status, note="、".join(changed))
     return agreement
 
@@ -397,11 +399,13 @@ def finalise_agreement(case, *, by, expected_version=None):
     year = agreement.signed_on.year
     agreement.series, agreement.year = f"{case.township_id}:{series}", year
     agreement.sequence = next_number(case.township, series, year)
-    agreement.number = f"({year}){case.committee_village.name if case.committee_village_id else case.township.short_name}人调字第{agreement.sequence}号"
+    # (2026)青溪村人调字第12号 for a village committee, (2026)青溪人调字第3号 for the township's.
+    prefix = case.committee_village.name if case.committee_village_id else case.township.short_name
+    agreement.number = f"({year}){prefix}人调字第{agreement.sequence}号"
     agreement.finalised_at, agreement.finalised_by = timezone.now(), by
-    _keep(agreement, by)
+    _keep(agreement, by, action="finalise_agreement")
     agreement.document = documents.issue_agreement(agreement, by=by)
-    _keep(agreement, by, ["document"])
+    _keep(agreement, by, ["document"], action="finalise_agreement")
     from_status = case.status
     case.status = S.AGREED
     return _save(case, by, "finalise_agreement", [], from_status=from_status, note=agreement.number)
@@ -418,13 +422,13 @@ def correct_agreement(case, *, by, reason, data, parties=None, expected_version=
         raise ValidationError({"reason": _("Say what is corrected and why.")})
     if "signed_on" in data and data["signed_on"] and agreement.signed_on and data["signed_on"].year != agreement.signed_on.year:
         raise ValidationError({"signed_on": _("A correction keeps the agreement's number and year.")})
-    changed = _apply(agreement, by, data, parties)
+    changed = _apply(agreement, by, data, parties, "correct_agreement")
     if not changed:
         raise ValidationError(_("Nothing was changed: the version on file stands."))
     _check_complete(agreement)
     previous = agreement.document
     agreement.document = documents.issue_agreement(agreement, by=by, supersedes=previous)
-    _keep(agreement, by, ["document"])
+    _keep(agreement, by, ["document"], action="correct_agreement")
     _save(case, by, "correct_agreement", [], from_status=case.status,
           note=_("Version %(version)s: %(reason)s (changed: %(changed)s)")
           % {"version": agreement.document.version, "reason": reason, "changed": "、".join(changed)})
@@ -448,7 +452,7 @@ def record_oral_agreement(case, *, by, agreed_on, terms, writing_waived, immedia
         errors["agreed_on"] = _("The date must lie between the registration and today.")
     if errors:
         raise ValidationError(errors)
-    agreement = _agreement_for(case, by, Agreement.Form.ORAL)
+    agreement = _agreement_for(case, by, Agreement.Form.ORAL, "record_oral_agreement")
     agreement.form = Agreement.Form.ORAL
     agreement.writing_waived = agreement.immediate_performance = True
     agreement.terms = [term.strip() for term in terms if term.strip()]
@@ -457,7 +461,7 @@ def record_oral_agreement(case, *, by, agreed_on, terms, writing_waived, immedia
     agreement.performance_manner = performance_manner or agreement.performance_manner
     agreement.signed_on = agreement.effective_on = agreement.performance_deadline = agreed_on
     agreement.drafted_by, agreement.drafted_at = by, timezone.now()
-    _keep(agreement, by)
+    _keep(agreement, by, action="record_oral_agreement")
     from_status = case.status
     case.status = S.PERFORMING
     case.closed_on = agreed_on
@@ -491,7 +495,7 @@ def record_signatures(case, *, by, effective_on, signed_parties, mediator_signed
     agreement.effective_on = effective_on
     # Art 33: the parties may jointly apply for judicial confirmation within 30 days of effect.
     agreement.confirmation_due_on = calendar.add_days(effective_on, _limits(case).judicial_confirmation_days)
-    _keep(agreement, by, ["effective_on", "confirmation_due_on"])
+    _keep(agreement, by, ["effective_on", "confirmation_due_on"], action="record_signatures")
     from_status = case.status
     case.status = S.PERFORMING
     case.closed_on = effective_on
@@ -506,7 +510,7 @@ def _took_effect(case, agreement, by):
     if case.is_standard:
         due_on = return_visit_due(case.township, agreement.effective_on, case.case_class)
         # Not cleaned: "person reached" stays unknown (null) until the visit is made.
-        _keep(MediationReturnVisit(case=case, due_on=due_on), by, clean=False)
+        _keep(MediationReturnVisit(case=case, due_on=due_on), by, clean=False, action="record_signatures")
     what = agreement.number or agreement.get_form_display()
     _follow_links(case, by, "resolve", _("Mediation succeeded: %(what)s, in effect from %(date)s.")
                   % {"what": what, "date": agreement.effective_on})
@@ -557,7 +561,7 @@ def record_performance(case, *, by, performance, note, performed_on=None, expect
     elif performance == Agreement.Performance.DEFAULTED:
         # Art 32, 33: the other party may sue, or apply for enforcement of a confirmed agreement.
         note += " · " + _("the other party may sue, or apply to the court for enforcement if it was confirmed")
-    _keep(agreement, by, fields)
+    _keep(agreement, by, fields, action="record_performance")
     return _save(case, by, "record_performance", [], from_status=from_status, note=f"{label}：{note}")
 
 
@@ -580,7 +584,7 @@ def apply_confirmation(case, *, by, applied_on, court, expected_version=None):
     if not court.strip():
         raise ValidationError({"court": _("Name the court.")})
     agreement.confirmation_applied_on, agreement.confirmation_court = applied_on, court
-    _keep(agreement, by, ["confirmation_applied_on", "confirmation_court"])
+    _keep(agreement, by, ["confirmation_applied_on", "confirmation_court"], action="apply_confirmation")
     return _save(case, by, "apply_confirmation", [], from_status=case.status, note=f"{applied_on} {court}")
 
 
@@ -601,7 +605,8 @@ def record_confirmation(case, *, by, result, ruling_number, ruled_on, expected_v
                   _("The date must lie between the application and today."))
     agreement.confirmation_result, agreement.confirmation_ruling_number = result, ruling_number
     agreement.confirmation_ruled_on = ruled_on
-    _keep(agreement, by, ["confirmation_result", "confirmation_ruling_number", "confirmation_ruled_on"])
+    _keep(agreement, by, ["confirmation_result", "confirmation_ruling_number", "confirmation_ruled_on"],
+          action="record_confirmation")
     return _save(case, by, "record_confirmation", [], from_status=case.status,
                  note=f"{Agreement.Confirmation(result).label} {ruling_number}")
 
@@ -618,7 +623,7 @@ def record_return_visit(case, *, by, visited_on, method, reached, result, satisf
         raise ValidationError({"result": _("Write the result of the visit.")})
     visit.visited_on, visit.method, visit.reached = visited_on, method, reached
     visit.result, visit.satisfaction, visit.visited_by = result, satisfaction, by
-    _keep(visit, by)
+    _keep(visit, by, action="record_return_visit")
     from_status = case.status
     case.status = S.VISITED
     late = visited_on > visit.due_on

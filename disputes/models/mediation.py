@@ -146,7 +146,9 @@ class MediationCase(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["township", "year", "sequence"], name="mediation_unique_sequence"),
             models.UniqueConstraint(fields=["township", "number"], name="mediation_unique_number"),
-            models.CheckConstraint(condition=Q(due_on__gte=models.F("registered_on")), name="mediation_due_after_registration"),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("registered_on")), name="mediation_due_after_registration"
+            ),
         ]
         indexes = [
             models.Index(fields=["township", "status", "due_on"], name="mediation_status_due"),

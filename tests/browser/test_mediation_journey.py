@@ -83,3 +83,9 @@ def test_from_a_ledger_entry_to_a_downloaded_agreement(phone_page, mediator):
     page.wait_for_url(f"**/disputes/entries/{entry.pk}/")
     assert LedgerEntry.objects.get(pk=entry.pk).status == "resolved"
     assert "已化解" in page.locator("body").inner_text()
+
+    # The lists the mediator works from fit the phone too.
+    for path in ("/disputes/mediation/", "/disputes/mediation/queue/"):
+        page.goto(page.base_url + path)
+        assert fits_the_phone(page), path
+    assert page.locator("[data-testid=queue-performing]").inner_text().count(number) == 1
