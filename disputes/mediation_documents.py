@@ -3,14 +3,17 @@
 The agreement (人民调解协议书) is issued once when finalised and stored with its sha256
 (office.documents); a correction issues a new version that supersedes the old one, which stays.
 Drafts (with a 草稿 watermark), the application / registration form and the return-visit record
-are working prints rendered on request.
+are working prints rendered on request. Archiving a standard-procedure case stores its case file
+(卷宗, Art 27): the registration, the session records, every issued agreement version as stored, and
+the return-visit records, behind a cover and contents.
 """
 from django.utils import timezone
 
-from office.documents import issue_document
+from office.documents import assemble_dossier, documents_of, issue_document, read_document, store_document
 from office.pdf import render_pdf
 
 AGREEMENT_KIND = "mediation_agreement"
+CASE_FILE_KIND = "mediation_case_file"
 
 
 def _parties(case):
@@ -75,3 +78,26 @@ def return_visit_record(visit, *, full):
         {"case": case, "visit": visit, "agreement": agreement, "parties": _parties(case), "full": full,
          "printed_at": timezone.localtime()},
     )
+
+
+def issue_case_file(case, *, by):
+    """Assemble and store the case file (人民调解卷宗, Art 27) of an archived standard-procedure case.
+
+    Issued agreements go in as stored (byte for byte what the parties signed, every version); the
+    registration form, the session records and the return-visit records are rendered now, once.
+    """
+    parts = [("人民调解受理登记表", application_form(case, full=True))]
+    sessions = list(case.sessions.select_related("recorded_by"))
+    if sessions:
+        parts.append(("人民调解记录", render_pdf("pdf/mediation_sessions.html", {"case": case, "sessions": sessions})))
+    for document in documents_of(case).filter(kind=AGREEMENT_KIND):
+        parts.append((f"{document.title} 第{document.version}版", read_document(document)))
+    for visit in case.return_visits.filter(visited_on__isnull=False).select_related("visited_by"):
+        parts.append(("人民调解回访记录", return_visit_record(visit, full=True)))
+    agreement = getattr(case, "agreement", None)
+    context = {"case": case, "agreement": agreement, "parties": _parties(case),
+               "mediators": list(case.mediators.order_by("last_name", "username"))}
+    data = assemble_dossier(parts, lambda entries, total: render_pdf(
+        "pdf/mediation_case_file_front.html", {**context, "entries": entries, "total": total}))
+    return store_document(case, kind=CASE_FILE_KIND, title=f"人民调解卷宗（{case.number}）", data=data, by=by,
+                          township=case.township)

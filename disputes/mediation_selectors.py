@@ -10,6 +10,7 @@ from office.models import display_name
 from office.roles import MEDIATOR, has_role
 
 from . import permissions
+from .mediation_documents import AGREEMENT_KIND
 from .selectors import visible_entries
 from .models import (
     AgreementParty,
@@ -71,7 +72,9 @@ def case_detail(user, pk):
         pk=pk,
     )
     case.agreement_or_none = agreement_of(case)
-    case.document_list = list(documents_of(case))
+    issued = list(documents_of(case))
+    case.agreement_versions = [d for d in issued if d.kind == AGREEMENT_KIND]
+    case.other_documents = [d for d in issued if d.kind != AGREEMENT_KIND]
     case.pending_escalations = [e for e in case.escalations.all() if e.state == MediationEscalation.State.PENDING]
     case.pending_visit = next((v for v in case.return_visits.all() if v.visited_on is None), None)
     return case

@@ -689,11 +689,16 @@ def transfer_case_to_police(case, *, by, unit, note, expected_version=None):
 
 @transaction.atomic
 def archive_case(case, *, by, expected_version=None):
-    """Archive the case (read-only from then on); a standard case first needs its return visit."""
+    """Archive the case (read-only from then on); a standard case first needs its return visit and gets
+    its case file (卷宗) stored."""
     case = _lock(case, "archive", by, permissions.can_follow_up, expected_version)
     if case.status == S.PERFORMED and case.is_standard:
         raise TransitionNotAllowed(_("Record the return visit before archiving (standard procedure)."))
     from_status = case.status
     case.status = S.ARCHIVED
     case.archived_on = _today()
-    return _save(case, by, "archive", ["archived_on"], from_status=from_status)
+    _save(case, by, "archive", ["archived_on"], from_status=from_status)
+    if case.is_standard:
+        # Art 27: the committee files the registration, the records and the agreement as a case file.
+        documents.issue_case_file(case, by=by)
+    return case

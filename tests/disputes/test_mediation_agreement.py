@@ -246,3 +246,30 @@ def test_registering_fills_what_the_person_record_lacks(mediator):
     case = register(mediator)
     respondent = case.party_links.get(role="respondent").person
     assert respondent.ethnicity == "回族" and respondent.birth_date and respondent.sex
+
+
+def test_archiving_a_standard_case_stores_its_case_file(mediator, coordinator):
+    case = register(mediator)
+    workflow.start_mediation(case, by=mediator, parties_accept=True)
+    workflow.record_session(case, by=mediator, held_on=today(), place="村委会调解室", attendees="双方当事人",
+                            record="双方同意以测量结果为准。")
+    case.refresh_from_db()
+    case = advance(case, mediator, S.VISITED)
+    workflow.correct_agreement(case, by=mediator, reason="更正地点", data={"performance_place": "3组东侧"})
+    versions = [read_document(d) for d in documents_of(case).filter(kind=documents.AGREEMENT_KIND)]
+    workflow.archive_case(case, by=coordinator)
+    case_file = documents_of(case).get(kind=documents.CASE_FILE_KIND)
+    data = read_document(case_file)
+    text, fonts = pdf_text(data)
+    for title in ("人民调解卷宗", "卷内目录", "人民调解受理登记表", "人民调解记录", "第1版", "第2版", "人民调解回访记录"):
+        assert title in text, title
+    assert case.agreement.number in text and any("CJK" in font for font in fonts)
+    reader = PdfReader(BytesIO(data))
+    signed = sum(len(PdfReader(BytesIO(v)).pages) for v in versions)
+    assert len(reader.pages) >= 2 + signed + 3
+    assert case_file.pages == len(reader.pages)
+
+
+def test_the_simple_procedure_keeps_no_case_file(mediator):
+    case = case_in(mediator, S.ARCHIVED, procedure="simple", form="oral")
+    assert not documents_of(case).exists()
