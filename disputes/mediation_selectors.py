@@ -152,7 +152,8 @@ HIDDEN_FIELDS = {"id", "version", "township", "year", "sequence", "series", "his
 
 
 def _versions(records, model):
-    """[(record, [(label, old, new)])] oldest first: what each history row changed, in words."""
+    """[{"record", "changes": [(label, old, new)]}] oldest first: what each history row changed, in words
+    (the shape of the ledger entry's history, so both pages share one template)."""
     records = list(records)
     related = {}
     diffs = []
@@ -182,11 +183,11 @@ def _versions(records, model):
         return value
 
     return [
-        (record, [
+        {"record": record, "changes": [
             (model._meta.get_field(c.field).verbose_name, words(model._meta.get_field(c.field), c.old),
              words(model._meta.get_field(c.field), c.new))
             for c in changes
-        ])
+        ]}
         for record, changes in diffs
     ]
 
@@ -199,4 +200,4 @@ def case_history(case):
     if agreement is not None:
         rows += _versions(agreement.history.select_related("history_user").order_by("history_date", "history_id"),
                           MediationAgreement)
-    return sorted(rows, key=lambda row: (row[0].history_date, row[0].history_id), reverse=True)
+    return sorted(rows, key=lambda row: (row["record"].history_date, row["record"].history_id), reverse=True)
