@@ -7,7 +7,6 @@ from django.utils import timezone
 from disputes import mediation_services as services
 from disputes import mediation_workflow as workflow
 from disputes.models import MediationCase
-from disputes.services import PartyData
 from office.models import EscalationLevel
 from tests.builders import valid_id_number
 
