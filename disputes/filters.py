@@ -22,6 +22,23 @@ class LedgerFilterForm(BootstrapMixin, forms.Form):
     pass
 
 
+def dispute_type_choices(refs):
+    """The type filter's choices: each category (c<id>) followed by its sub-types (t<id>), indented."""
+    choices = []
+    for category in refs.categories:
+        choices.append((f"c{category.pk}", category.name))
+        choices += [(f"t{t.pk}", f"\u3000{t.name}") for t in refs.children.get(category.pk, [])]
+    return choices
+
+
+def filter_dispute_type(queryset, value):
+    """Filter on a category (with its sub-types) or on one sub-type, as ``dispute_type_choices`` names them."""
+    pk = int(value[1:])
+    if value.startswith("c"):
+        return queryset.filter(Q(dispute_type_id=pk) | Q(dispute_type__parent_id=pk))
+    return queryset.filter(dispute_type_id=pk)
+
+
 class LedgerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     unit = django_filters.ChoiceFilter(method="filter_unit", label=_("Screening unit"))
@@ -74,12 +91,7 @@ class LedgerFilter(django_filters.FilterSet):
             self.filters["unit"].extra["choices"] = villages + [(TOWNSHIP_UNIT, _("Township center"))]
         else:
             del self.filters["unit"]
-        types = []
-        for category in refs.categories:
-            subs = refs.children.get(category.pk, [])
-            types.append((f"c{category.pk}", category.name))
-            types += [(f"t{t.pk}", f"\u3000{t.name}") for t in subs]
-        self.filters["type"].extra["choices"] = types
+        self.filters["type"].extra["choices"] = dispute_type_choices(refs)
         self.filters["risk"].extra["choices"] = [(str(level.pk), level.name) for level in refs.risks]
 
     def search(self, queryset, name, value):
@@ -100,10 +112,7 @@ class LedgerFilter(django_filters.FilterSet):
         return queryset.filter(found_on__range=month_bounds(int(match[1]), int(match[2])))
 
     def filter_type(self, queryset, name, value):
-        pk = int(value[1:])
-        if value.startswith("c"):
-            return queryset.filter(Q(dispute_type_id=pk) | Q(dispute_type__parent_id=pk))
-        return queryset.filter(dispute_type_id=pk)
+        return filter_dispute_type(queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         if not value:

@@ -61,7 +61,9 @@ def get_round_for_user(user, pk):
 def get_entry_for_user(user, pk):
     """Return the entry with what its page shows, or 404 when it does not exist for this user."""
     return get_object_or_404(
-        with_list_relations(visible_entries(user)).select_related("first_round__campaign", "created_by", "township"),
+        with_list_relations(visible_entries(user)).select_related(
+            "first_round__campaign", "created_by", "township", "mediation_case"
+        ),
         pk=pk,
     )
 

@@ -36,7 +36,7 @@ from .forms import (
     RoundNoteForm,
     TransferForm,
 )
-from .models import Campaign
+from .models import Campaign, LedgerEntry
 from .periods import PeriodKind, parse_period_key
 from .services import PartyData
 
@@ -290,7 +290,16 @@ def _entry_can(user, entry):
         and "request_mediation" in allowed
         and not entry.mediation_requested_on,
         "personal_data": permissions.can_see_personal_data(user),
+        "open_mediation": _mediation_case(entry) is None and permissions.can_open_from_entry(user, entry),
     }
+
+
+def _mediation_case(entry):
+    """The mediation case opened from the entry, or None (joined by the selector: no query)."""
+    try:
+        return entry.mediation_case
+    except LedgerEntry.mediation_case.RelatedObjectDoesNotExist:
+        return None
 
 
 @require_GET

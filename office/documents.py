@@ -57,3 +57,32 @@ def read_document(document):
     if sha256_of(data) != document.sha256:
         raise ValueError(f"stored document {document.pk} does not match its sha256")
     return data
+
+
+def assemble_dossier(parts, render_front, *, front_pages=2):
+    """Join PDFs behind front matter (cover and contents) that gives each part's pages; return the bytes.
+
+    ``parts`` is [(title, pdf bytes)], in order; ``render_front(entries, total)`` renders the front
+    matter for entries [{"title", "first", "last"}] and the total page count. The front matter is
+    rendered again until its own length, which shifts every page number after it, is stable.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    counts = [count_pages(data) for _title, data in parts]
+    for _attempt in range(3):
+        entries, page = [], front_pages + 1
+        for (title, _data), count in zip(parts, counts):
+            entries.append({"title": title, "first": page, "last": page + count - 1})
+            page += count
+        front = render_front(entries, page - 1)
+        actual = count_pages(front)
+        if actual == front_pages:
+            break
+        front_pages = actual
+    writer = PdfWriter()
+    for data in [front] + [data for _title, data in parts]:
+        for pdf_page in PdfReader(BytesIO(data)).pages:
+            writer.add_page(pdf_page)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()

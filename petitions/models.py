@@ -355,6 +355,7 @@ class CaseEvent(models.Model):
         RAISE_ESCALATION = "raise_escalation", _("Escalation requested")
         APPROVE_ESCALATION = "approve_escalation", _("Escalation approved")
         REJECT_ESCALATION = "reject_escalation", _("Escalation refused")
+        MEDIATION_OUTCOME = "mediation_outcome", _("Outcome of the mediation")
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("at"), auto_now_add=True)

@@ -87,6 +87,11 @@ def can_add_note(user, petition):
     return is_assigned_handler(user, petition) or _office(user, petition, COORDINATOR, LEADER)
 
 
+def can_record_mediation_outcome(user, petition):
+    """The outcome of a mediation opened from the case: whoever may add a note, or its mediators."""
+    return can_add_note(user, petition) or petition.mediation_cases.filter(mediators=user).exists()
+
+
 def can_supervise(user, petition):
     return _office(user, petition, COORDINATOR, LEADER)
 

@@ -331,6 +331,21 @@ def add_progress_note(petition, *, by, note):
 
 
 @transaction.atomic
+def record_mediation_outcome(petition, *, by, note):
+    """Note on the timeline how the mediation opened from this case ended (agreement or termination).
+
+    Called by the mediation workflow; its mediators may write it even when they could not add an
+    ordinary progress note. Allowed while the case is open, like a progress note.
+    """
+    petition = _lock(petition, "add_note", by, permissions.can_record_mediation_outcome, None)
+    if not note.strip():
+        raise ValidationError({"note": _("Write the note.")})
+    CaseEvent.objects.create(petition=petition, actor=by, action="mediation_outcome", from_status=petition.status,
+                             to_status=petition.status, note=note)
+    return petition
+
+
+@transaction.atomic
 def supervise_petition(petition, *, by, kind, note, new_deadline=None):
     """Record a reminder, supervision or posted supervision, optionally with a new unit deadline."""
     petition = _lock(petition, "supervise", by, permissions.can_supervise, None)

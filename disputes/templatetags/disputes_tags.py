@@ -49,3 +49,24 @@ def status_badge(entry_or_status, label=None):
 def mask(value, kind):
     """Mask an ID number, phone or address: ``{{ person.phone|mask:"phone" }}``."""
     return {"id": mask_id_number, "phone": mask_phone, "address": mask_address}[kind](value)
+
+
+MEDIATION_CSS = {
+    "registered": "text-bg-secondary",
+    "mediating": "text-bg-primary",
+    "agreed": "text-bg-info",
+    "performing": "text-bg-warning",
+    "performed": "text-bg-success",
+    "visited": "text-bg-success",
+    "archived": "text-bg-dark",
+    "terminated": "text-bg-danger",
+}
+
+
+@register.simple_tag
+def mediation_badge(case):
+    """A badge for a mediation case's status."""
+    return format_html(
+        '<span class="badge {}" data-testid="mediation-status" data-status="{}">{}</span>',
+        MEDIATION_CSS.get(case.status, "text-bg-light"), case.status, case.get_status_display(),
+    )

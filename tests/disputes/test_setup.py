@@ -57,6 +57,9 @@ def test_each_role_holds_its_rights():
     assert perms_of("handler") & {p for p in perms_of("coordinator") if p.startswith("disputes.")} == {
         "disputes.view_screeninground",
         "disputes.view_ledgerentry",
+        # A handler opens mediation from a petition referred to them (issue 6), and sees the cases.
+        "disputes.view_mediationcase",
+        "disputes.add_mediationcase",
     }
     assert "disputes.change_disputetype" in perms_of("admin")
     assert not any(p.startswith("disputes.") for p in perms_of("clerk"))

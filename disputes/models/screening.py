@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from office.models import Person, Township, Unit, Village
 
-from .periods import DEFAULT_ANCHOR, REGULAR_KINDS, Period, PeriodKind
+from ..periods import DEFAULT_ANCHOR, REGULAR_KINDS, Period, PeriodKind
 
 
 class DisputeType(models.Model):

@@ -1,0 +1,203 @@
+"""Reads for people's mediation: which cases a user may see, the case page, the mediator's queue."""
+import datetime
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from office.documents import documents_of
+from office.models import display_name
+from office.roles import MEDIATOR, has_role
+
+from . import permissions
+from .mediation_documents import AGREEMENT_KIND
+from .selectors import visible_entries
+from .models import (
+    AgreementParty,
+    LedgerEntry,
+    MediationAgreement,
+    MediationCase,
+    MediationEscalation,
+    MediationEvent,
+    MediationParty,
+    MediationReturnVisit,
+    MediationSession,
+)
+
+S = MediationCase.Status
+
+
+def visible_cases(user):
+    """Return the cases the user may see: township roles their township's; a mediator their own
+    committee's and those they mediate (人民调解法 Art 15: no other committee's parties)."""
+    staff = permissions.staff_of(user)
+    if staff is None:
+        return MediationCase.objects.none()
+    cases = MediationCase.objects.filter(township_id=staff.township_id)
+    if permissions.sees_whole_township(user):
+        return cases
+    if has_role(user, MEDIATOR):
+        mediates = MediationCase.mediators.through.objects.filter(mediationcase_id=OuterRef("pk"), user_id=user.pk)
+        return cases.filter(Q(committee_village_id=staff.village_id) | Exists(mediates))
+    return MediationCase.objects.none()
+
+
+def with_list_relations(cases):
+    """Load what a list row shows in a fixed number of queries."""
+    return cases.select_related("committee_village", "township", "dispute_type__parent", "agreement").prefetch_related(
+        Prefetch("party_links", queryset=MediationParty.objects.select_related("person")),
+        "mediators",
+    )
+
+
+def get_case_for_user(user, pk):
+    """Return one visible case, or 404."""
+    return get_object_or_404(visible_cases(user).select_related("township", "committee_village"), pk=pk)
+
+
+def case_detail(user, pk):
+    """One visible case with everything its page shows, prefetched (a constant number of queries)."""
+    case = get_object_or_404(
+        with_list_relations(visible_cases(user)).select_related(
+            "ladder_level", "registered_by", "transferred_to", "ledger_entry", "petition",
+            "agreement__document", "agreement__finalised_by",
+        ).prefetch_related(
+            Prefetch("sessions", queryset=MediationSession.objects.select_related("recorded_by")),
+            Prefetch("events", queryset=MediationEvent.objects.select_related("actor")),
+            Prefetch("return_visits", queryset=MediationReturnVisit.objects.select_related("visited_by")),
+            Prefetch("escalations", queryset=MediationEscalation.objects.select_related(
+                "from_level", "to_level", "requested_by", "decided_by")),
+            Prefetch("agreement__parties", queryset=AgreementParty.objects.order_by("position", "pk")),
+        ),
+        pk=pk,
+    )
+    case.agreement_or_none = agreement_of(case)
+    issued = list(documents_of(case))
+    case.agreement_versions = [d for d in issued if d.kind == AGREEMENT_KIND]
+    case.other_documents = [d for d in issued if d.kind != AGREEMENT_KIND]
+    case.pending_escalations = [e for e in case.escalations.all() if e.state == MediationEscalation.State.PENDING]
+    case.pending_visit = next((v for v in case.return_visits.all() if v.visited_on is None), None)
+    return case
+
+
+def agreement_of(case):
+    """The case's agreement, or None (without a query when it was joined)."""
+    try:
+        return case.agreement
+    except MediationAgreement.DoesNotExist:
+        return None
+
+
+def case_list(user):
+    """Visible cases with what the list shows, newest first."""
+    return with_list_relations(visible_cases(user)).order_by("-registered_on", "-sequence")
+
+
+def _queue_cases(user):
+    """The cases a queue is about: a mediator's own; everyone else's visible cases."""
+    cases = visible_cases(user)
+    if has_role(user, MEDIATOR):
+        cases = cases.filter(mediators=user)
+    return cases
+
+
+def mediator_queue(user, today, soon_days=3, window_warning_days=7, visit_horizon_days=30):
+    """Return the queue sections: cases due, agreements awaiting signatures or performance, return
+    visits due (within a month), judicial-confirmation windows still open (closing first), and
+    ledger disputes sent to mediation that wait for a case. Three queries, whatever the numbers."""
+    cases = _queue_cases(user)
+    window_open = Q(
+        agreement__form=MediationAgreement.Form.WRITTEN,
+        agreement__effective_on__isnull=False,
+        agreement__confirmation_applied_on__isnull=True,
+        agreement__confirmation_due_on__gte=today,
+    )
+    pending = list(
+        cases.filter(Q(status__in=[S.REGISTERED, S.MEDIATING, S.AGREED, S.PERFORMING]) | window_open)
+        .annotate(window_open=ExpressionWrapper(window_open, output_field=BooleanField()))
+        .select_related("committee_village", "township", "agreement")
+        .order_by("pk")
+    )
+
+    def section(statuses, key):
+        return sorted((c for c in pending if c.status in statuses), key=lambda c: (key(c), c.pk))
+
+    visits = list(
+        MediationReturnVisit.objects.filter(
+            case__in=cases, visited_on__isnull=True, due_on__lte=today + datetime.timedelta(days=visit_horizon_days)
+        )
+        .select_related("case__committee_village", "case__agreement")
+        .order_by("due_on", "pk")
+    )
+    waiting = list(
+        visible_entries(user)
+        .filter(mediation_requested_on__isnull=False, status__in=LedgerEntry.OPEN_STATUSES,
+                mediation_case__isnull=True)
+        .select_related("village", "risk_level")
+        .order_by("mediation_requested_on", "pk")
+    )
+    return {
+        "due": section(MediationCase.MEDIATION_STATUSES, lambda c: c.due_on),
+        "signatures": section([S.AGREED], lambda c: c.agreement.signed_on),
+        "performing": section([S.PERFORMING], lambda c: c.agreement.performance_deadline),
+        "windows": sorted((c for c in pending if c.window_open), key=lambda c: (c.agreement.confirmation_due_on, c.pk)),
+        "visits": visits,
+        "waiting": waiting,
+        "soon_days": soon_days,
+        "window_warning_days": window_warning_days,
+    }
+
+
+HIDDEN_FIELDS = {"id", "version", "township", "year", "sequence", "series", "history_id", "case", "drafted_at"}
+
+
+def _versions(records, model):
+    """[{"record", "changes": [(label, old, new)]}] oldest first: what each history row changed, in words
+    (the shape of the ledger entry's history, so both pages share one template)."""
+    records = list(records)
+    related = {}
+    diffs = []
+    for previous, record in zip([None, *records], records):
+        changes = [] if previous is None else [
+            change for change in record.diff_against(previous).changes if change.field not in HIDDEN_FIELDS
+        ]
+        diffs.append((record, changes))
+        for change in changes:
+            field = model._meta.get_field(change.field)
+            if field.is_relation:
+                related.setdefault(field.related_model, set()).update(v for v in (change.old, change.new) if v)
+    names = {rel: {obj.pk: obj for obj in rel._default_manager.filter(pk__in=ids)} for rel, ids in related.items()}
+
+    def words(field, value):
+        if value in (None, "", []):
+            return ""
+        if field.is_relation:
+            obj = names[field.related_model].get(value)
+            return display_name(obj) if hasattr(obj, "last_name") else str(obj or value)
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if isinstance(value, list):
+            return "；".join(str(item) for item in value)
+        return value
+
+    return [
+        {"record": record, "changes": [
+            (model._meta.get_field(c.field).verbose_name, words(model._meta.get_field(c.field), c.old),
+             words(model._meta.get_field(c.field), c.new))
+            for c in changes
+        ]}
+        for record, changes in diffs
+    ]
+
+
+def case_history(case):
+    """The history of the case and its agreement, newest first, each row with what it changed in words."""
+    rows = _versions(case.history.select_related("history_user").order_by("history_date", "history_id"),
+                     MediationCase)
+    agreement = getattr(case, "agreement_or_none", None)
+    if agreement is not None:
+        rows += _versions(agreement.history.select_related("history_user").order_by("history_date", "history_id"),
+                          MediationAgreement)
+    return sorted(rows, key=lambda row: (row["record"].history_date, row["record"].history_id), reverse=True)

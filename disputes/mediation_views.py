@@ -1,0 +1,450 @@
+"""People's mediation pages: thin views that parse a form, call one service or workflow function,
+and redirect. One view per action; GET shows a small form, POST performs it."""
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from office.documents import documents_of, read_document
+from office.models import AccessLog, TimeLimits
+from office.views import require_section
+from office.workflow import WorkflowError
+
+from . import mediation_documents as documents
+from . import mediation_forms as f
+from . import mediation_selectors as selectors
+from . import mediation_services as services
+from . import mediation_workflow as workflow
+from . import permissions as p
+from .forms import ReferenceLists
+from .mediation_filters import MediationFilter
+from .models import MediationCase, MediationReturnVisit
+
+PAGE_SIZE = 25
+SECTION = "disputes:index"
+
+
+def _apply_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _pdf(data, filename):
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _log(user, action, case, what, **detail):
+    AccessLog.objects.create(user=user, action=action, target=f"{case.number} {what}"[:200],
+                             detail={"mediation_case": case.pk, **detail})
+
+
+# --- list, queue, page --------------------------------------------------------------------------
+
+
+@require_GET
+def case_list(request):
+    """Every case the user may see, filtered, searched and paginated; parties masked."""
+    require_section(request, SECTION)
+    cases = selectors.case_list(request.user)
+    found = MediationFilter(request.GET or None, queryset=cases, request=request, refs=ReferenceLists())
+    results = found.qs if found.is_bound and found.is_valid() else cases
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    user = request.user
+    staff = user.staff
+    return render(request, "disputes/mediation_list.html", {
+        "filter": found, "page": page, "query": query.urlencode(), "today": timezone.localdate(),
+        "can_open": p.can_open_case(user, staff.village) or p.can_open_case(user, None),
+    })
+
+
+@require_GET
+def queue(request):
+    """The mediator's queue: cases due, agreements awaiting signatures or performance, return visits
+    due, judicial-confirmation windows closing, disputes waiting for a case."""
+    require_section(request, SECTION)
+    today = timezone.localdate()
+    soon = TimeLimits.for_township(request.user.staff.township).due_soon_days
+    sections = selectors.mediator_queue(request.user, today, soon_days=soon)
+    return render(request, "disputes/mediation_queue.html", {**sections, "today": today})
+
+
+def available_actions(user, case):
+    """The actions this user may take on this case now: the ``can`` dict of the case page."""
+    agreement = case.agreement_or_none
+    written = agreement is not None and agreement.is_written
+    can = {}
+    for action, (states, _to) in workflow.TRANSITIONS.items():
+        if case.status not in states:
+            continue
+        if action == "decide_escalation":
+            allowed = any(p.can_decide_case_escalation(user, e) for e in case.pending_escalations)
+        elif action == "raise_escalation":
+            allowed = not case.pending_escalations and p.can_route_case(user, case)
+        elif action == "save_agreement":
+            allowed = p.can_mediate(user, case) and not (agreement and agreement.is_final)
+        elif action == "finalise_agreement":
+            allowed = written and p.can_mediate(user, case)
+        elif action == "correct_agreement":
+            allowed = written and agreement.document_id is not None and p.can_mediate(user, case)
+        elif action == "apply_confirmation":
+            allowed = agreement is not None and agreement.confirmation_open and p.can_follow_up(user, case)
+        elif action == "record_confirmation":
+            allowed = (agreement is not None and bool(agreement.confirmation_applied_on)
+                       and not agreement.confirmation_result and p.can_follow_up(user, case))
+        elif action == "record_return_visit":
+            allowed = case.pending_visit is not None and p.can_follow_up(user, case)
+        elif action == "archive":
+            allowed = not (case.status == workflow.S.PERFORMED and case.is_standard) and p.can_follow_up(user, case)
+        else:
+            allowed = ACTION_VIEWS[action].permission(user, case)
+        if allowed:
+            can[action] = True
+    return can
+
+
+ACTION_URLS = {"save_agreement": "disputes:mediation_agreement", "correct_agreement": "disputes:mediation_correct"}
+
+
+@require_GET
+def detail(request, pk):
+    """The case page: parties (masked per role), sessions, agreement, timeline and history."""
+    require_section(request, SECTION)
+    user = request.user
+    case = selectors.case_detail(user, pk)
+    can = available_actions(user, case)
+    personal = p.can_see_case_personal_data(user, case)
+    show_personal = personal and request.GET.get("personal") == "1"
+    if show_personal:
+        _log(user, AccessLog.Action.SHOW_PERSONAL, case, _("parties"),
+             people=[link.person_id for link in case.party_links.all()])
+    actions = [(name, workflow.ACTION_LABELS[name], ACTION_URLS.get(name, f"disputes:mediation_{name}"))
+               for name in workflow.TRANSITIONS if can.get(name)]
+    return render(request, "disputes/mediation_detail.html", {
+        "case": case, "agreement": case.agreement_or_none, "can": can, "actions": actions,
+        "personal": personal, "show_personal": show_personal, "history": selectors.case_history(case),
+        "today": timezone.localdate(), "window_warning_days": 7,
+    })
+
+
+# --- opening a case ---------------------------------------------------------------------------
+
+
+def _open_page(request, template, context, form, run):
+    """Validate the forms and run the opening service; on success go to the new case."""
+    # Validate every form, so that each shows its errors.
+    valid = [form.is_valid()] + [formset.is_valid() for formset in context.get("formsets", [])]
+    if request.method == "POST" and all(valid):
+        try:
+            case = run()
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except (WorkflowError, workflow.entry_workflow.WorkflowError) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Registered as %(number)s. Mediate by %(due)s.")
+                             % {"number": case.number, "due": case.due_on.strftime("%Y-%m-%d")})
+            return redirect("disputes:mediation_detail", pk=case.pk)
+    return render(request, template, {**context, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def new_case(request):
+    """Register a case: a party's application, the committee's initiative, or entrusted (Art 17, 18)."""
+    require_section(request, SECTION)
+    user = request.user
+    if not (p.can_open_case(user, user.staff.village) or p.can_open_case(user, None)):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = f.CaseForm(data, user=user)
+    parties = f.PartyFormSet(data, prefix="parties", initial=[{"role": "applicant"}, {"role": "respondent"}])
+    return _open_page(request, "disputes/mediation_form.html", {"formsets": [parties], "parties": parties}, form,
+                      lambda: services.register_case(by=user, data=form.case_data(), parties=parties.parties()))
+
+
+@require_http_methods(["GET", "POST"])
+def open_from_entry(request, pk):
+    """Open the mediation case of a ledger entry (it completes the entry's request for mediation)."""
+    from .selectors import get_entry_for_user
+
+    require_section(request, SECTION)
+    user = request.user
+    entry = get_entry_for_user(user, pk)
+    if not p.can_open_from_entry(user, entry):
+        raise PermissionDenied
+    existing = MediationCase.objects.filter(ledger_entry=entry).first()
+    if existing is not None:
+        messages.info(request, _("A mediation case was already opened for this dispute."))
+        return redirect("disputes:mediation_detail", pk=existing.pk)
+    form = f.FromEntryForm(request.POST if request.method == "POST" else None, user=user, entry=entry)
+    return _open_page(request, "disputes/mediation_open_entry.html", {"entry": entry}, form,
+                      lambda: services.open_from_entry(entry, by=user, data=form.case_data(), roles=form.roles()))
+
+
+@require_http_methods(["GET", "POST"])
+def open_from_petition(request, pk):
+    """Open mediation from an open petition; its petitioners apply and the respondents are named."""
+    from petitions.selectors import get_petition_for_user
+
+    require_section(request, SECTION)
+    user = request.user
+    petition = get_petition_for_user(user, pk)
+    if not p.can_open_from_petition(user, petition):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = f.FromPetitionForm(data, user=user, petition=petition)
+    respondents = f.RespondentFormSet(data, prefix="respondents", initial=[{"role": "respondent"}])
+    return _open_page(
+        request, "disputes/mediation_open_petition.html",
+        {"petition": petition, "formsets": [respondents], "respondents": respondents}, form,
+        lambda: services.open_from_petition(petition, by=user, data=form.case_data(),
+                                            respondents=respondents.parties()),
+    )
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+
+def make_action_view(action, form_class, permission, perform, *, help_text=""):
+    """Build the view for one action: 404 for an unseen case, 403 for a user who may not act."""
+
+    @require_http_methods(["GET", "POST"])
+    def view(request, pk):
+        require_section(request, SECTION)
+        case = selectors.get_case_for_user(request.user, pk)
+        if not permission(request.user, case):
+            raise PermissionDenied
+        form = form_class(request.POST or None, case=case, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
+            try:
+                perform(case, request.user, data, version)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except workflow.IncompleteAgreementError as error:
+                for item in error.missing:
+                    form.add_error(None, item)
+            except WorkflowError as error:
+                messages.error(request, str(error))
+                return redirect("disputes:mediation_detail", pk=case.pk)
+            else:
+                messages.success(request, _("Done: %(action)s.") % {"action": workflow.ACTION_LABELS[action]})
+                return redirect("disputes:mediation_detail", pk=case.pk)
+        return render(request, "disputes/mediation_action.html", {
+            "case": case, "form": form, "action": action, "title": workflow.ACTION_LABELS[action],
+            "help_text": help_text, "allowed": case.status in workflow.TRANSITIONS[action][0],
+            "missing": _missing(case) if action == "finalise_agreement" else None,
+        })
+
+    view.permission = permission
+    view.__name__ = f"{action}_view"
+    view.__doc__ = f"Confirm and perform “{action}” on one mediation case."
+    return view
+
+
+def _missing(case):
+    agreement = selectors.agreement_of(case)
+    return workflow.missing_contents(agreement) if agreement is not None else None
+
+
+def _v(fn):
+    """Adapt a workflow function taking (case, by=, **data, expected_version=)."""
+    return lambda case, user, data, version: fn(case, by=user, expected_version=version, **data)
+
+
+ACTION_VIEWS = {
+    "start": make_action_view("start", f.StartForm, p.can_mediate, _v(workflow.start_mediation)),
+    "assign_mediators": make_action_view("assign_mediators", f.AssignMediatorsForm, p.can_follow_up,
+                                         _v(workflow.assign_mediators)),
+    "record_session": make_action_view("record_session", f.SessionForm, p.can_mediate, _v(workflow.record_session)),
+    "extend": make_action_view("extend", f.ExtendForm, p.can_follow_up, _v(workflow.extend_mediation)),
+    "raise_escalation": make_action_view("raise_escalation", f.ReasonForm, p.can_route_case,
+                                         _v(workflow.raise_case_escalation)),
+    "decide_escalation": make_action_view(
+        "decide_escalation", f.DecideEscalationForm,
+        lambda user, case: any(p.can_decide_case_escalation(user, e) for e in case.escalations.filter(state="pending")),
+        lambda case, user, data, version: workflow.decide_case_escalation(
+            data["escalation"], by=user, approve=data["approve"], comment=data["comment"]),
+    ),
+    "finalise_agreement": make_action_view("finalise_agreement", f.ConfirmForm, p.can_mediate,
+                                           _v(workflow.finalise_agreement)),
+    "record_oral_agreement": make_action_view("record_oral_agreement", f.OralAgreementForm, p.can_mediate,
+                                              _v(workflow.record_oral_agreement)),
+    "record_signatures": make_action_view("record_signatures", f.SignaturesForm, p.can_mediate,
+                                          _v(workflow.record_signatures)),
+    "record_performance": make_action_view("record_performance", f.PerformanceForm, p.can_mediate,
+                                           _v(workflow.record_performance)),
+    "apply_confirmation": make_action_view("apply_confirmation", f.ApplyConfirmationForm, p.can_follow_up,
+                                           _v(workflow.apply_confirmation)),
+    "record_confirmation": make_action_view("record_confirmation", f.ConfirmationResultForm, p.can_follow_up,
+                                            _v(workflow.record_confirmation)),
+    "record_return_visit": make_action_view("record_return_visit", f.ReturnVisitForm, p.can_follow_up,
+                                            _v(workflow.record_return_visit)),
+    "terminate": make_action_view("terminate", f.TerminateForm, p.can_mediate, _v(workflow.terminate_mediation)),
+    "transfer_to_police": make_action_view("transfer_to_police", f.TransferForm, p.can_route_case,
+                                           _v(workflow.transfer_case_to_police)),
+    "archive": make_action_view("archive", f.ConfirmForm, p.can_follow_up, _v(workflow.archive_case)),
+}
+
+
+# --- the written agreement --------------------------------------------------------------------
+
+
+def _finalised_refusal(request, case):
+    """Editing a finalised agreement is refused, with the offer of a corrected version."""
+    messages.error(request, format_html(
+        '{} <a href="{}" data-testid="offer-correction">{}</a>',
+        _("This agreement is finalised and can no longer be edited; the issued version stays on file."),
+        reverse("disputes:mediation_correct", args=[case.pk]), _("Issue a corrected version"),
+    ))
+    return redirect("disputes:mediation_detail", pk=case.pk)
+
+
+def _agreement_page(request, case, *, correcting):
+    user = request.user
+    agreement = selectors.agreement_of(case)
+    data = request.POST if request.method == "POST" else None
+    form_class = f.CorrectionForm if correcting else f.AgreementForm
+    form = form_class(data, initial=f.agreement_initial(agreement, case))
+    parties = f.AgreementPartyFormSet(data, prefix="parties", initial=f.snapshot_initial(agreement, case))
+    if request.method == "GET":
+        # The form shows each party's full ID number, phone and address (Art 15): logged.
+        _log(user, AccessLog.Action.SHOW_PERSONAL, case, _("agreement"),
+             people=[row["person"] for row in parties.initial])
+    if request.method == "POST" and form.is_valid() and parties.is_valid():
+        values = {"data": form.agreement_data(), "parties": f.parties_data(parties),
+                  "expected_version": form.cleaned_data["version"]}
+        try:
+            if correcting:
+                workflow.correct_agreement(case, by=user, reason=form.cleaned_data["reason"], **values)
+            else:
+                workflow.save_agreement(case, by=user, **values)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except workflow.AgreementFinalisedError:
+            return _finalised_refusal(request, case)
+        except workflow.IncompleteAgreementError as error:
+            for item in error.missing:
+                form.add_error(None, item)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect("disputes:mediation_detail", pk=case.pk)
+        else:
+            if correcting:
+                messages.success(request, _("The corrected version is issued; the earlier one stays on file."))
+                return redirect("disputes:mediation_detail", pk=case.pk)
+            messages.success(request, _("The draft is saved."))
+            if request.POST.get("next") == "finalise":
+                return redirect("disputes:mediation_finalise_agreement", pk=case.pk)
+            return redirect("disputes:mediation_detail", pk=case.pk)
+    return render(request, "disputes/mediation_agreement_form.html", {
+        "case": case, "agreement": agreement, "form": form, "parties": parties, "correcting": correcting,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request, pk):
+    """Draft the written agreement; a finalised one is refused with the offer of a corrected version."""
+    require_section(request, SECTION)
+    case = selectors.get_case_for_user(request.user, pk)
+    if not p.can_mediate(request.user, case):
+        raise PermissionDenied
+    agreement = selectors.agreement_of(case)
+    if agreement is not None and agreement.is_final:
+        if agreement.is_written and case.status in workflow.TRANSITIONS["correct_agreement"][0]:
+            return _finalised_refusal(request, case)
+        messages.error(request, _("This agreement can no longer be changed."))
+        return redirect("disputes:mediation_detail", pk=case.pk)
+    if case.status not in workflow.TRANSITIONS["save_agreement"][0]:
+        messages.error(request, _("The agreement is drafted while the case is being mediated."))
+        return redirect("disputes:mediation_detail", pk=case.pk)
+    return _agreement_page(request, case, correcting=False)
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_correct(request, pk):
+    """Issue a corrected version of a finalised agreement (recorded; the earlier version stays)."""
+    require_section(request, SECTION)
+    case = selectors.get_case_for_user(request.user, pk)
+    if not p.can_mediate(request.user, case):
+        raise PermissionDenied
+    agreement = selectors.agreement_of(case)
+    if agreement is None or agreement.document_id is None or case.status not in workflow.TRANSITIONS[
+            "correct_agreement"][0]:
+        messages.error(request, _("Only a finalised written agreement has versions to correct."))
+        return redirect("disputes:mediation_detail", pk=case.pk)
+    return _agreement_page(request, case, correcting=True)
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+def _personal_or_403(request, case):
+    if not p.can_see_case_personal_data(request.user, case):
+        raise PermissionDenied
+
+
+@require_GET
+def agreement_draft_pdf(request, pk):
+    """The draft agreement with its 草稿 watermark; a finalised one is served as stored instead."""
+    require_section(request, SECTION)
+    case = selectors.get_case_for_user(request.user, pk)
+    _personal_or_403(request, case)
+    agreement = selectors.agreement_of(case)
+    if agreement is None or not agreement.is_written:
+        raise Http404
+    if agreement.document_id:
+        return redirect("disputes:mediation_document", pk=case.pk, document_id=agreement.document_id)
+    _log(request.user, AccessLog.Action.DOWNLOAD, case, "人民调解协议书（草稿）")
+    return _pdf(documents.render_agreement(agreement, draft=True), f"{case.number}-agreement-draft.pdf")
+
+
+@require_GET
+def document(request, pk, document_id):
+    """Serve an issued document from storage, byte for byte as issued (never re-rendered)."""
+    require_section(request, SECTION)
+    case = selectors.get_case_for_user(request.user, pk)
+    _personal_or_403(request, case)
+    issued = get_object_or_404(documents_of(case), pk=document_id)
+    _log(request.user, AccessLog.Action.DOWNLOAD, case, issued.title, document=issued.pk, sha256=issued.sha256)
+    return _pdf(read_document(issued), f"{case.number}-{issued.kind}-v{issued.version}.pdf")
+
+
+@require_GET
+def application_pdf(request, pk):
+    """The application / registration form (申请书 / 受理登记表); full personal data only if allowed (logged)."""
+    require_section(request, SECTION)
+    case = selectors.get_case_for_user(request.user, pk)
+    full = p.can_see_case_personal_data(request.user, case)
+    if full:
+        _log(request.user, AccessLog.Action.DOWNLOAD, case, "人民调解受理登记表")
+    return _pdf(documents.application_form(case, full=full), f"{case.number}-registration.pdf")
+
+
+@require_GET
+def return_visit_pdf(request, pk, visit_id):
+    """The record of one return visit (回访记录), for the file or to be filled in on the visit."""
+    require_section(request, SECTION)
+    case = selectors.get_case_for_user(request.user, pk)
+    visit = get_object_or_404(MediationReturnVisit.objects.filter(case=case), pk=visit_id)
+    full = p.can_see_case_personal_data(request.user, case)
+    if full:
+        _log(request.user, AccessLog.Action.DOWNLOAD, case, "人民调解回访记录")
+    return _pdf(documents.return_visit_record(visit, full=full), f"{case.number}-return-visit-{visit.pk}.pdf")
