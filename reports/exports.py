@@ -210,7 +210,7 @@ def dispute_stats(entries, first, last):
     found = entries.filter(found_on__range=(first, last))
     aggregates = {f"risk_{r.pk}": Count("pk", filter=Q(risk_level=r)) for r in risks}
     aggregates.update({f"status_{value}": Count("pk", filter=Q(status=value)) for value in LedgerEntry.Status.values})
-    aggregates["mediated"] = Count("pk", filter=Q(mediation_requested_on__isnull=False))
+    aggregates["mediated"] = Count("pk", filter=Q(mediation_case__isnull=False) | Q(mediation_requested_on__isnull=False))
     rows = found.order_by().annotate(category=F("dispute_type__parent__name")).values("category", "dispute_type__name").annotate(
         found=Count("pk"), **aggregates)
     merged = {}
@@ -222,7 +222,7 @@ def dispute_stats(entries, first, last):
     columns = [Column((_("Dispute type"),), 16), Column((_("Disputes found"),), 8, total=True)]
     columns += [Column((_("Risk"), r.name), 8, total=True) for r in risks]
     columns += [Column((_("Status"), label), 8, total=True) for _value, label in LedgerEntry.Status.choices]
-    columns += [Column((_("Mediation requested"),), 10, total=True)]
+    columns += [Column((_("Mediated"),), 10, total=True)]
     data = [
         [name, row["found"]] + [row[f"risk_{r.pk}"] for r in risks]
         + [row[f"status_{v}"] for v in LedgerEntry.Status.values] + [row["mediated"]]
@@ -280,8 +280,10 @@ def year_review_rows(township, year, today):
     entries = {
         row["village_id"]: row for row in LedgerEntry.objects.filter(
             township=township, found_on__range=(first, last)).values("village_id").annotate(
-            found=Count("pk"), mediated=Count("pk", filter=Q(mediation_requested_on__isnull=False)),
-            resolved=Count("pk", filter=Q(status=LedgerEntry.Status.RESOLVED)))
+            found=Count("pk"),
+            mediated=Count("pk", filter=Q(mediation_case__isnull=False) | Q(mediation_requested_on__isnull=False)),
+            successful=Count("pk", filter=Q(mediation_case__closed_on__isnull=False)
+                             & ~Q(mediation_case__status="terminated")))
     }
     petitions = {
         row["village_id"]: row for row in Petition.objects.filter(
@@ -307,9 +309,9 @@ def year_review_rows(township, year, today):
         p = petitions.get(village.pk, {})
         yield [
             village.name, len(periods), on_time, late, missing,
-            e.get("found", 0), e.get("mediated", 0), e.get("resolved", 0),
+            e.get("found", 0), e.get("mediated", 0), e.get("successful", 0),
             Figure("", "", "", e.get("mediated", 0), e.get("found", 0)).rate,
-            Figure("", "", "", e.get("resolved", 0), e.get("found", 0)).rate,
+            Figure("", "", "", e.get("successful", 0), e.get("mediated", 0)).rate,
             p.get("overdue", 0), Figure("", "", "", p.get("satisfied", 0), p.get("evaluated", 0)).rate,
         ]
 
@@ -325,9 +327,9 @@ def export_year_review(township, year, *, unit_name):
         Column((_("Screening rounds"), _("Missing")), 8, total=True),
         Column((_("Disputes"), _("Disputes found")), 8, total=True),
         Column((_("Disputes"), _("Mediated")), 8, total=True),
-        Column((_("Disputes"), _("Resolved")), 8, total=True),
+        Column((_("Disputes"), _("Mediated successfully")), 8, total=True),
         Column((_("Rates (%)"), _("Participation")), 9),
-        Column((_("Rates (%)"), _("Resolution")), 9),
+        Column((_("Rates (%)"), _("Mediation success")), 9),
         Column((_("Overdue petitions"),), 9, total=True),
         Column((_("Satisfaction (%)"),), 9),
     ]
@@ -383,3 +385,85 @@ def export_annual_report(petitions, *, township, year, unit_name):
               [Column((_("Unit or person"),), 30), Column((_("Count"),), 10)],
               [(name, n) for name, n in units] + [(name, n) for name, n in parties], None, footer),
     ])
+
+
+# --- 调解台账: one row per mediation case --------------------------------------------------------
+
+def mediation_ledger_columns():
+    return [
+        Column((_("No."),), 6),
+        Column((_("Case number"),), 12),
+        Column((_("Registered"),), 11),
+        Column((_("Mediation committee"),), 14),
+        Column((_("Source"),), 10),
+        Column((_("Dispute"),), 22, wrap=True),
+        Column((_("Dispute type"),), 12),
+        Column((_("Parties"), _("Applicants")), 12, wrap=True),
+        Column((_("Parties"), _("Respondents")), 12, wrap=True),
+        Column((_("Parties"), _("ID number")), 20, wrap=True),
+        Column((_("Class"),), 6),
+        Column((_("Procedure"),), 8),
+        Column((_("Mediation"), _("Due")), 11),
+        Column((_("Mediation"), _("Ended")), 11),
+        Column((_("Mediation"), _("Outcome")), 14),
+        Column((_("Agreement"), _("Number")), 20),
+        Column((_("Agreement"), _("Form")), 8),
+        Column((_("Agreement"), _("In effect from")), 11),
+        Column((_("Agreement"), _("Perform by")), 11),
+        Column((_("Agreement"), _("Performance")), 10),
+        Column((_("Judicial confirmation"), _("Applied")), 11),
+        Column((_("Judicial confirmation"), _("Court")), 12),
+        Column((_("Judicial confirmation"), _("Result")), 10),
+        Column((_("Return visit"),), 11),
+    ]
+
+
+def mediation_ledger_rows(cases, *, masked):
+    """Yield one row per mediation case with its agreement and performance (queries per 1,000 rows)."""
+    from django.db.models import Prefetch
+
+    from disputes.models import MediationCase, MediationParty, MediationReturnVisit
+
+    id_number = mask_id_number if masked else str
+    applicant = MediationParty.Role.APPLICANT
+    cases = cases.select_related("township", "committee_village", "dispute_type", "agreement").prefetch_related(
+        Prefetch("party_links", queryset=MediationParty.objects.select_related("person").order_by("position", "pk")),
+        Prefetch("return_visits", queryset=MediationReturnVisit.objects.filter(visited_on__isnull=False)),
+    )
+    for number, case in enumerate(cases.iterator(chunk_size=1000), start=1):
+        links = list(case.party_links.all())
+        agreement = getattr(case, "agreement", None)
+        visits = [v.visited_on for v in case.return_visits.all()]
+        if case.status == MediationCase.Status.TERMINATED:
+            outcome = case.get_termination_display()
+        elif agreement is not None and agreement.effective_on:
+            outcome = _("Agreement reached")
+        else:
+            outcome = ""
+        yield [
+            number, case.number, case.registered_on, case.committee_name, case.get_source_display(), case.title,
+            str(case.dispute_type), _lines(x.person.name for x in links if x.role == applicant),
+            _lines(x.person.name for x in links if x.role != applicant),
+            _lines(id_number(x.person.id_number) for x in links),
+            case.get_case_class_display(), case.get_procedure_display(), case.due_on, case.closed_on, outcome,
+            agreement.number if agreement else "", agreement.get_form_display() if agreement else "",
+            agreement.effective_on if agreement else None, agreement.performance_deadline if agreement else None,
+            agreement.get_performance_status_display() if agreement and agreement.effective_on else "",
+            agreement.confirmation_applied_on if agreement else None,
+            agreement.confirmation_court if agreement else "",
+            agreement.get_confirmation_result_display() if agreement and agreement.confirmation_result else "",
+            max(visits) if visits else None,
+        ]
+
+
+def export_mediation_ledger(cases, *, township, period_text, unit_name, masked):
+    """The filtered mediation ledger (调解台账) as an Excel file."""
+    return write_table(
+        sheet_title=_("Mediation ledger"),
+        title=_("%(township)s people's mediation ledger") % {"township": township.name},
+        subtitle=_("Township: %(township)s    Period: %(period)s") % {"township": township.name, "period": period_text},
+        columns=mediation_ledger_columns(),
+        rows=mediation_ledger_rows(cases.order_by("registered_on", "pk"), masked=masked),
+        totals_label=_("Total: %(count)s mediation cases"),
+        footer=_footer(unit_name),
+    )

@@ -129,22 +129,45 @@ def petition_cases(petitions, key, period, today, *, part):
     return petitions.filter(numerator if part == "numerator" else denominator)
 
 
-def dispute_figures(entries, period, today):
-    """Screening figures for the period: found, and mediated of found (参调率) as far as recorded."""
+def dispute_figures(entries, cases, period, today):
+    """Screening and mediation figures for the period (work plan targets: 参调率 and 调解成功率 ≥ 98 %,
+    满意率 ≥ 96 %): one aggregate query over ledger entries, one over mediation cases, one over visits."""
+    from disputes.models import MediationCase, MediationReturnVisit
+
     found = Q(found_on__range=(period.first, period.last))
-    mediated = found & Q(mediation_requested_on__isnull=False)
+    mediated = found & (Q(mediation_case__isnull=False) | Q(mediation_requested_on__isnull=False))
     resolved = found & Q(status=LedgerEntry.Status.RESOLVED)
     counts = entries.aggregate(
         found=Count("pk", filter=found), mediated=Count("pk", filter=mediated), resolved=Count("pk", filter=resolved)
+    )
+    ended = Q(closed_on__range=(period.first, period.last))
+    outcome = cases.aggregate(
+        ended=Count("pk", filter=ended),
+        succeeded=Count("pk", filter=ended & ~Q(status=MediationCase.Status.TERMINATED)),
+    )
+    visits = MediationReturnVisit.objects.filter(
+        case__in=cases, visited_on__range=(period.first, period.last)
+    ).exclude(satisfaction="").aggregate(
+        rated=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__in=["satisfied", "basically"]))
     )
     return [
         Figure("participation", str(_("Mediation participation rate (参调率)")),
                str(_("disputes mediated ÷ disputes found")), counts["mediated"], counts["found"], Decimal(98),
                str(_("mediated")), str(_("found"))),
+        Figure("mediation_success", str(_("Mediation success rate (调解成功率)")),
+               str(_("mediations ending in an agreement ÷ mediations ended")), outcome["succeeded"], outcome["ended"],
+               Decimal(98), str(_("agreed")), str(_("ended"))),
+        Figure("mediation_satisfaction", str(_("Mediation satisfaction rate (满意率)")),
+               str(_("(satisfied + basically satisfied) ÷ return visits with a rating")), visits["satisfied"],
+               visits["rated"], Decimal(96), str(_("satisfied or basically")), str(_("rated"))),
         Figure("resolution", str(_("Resolution rate (化解率)")),
                str(_("disputes resolved ÷ disputes found")), counts["resolved"], counts["found"], None,
                str(_("resolved")), str(_("found"))),
     ]
+
+
+DISPUTE_FIGURES = {"participation", "resolution"}
+MEDIATION_FIGURES = {"mediation_success", "mediation_satisfaction"}
 
 
 def dispute_cases(entries, key, period, *, part):
@@ -153,5 +176,18 @@ def dispute_cases(entries, key, period, *, part):
     if part == "denominator":
         return found
     if key == "participation":
-        return found.filter(mediation_requested_on__isnull=False)
+        return found.filter(Q(mediation_case__isnull=False) | Q(mediation_requested_on__isnull=False))
     return found.filter(status=LedgerEntry.Status.RESOLVED)
+
+
+def mediation_cases(cases, key, period, *, part):
+    """The mediation cases behind one mediation figure."""
+    from disputes.models import MediationCase
+
+    if key == "mediation_success":
+        ended = cases.filter(closed_on__range=(period.first, period.last))
+        return ended if part == "denominator" else ended.exclude(status=MediationCase.Status.TERMINATED)
+    visits = Q(return_visits__visited_on__range=(period.first, period.last)) & ~Q(return_visits__satisfaction="")
+    if part == "numerator":
+        visits &= Q(return_visits__satisfaction__in=["satisfied", "basically"])
+    return cases.filter(visits).distinct()

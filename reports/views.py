@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disputes.mediation_selectors import visible_cases
 from disputes.selectors import visible_entries, with_list_relations
 from office.models import TimeLimits
 from office.navigation import section_roles
@@ -40,7 +41,7 @@ def dashboard(request):
     if office_view and period is not None:
         petitions = visible_petitions(user)
         context["figures"] = figures.petition_figures(petitions, period, today) + figures.dispute_figures(
-            visible_entries(user), period, today)
+            visible_entries(user), visible_cases(user), period, today)
         context["charts"] = {
             "intake": selectors.intake_chart(user, today),
             "categories": selectors.category_chart(user, period),
@@ -56,9 +57,6 @@ def index(request):
     return render(request, "reports/index.html", {"form": PeriodForm(request.GET or None)})
 
 
-DISPUTE_FIGURES = {"participation", "resolution"}
-
-
 def figure_cases(request, key):
     """The cases behind one figure's numerator or denominator, for the chosen period."""
     require_section(request, "reports:index")
@@ -67,11 +65,14 @@ def figure_cases(request, key):
         return render(request, "reports/figure_cases.html", {"form": form, "errors": True}, status=400)
     period, today = form.period(), timezone.localdate()
     part = "numerator" if request.GET.get("part") != "denominator" else "denominator"
-    if key in DISPUTE_FIGURES:
-        all_figures = figures.dispute_figures(visible_entries(request.user), period, today)
-        rows = with_list_relations(figures.dispute_cases(visible_entries(request.user), key, period, part=part))
-        rows = rows.order_by("-found_on", "pk")
-        kind = "entries"
+    if key in figures.DISPUTE_FIGURES | figures.MEDIATION_FIGURES:
+        all_figures = figures.dispute_figures(visible_entries(request.user), visible_cases(request.user), period, today)
+        if key in figures.DISPUTE_FIGURES:
+            rows = with_list_relations(figures.dispute_cases(visible_entries(request.user), key, period, part=part))
+            rows, kind = rows.order_by("-found_on", "pk"), "entries"
+        else:
+            rows = figures.mediation_cases(visible_cases(request.user), key, period, part=part)
+            rows, kind = rows.select_related("committee_village").order_by("-registered_on", "pk"), "mediation"
     else:
         all_figures = figures.petition_figures(visible_petitions(request.user), period, today)
         try:
@@ -195,3 +196,22 @@ def export_annual(request):
                                  unit_name=_unit_name(request.user))
     return _excel_response(request, excel, filename=f"信访工作年度报告数据-{year}.xlsx", target=_("Annual report data"),
                            detail={"year": year})
+
+
+def export_mediation_ledger(request):
+    """调解台账: the mediation list as filtered on screen, one row per case."""
+    from disputes.forms import ReferenceLists
+    from disputes.mediation_filters import MediationFilter
+
+    from .exports import export_mediation_ledger as build
+
+    require_export(request)
+    cases = visible_cases(request.user)
+    found = MediationFilter(request.GET or None, queryset=cases, request=request, refs=ReferenceLists())
+    if found.is_bound and not found.is_valid():
+        return _bad_request(request, found.form, _("Mediation ledger"))
+    cases = found.qs if found.is_bound else cases
+    excel = build(cases, township=request.user.staff.township, period_text=str(timezone.localdate()),
+                  unit_name=_unit_name(request.user), masked=_masked(request.user))
+    return _excel_response(request, excel, filename=f"调解台账-{timezone.localdate():%Y%m%d}.xlsx",
+                           target=_("Mediation ledger"), detail={"filters": request.GET.dict()})

@@ -123,3 +123,26 @@ def test_year_review_and_annual_report(client, users):
     values = {stats.cell(row=r, column=1).value: stats.cell(row=r, column=2).value for r in range(4, 16)}
     assert values["收到信访事项"] == 1 and values["交办"] == 1
     assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT).count() == 2
+
+
+def test_mediation_ledger_cell_by_cell(client, users):
+    from tests.disputes.mediation_builders import S, case_in
+
+    performed = case_in(users["mediator"], S.PERFORMED)
+    terminated = case_in(users["mediator"], S.TERMINATED)
+    client.force_login(users["coordinator"])
+    ws = workbook(client.get(reverse("reports:export_mediation"))).active
+    assert ws["A1"].value == "青溪镇人民调解台账"
+    assert ws["H3"].value == "当事人" and ws["H4"].value == "申请人" and ws["P3"].value == "调解协议"
+    rows = {ws.cell(row=r, column=2).value: r for r in (5, 6)}
+    done = rows[performed.number]
+    assert ws.cell(row=done, column=15).value == "达成协议"
+    assert ws.cell(row=done, column=16).value == performed.agreement.number
+    assert ws.cell(row=done, column=18).number_format == "yyyy-mm-dd"
+    assert ws.cell(row=done, column=20).value == "已履行"
+    assert ws.cell(row=done, column=10).value.count("\n") == 1  # two parties, full numbers for the coordinator
+    assert ws.cell(row=rows[terminated.number], column=15).value == "调解不成（第二十六条）"
+    assert ws.cell(row=7, column=1).value == "合计：2 件"
+    assert AccessLog.objects.get().row_count == 2
+    client.force_login(users["clerk"])
+    assert client.get(reverse("reports:export_mediation")).status_code == 403
