@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from office.documents import documents_of, read_document
 from office.models import AccessLog, TimeLimits
+from office.forms import apply_errors
 from office.views import require_section
 from office.workflow import WorkflowError
 
@@ -30,16 +31,6 @@ from .models import MediationCase, MediationReturnVisit
 
 PAGE_SIZE = 25
 SECTION = "disputes:index"
-
-
-def _apply_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _pdf(data, filename):
@@ -154,7 +145,7 @@ def _open_page(request, template, context, form, run):
         try:
             case = run()
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         except (WorkflowError, workflow.entry_workflow.WorkflowError) as error:
             messages.error(request, str(error))
         else:
@@ -237,7 +228,7 @@ def make_action_view(action, form_class, permission, perform, *, help_text=""):
             try:
                 perform(case, request.user, data, version)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             except workflow.IncompleteAgreementError as error:
                 for item in error.missing:
                     form.add_error(None, item)
@@ -337,7 +328,7 @@ def _agreement_page(request, case, *, correcting):
             else:
                 workflow.save_agreement(case, by=user, **values)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         except workflow.AgreementFinalisedError:
             return _finalised_refusal(request, case)
         except workflow.IncompleteAgreementError as error:

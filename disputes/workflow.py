@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from office import workflow as office_workflow
 from office.models import Unit
 
 from . import permissions
@@ -18,15 +19,16 @@ from .models import EntryEvent, LedgerEntry
 Status = LedgerEntry.Status
 
 
-class WorkflowError(Exception):
-    """A move that the rules refuse; the message is shown to the user."""
+class WorkflowError(office_workflow.WorkflowError):
+    """A move that the rules refuse; the message is shown to the user (one family with office.workflow's,
+    so a view catching office.workflow.WorkflowError catches these too)."""
 
     def __init__(self, message):
         super().__init__(message)
         self.message = message
 
 
-class TransitionNotAllowed(WorkflowError):
+class TransitionNotAllowed(WorkflowError, office_workflow.TransitionNotAllowed):
     def __init__(self, current, action):
         self.current = current
         self.action = action

@@ -30,3 +30,14 @@ class LoginForm(AuthenticationForm):
 
 class StaffPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
     pass
+
+
+def apply_errors(form, error):
+    """Show a ValidationError raised by a workflow or service on the form it came from."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

@@ -4,22 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from office.forms import apply_errors
 from office.views import require_section
 from office.workflow import WorkflowError
 
 from . import action_forms as f
 from . import permissions as p
 from . import selectors, workflow
-
-
-def _apply_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def make_action_view(action, form_class, permission, perform, *, help_text=""):
@@ -37,7 +28,7 @@ def make_action_view(action, form_class, permission, perform, *, help_text=""):
             try:
                 perform(petition, request.user, data, version)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             except WorkflowError as error:
                 messages.error(request, str(error))
                 return redirect("petitions:detail", pk=petition.pk)

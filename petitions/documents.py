@@ -3,11 +3,9 @@
 Notices and the reply are issued once and stored with their sha256 (office.documents); the
 registration form is a working print and is rendered on request.
 """
-from io import BytesIO
-
 from django.utils import timezone
 
-from office.documents import documents_of, issue_document, read_document, store_document
+from office.documents import assemble_dossier, documents_of, issue_document, read_document, store_document
 from office.pdf import render_pdf
 
 from .models import Petition
@@ -64,8 +62,6 @@ def issue_dossier(petition, *, by):
     The issued documents go in as stored (byte for byte the pages that were served); the
     registration form and the record of handling are rendered now, once, as part of the dossier.
     """
-    from pypdf import PdfReader, PdfWriter
-
     parts = [("信访事项登记表", registration_form(petition, full=True))]
     for document in documents_of(petition).exclude(kind="dossier"):
         parts.append((document.title, read_document(document)))
@@ -78,25 +74,7 @@ def issue_dossier(petition, *, by):
         escalations=petition.escalations.select_related("to_level", "requested_by", "decided_by"),
     ))
     parts.append(("办理过程记录", record))
-    counts = [len(PdfReader(BytesIO(data)).pages) for _title, data in parts]
-
-    front_pages = 2
-    for _attempt in range(3):
-        entries, page = [], front_pages + 1
-        for (title, _data), count in zip(parts, counts):
-            entries.append({"title": title, "first": page, "last": page + count - 1})
-            page += count
-        front = render_pdf("pdf/petition_dossier_front.html", _context(petition, entries=entries, total=page - 1))
-        actual = len(PdfReader(BytesIO(front)).pages)
-        if actual == front_pages:
-            break
-        front_pages = actual
-
-    writer = PdfWriter()
-    for data in [front] + [data for _title, data in parts]:
-        for pdf_page in PdfReader(BytesIO(data)).pages:
-            writer.add_page(pdf_page)
-    out = BytesIO()
-    writer.write(out)
-    return store_document(petition, kind="dossier", title=f"信访事项卷宗（{petition.number}）", data=out.getvalue(),
+    data = assemble_dossier(parts, lambda entries, total: render_pdf(
+        "pdf/petition_dossier_front.html", _context(petition, entries=entries, total=total)))
+    return store_document(petition, kind="dossier", title=f"信访事项卷宗（{petition.number}）", data=data,
                           by=by, township=petition.township)
