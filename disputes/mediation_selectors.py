@@ -3,10 +3,9 @@ import datetime
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 
 from office.documents import documents_of
-from office.models import display_name
+from office.history import changes_in_words
 from office.roles import MEDIATOR, has_role
 
 from . import permissions
@@ -152,44 +151,7 @@ HIDDEN_FIELDS = {"id", "version", "township", "year", "sequence", "series", "his
 
 
 def _versions(records, model):
-    """[{"record", "changes": [(label, old, new)]}] oldest first: what each history row changed, in words
-    (the shape of the ledger entry's history, so both pages share one template)."""
-    records = list(records)
-    related = {}
-    diffs = []
-    for previous, record in zip([None, *records], records):
-        changes = [] if previous is None else [
-            change for change in record.diff_against(previous).changes if change.field not in HIDDEN_FIELDS
-        ]
-        diffs.append((record, changes))
-        for change in changes:
-            field = model._meta.get_field(change.field)
-            if field.is_relation:
-                related.setdefault(field.related_model, set()).update(v for v in (change.old, change.new) if v)
-    names = {rel: {obj.pk: obj for obj in rel._default_manager.filter(pk__in=ids)} for rel, ids in related.items()}
-
-    def words(field, value):
-        if value in (None, "", []):
-            return ""
-        if field.is_relation:
-            obj = names[field.related_model].get(value)
-            return display_name(obj) if hasattr(obj, "last_name") else str(obj or value)
-        if field.choices:
-            return str(dict(field.flatchoices).get(value, value))
-        if isinstance(value, bool):
-            return _("Yes") if value else _("No")
-        if isinstance(value, list):
-            return "；".join(str(item) for item in value)
-        return value
-
-    return [
-        {"record": record, "changes": [
-            (model._meta.get_field(c.field).verbose_name, words(model._meta.get_field(c.field), c.old),
-             words(model._meta.get_field(c.field), c.new))
-            for c in changes
-        ]}
-        for record, changes in diffs
-    ]
+    return changes_in_words(records, model, HIDDEN_FIELDS)
 
 
 def case_history(case):

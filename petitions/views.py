@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from office.models import AccessLog, TimeLimits, display_name
+from office.history import changes_in_words
+from office.models import AccessLog, TimeLimits
 from office.validators import normalise_id_number, normalise_phone
 from office.views import require_section
 
@@ -208,46 +209,9 @@ def _render_detail(request, petition, *, reveal):
 
 
 def _field_history(petition):
-    """Return [(record, [(field label, old, new), ...]), ...] newest first, from simple-history.
-
-    Values are shown as a clerk reads them: choice labels, names of related records (fetched in
-    one query per related model), 是/否 for flags.
-    """
-    records = list(petition.history.select_related("history_user").order_by("history_date", "history_id"))
-    hidden = {"version", "due_on", "intake_token", "id", "township"}
-    diffs = []
-    for previous, record in zip([None] + records[:-1], records):
-        changes = [] if previous is None else [c for c in record.diff_against(previous).changes if c.field not in hidden]
-        diffs.append((record, changes))
-    related = {}
-    for _record, changes in diffs:
-        for change in changes:
-            field = Petition._meta.get_field(change.field)
-            if field.is_relation:
-                related.setdefault(field.related_model, set()).update(v for v in (change.old, change.new) if v)
-    names = {model: {obj.pk: obj for obj in model._default_manager.filter(pk__in=ids)} for model, ids in related.items()}
-
-    def shown(field, value):
-        if value in (None, ""):
-            return ""
-        if field.is_relation:
-            obj = names[field.related_model].get(value)
-            return display_name(obj) if hasattr(obj, "last_name") else str(obj or value)
-        if field.choices:
-            return str(dict(field.flatchoices).get(value, value))
-        if isinstance(value, bool):
-            return _("yes") if value else _("no")
-        return value
-
-    rows = []
-    for record, changes in diffs:
-        rows.append((record, [
-            (Petition._meta.get_field(c.field).verbose_name,
-             shown(Petition._meta.get_field(c.field), c.old), shown(Petition._meta.get_field(c.field), c.new))
-            for c in changes
-        ]))
-    rows.reverse()
-    return rows
+    """The case's field history in words, newest first."""
+    records = petition.history.select_related("history_user").order_by("history_date", "history_id")
+    return list(reversed(changes_in_words(records, Petition, {"version", "due_on", "intake_token", "id", "township"})))
 
 
 @require_POST
