@@ -40,7 +40,7 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15000)
+    context.set_default_timeout(30000)
     page = context.new_page()
     page.base_url = live_server.url
     yield page
@@ -54,7 +54,7 @@ def phone_page(browser, live_server):
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
-    context.set_default_timeout(15000)
+    context.set_default_timeout(30000)
     page = context.new_page()
     page.base_url = live_server.url
     yield page
@@ -76,3 +76,5 @@ def logout(page):
         page.click(".navbar-toggler")
     page.click("[data-testid=user-menu]")
     page.click("[data-testid=logout]")
+    # Let the logout finish before the next navigation, or the two race.
+    page.wait_for_url("**/accounts/login/**")
