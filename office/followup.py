@@ -54,3 +54,37 @@ class ReturnVisitBase(models.Model):
     class Meta:
         abstract = True
         ordering = ["due_on", "pk"]
+
+
+class EscalationBase(models.Model):
+    """A request to raise a case one level on the ladder (domain.md §2.4), decided by the person at
+    that level; petitions and mediation cases each add the link to their case."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting sign-off")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Refused")
+
+    from_level = models.ForeignKey(
+        "office.EscalationLevel", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("from level"),
+    )
+    to_level = models.ForeignKey(
+        "office.EscalationLevel", on_delete=models.PROTECT, related_name="+", verbose_name=_("to level")
+    )
+    reason = models.TextField(_("reason"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["requested_at", "pk"]

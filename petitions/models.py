@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from office.followup import CaseClass, ReturnVisitBase
+from office.followup import CaseClass, EscalationBase, ReturnVisitBase
 from office.models import EscalationLevel, Person, Township, Unit, Village
 
 
@@ -467,32 +467,13 @@ class ReturnVisit(ReturnVisitBase):
         verbose_name_plural = _("return visits")
 
 
-class EscalationRequest(models.Model):
-    """A request to raise a case one level on the ladder, decided by the person at that level."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Awaiting sign-off")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Refused")
+class EscalationRequest(EscalationBase):
+    """A request to raise a petition one level on the ladder."""
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="escalations")
-    from_level = models.ForeignKey(
-        EscalationLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from level")
-    )
-    to_level = models.ForeignKey(EscalationLevel, on_delete=models.PROTECT, related_name="+", verbose_name=_("to level"))
-    reason = models.TextField(_("reason"))
     is_major = models.BooleanField(_("major or urgent"), default=False)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(EscalationBase.Meta):
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
-        ordering = ["requested_at", "pk"]

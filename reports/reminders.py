@@ -14,7 +14,7 @@ from disputes.models import ScreeningCadence
 from disputes.periods import recent_periods
 from disputes.selectors import MISSING, compliance_rows
 from office.models import Notification, TimeLimits, display_name
-from office.roles import MEDIATOR, ROLE_GROUPS
+from office.roles import MEDIATOR, has_role
 from petitions.selectors import queue_conditions, queues_for, visible_petitions
 
 
@@ -72,11 +72,11 @@ def _missing_round_items(user, today):
 def collect(today):
     """Everything due to be reminded today, per user (reads only)."""
     users = get_user_model().objects.filter(is_active=True, staff__isnull=False).select_related(
-        "staff__township").prefetch_related("groups").order_by("pk")
+        "staff__township").order_by("pk")
     reminders = []
     for user in users:
         items = _petition_items(user, today)
-        if user.groups.filter(name=ROLE_GROUPS[MEDIATOR]).exists():
+        if has_role(user, MEDIATOR):
             items += _missing_round_items(user, today)
         if items:
             reminders.append(Reminder(user, items))

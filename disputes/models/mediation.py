@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from office.followup import CaseClass, ReturnVisitBase
+from office.followup import CaseClass, EscalationBase, ReturnVisitBase
 from office.models import EscalationLevel, IssuedDocument, Person, Township, Unit, Village
 from office.validators import validate_id_number, validate_phone
 
@@ -429,34 +429,12 @@ class MediationReturnVisit(ReturnVisitBase):
         verbose_name_plural = _("mediation return visits")
 
 
-class MediationEscalation(models.Model):
-    """A request to raise a case one level on the ladder, decided by the person at that level (§2.4)."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Awaiting sign-off")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Refused")
+class MediationEscalation(EscalationBase):
+    """A request to raise a mediation case one level on the ladder, decided by the person at that level (§2.4)."""
 
     case = models.ForeignKey(MediationCase, on_delete=models.CASCADE, related_name="escalations")
-    from_level = models.ForeignKey(
-        EscalationLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from level")
-    )
-    to_level = models.ForeignKey(EscalationLevel, on_delete=models.PROTECT, related_name="+", verbose_name=_("to level"))
-    reason = models.TextField(_("reason"))
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
-    )
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(EscalationBase.Meta):
         verbose_name = _("mediation escalation")
         verbose_name_plural = _("mediation escalations")
-        ordering = ["requested_at", "pk"]
