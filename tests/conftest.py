@@ -1,10 +1,35 @@
+import os
+
 import pytest
+import time_machine
 
 from office import calendar
 from office.models import EscalationLevel, Unit
 from office.roles import ADMIN, CLERK, COORDINATOR, HANDLER, LEADER, MEDIATOR
 
 from .builders import make_township, make_user, reseed_reference_data
+from .clock import ENV, moment, resolve
+
+_session_clock = None
+
+
+def pytest_configure(config):
+    """With TEST_TODAY set, run the whole session as if that day were today (tests/clock.py)."""
+    global _session_clock
+    day = resolve(os.environ.get(ENV))
+    if day is not None:
+        _session_clock = time_machine.travel(moment(day), tick=True)
+        _session_clock.start()
+
+
+def pytest_unconfigure(config):
+    if _session_clock is not None:
+        _session_clock.stop()
+
+
+def pytest_report_header(config):
+    day = resolve(os.environ.get(ENV))
+    return f"clock: {ENV}={day.isoformat()} ({day:%A})" if day else f"clock: the real date ({ENV} unset)"
 
 
 @pytest.fixture(autouse=True)

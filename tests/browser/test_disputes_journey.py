@@ -30,6 +30,13 @@ def fill_entry(page, index, title, dispute_type, risk_position, party1, party2="
         page.fill(prefix + "party2_name", party2)
 
 
+# A Wednesday: a week later (also a Wednesday) last week's round is past its grace day (the
+# week ends on Sunday, one grace day follows), so a village that has not filed shows as missing.
+# On a Monday that moment would be the grace day itself and the round still pending.
+WEDNESDAY = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+
+@time_machine.travel(WEDNESDAY, tick=True)
 def test_mediator_files_two_disputes_then_a_zero_report_and_the_coordinator_sees_both(
     phone_page, mediator, coordinator
 ):
