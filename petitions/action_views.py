@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from office import escalation
 from office.forms import apply_errors
 from office.views import require_section
 from office.workflow import WorkflowError
@@ -99,7 +100,7 @@ ACTION_VIEWS = {
                                          _v(workflow.raise_escalation)),
     "decide_escalation": make_action_view(
         "decide_escalation", f.DecideEscalationForm,
-        lambda user, petition: any(p.can_decide_escalation(user, e) for e in petition.escalations.filter(state="pending")),
+        escalation.may_decide_pending,
         lambda petition, user, data, version: workflow.decide_escalation(
             data["escalation"], by=user, approve=data["approve"], comment=data["comment"]),
     ),
@@ -113,7 +114,7 @@ def available_actions(user, petition):
         if petition.status not in states:
             continue
         if action == "decide_escalation":
-            allowed = any(p.can_decide_escalation(user, e) for e in petition.pending_escalations)
+            allowed = escalation.may_decide_pending(user, petition, petition.pending_escalations)
         elif action in ("approve_extension", "reject_extension"):
             allowed = bool(petition.pending_extensions) and p.can_approve_extension(user, petition)
         elif action == "record_supervision_result":

@@ -126,14 +126,3 @@ def can_archive(user, petition):
 
 def can_raise_escalation(user, petition):
     return _office(user, petition, COORDINATOR, LEADER) or is_assigned_handler(user, petition)
-
-
-def can_decide_escalation(user, escalation):
-    """Only the person at the level asked for signs off (domain.md §2.4: no skipping levels)."""
-    staff = _staff(user)
-    return (
-        staff is not None
-        and staff.township_id == escalation.petition.township_id
-        and staff.ladder_level_id is not None
-        and staff.ladder_level_id == escalation.to_level_id
-    )

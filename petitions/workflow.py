@@ -13,7 +13,9 @@ from office import calendar
 from office.followup import return_visit_due
 from office.models import TimeLimits
 from office.notify import notify
-from office.workflow import StaleStateError, TransitionNotAllowed, WorkflowError, check_transition, check_version
+from office import escalation
+from office.casekit import Flow
+from office.workflow import StaleStateError, TransitionNotAllowed, WorkflowError
 
 __all__ = ["PermissionDenied", "StaleStateError", "TransitionNotAllowed", "WorkflowError", "TRANSITIONS"]
 
@@ -93,27 +95,52 @@ def _label(key):
     return str(CaseEvent.Action(key).label)
 
 
+FLOW = Flow(
+    model=Petition,
+    event_model=CaseEvent,
+    case_field="petition",
+    transitions=TRANSITIONS,
+    labels=_label,
+    url_name="petitions:detail",
+    escalation_model=EscalationRequest,
+    lock_related=("township",),
+    clean_exclude=("number", "intake_token"),
+    before_save=lambda petition: refresh_due(petition),
+    always_saved=("status", "due_on", "version"),
+    rights={
+        "propose_decision": permissions.can_propose_decision,
+        "approve_decision": permissions.can_approve_decision,
+        "reject_decision": permissions.can_approve_decision,
+        "assign": permissions.can_assign,
+        "sign_for": permissions.can_respond_to_referral,
+        "return_referral": permissions.can_respond_to_referral,
+        "add_note": permissions.can_add_note,
+        "supervise": permissions.can_supervise,
+        "record_supervision_result": permissions.can_record_supervision_result,
+        "request_extension": permissions.can_request_extension,
+        "approve_extension": permissions.can_approve_extension,
+        "reject_extension": permissions.can_approve_extension,
+        "submit_reply": permissions.can_draft_reply,
+        "approve_reply": permissions.can_approve_reply,
+        "reject_reply": permissions.can_approve_reply,
+        "serve_reply": permissions.can_serve_reply,
+        "record_opinion": permissions.can_record_opinion,
+        "close_evaluation": permissions.can_record_opinion,
+        "record_return_visit": permissions.can_record_return_visit,
+        "archive": permissions.can_archive,
+        "reopen": permissions.can_reopen,
+        "raise_escalation": permissions.can_raise_escalation,
+        "decide_escalation": escalation.may_decide_pending,
+    },
+)
+
+
 def _today():
     return timezone.localdate()
 
 
 def _limits(petition):
     return TimeLimits.for_township(petition.township)
-
-
-def _lock(petition, action, by, permission, expected_version):
-    """Re-read the case under a row lock, then check the version, the state and the user's right.
-
-    The state is checked before the right (design.md lists them the other way round): a user
-    acting on a page that another user has just moved on is told what happened to the case,
-    rather than a bare "forbidden" because the referral it showed is gone.
-    """
-    locked = Petition.objects.select_for_update().select_related("township").get(pk=petition.pk)
-    check_version(locked, expected_version)
-    check_transition(TRANSITIONS, action, locked.status, _label)
-    if not permission(by, locked):
-        raise PermissionDenied
-    return locked
 
 
 def refresh_due(petition):
@@ -135,20 +162,6 @@ def refresh_due(petition):
     else:
         due = None
     petition.due_on = due
-
-
-def _save(petition, by, action, fields, *, from_status, note=""):
-    """Validate, save the changed fields with the history reason, and append one CaseEvent."""
-    refresh_due(petition)
-    petition.version += 1
-    petition.full_clean(exclude=["number", "intake_token"])
-    petition._change_reason = _label(action)
-    petition._history_user = by
-    petition.save(update_fields=sorted(set(fields) | {"status", "due_on", "version"}))
-    CaseEvent.objects.create(
-        petition=petition, actor=by, action=action, from_status=from_status, to_status=petition.status, note=note
-    )
-    return petition
 
 
 def _case_url(petition):
@@ -185,7 +198,7 @@ def _unit_handlers(petition):
 def propose_decision(petition, *, by, decision, reasons, lawful_channel="", forward_to="", case_class=None,
                      expected_version=None):
     """Propose to accept, not accept (naming the lawful channel) or forward; a leader signs off."""
-    petition = _lock(petition, "propose_decision", by, permissions.can_propose_decision, expected_version)
+    petition = FLOW.lock(petition, "propose_decision", by, expected_version)
     decision = Petition.Decision(decision)
     if decision == Petition.Decision.NOT_ACCEPT and not lawful_channel.strip():
         raise ValidationError({"lawful_channel": _("Name the lawful channel the petitioner should take.")})
@@ -199,7 +212,7 @@ def propose_decision(petition, *, by, decision, reasons, lawful_channel="", forw
     petition.forward_to = forward_to if decision == Petition.Decision.FORWARD else ""
     if case_class:
         petition.case_class = case_class
-    _save(petition, by, "propose_decision",
+    FLOW.save(petition, by, "propose_decision",
           ["proposed_decision", "proposal_note", "lawful_channel", "forward_to", "case_class"],
           from_status=from_status, note=f"{decision.label}：{reasons}")
     notify(_leaders(petition), _("%(number)s: a decision awaits your sign-off.") % {"number": petition.number},
@@ -210,7 +223,7 @@ def propose_decision(petition, *, by, decision, reasons, lawful_channel="", forw
 @transaction.atomic
 def approve_decision(petition, *, by, comment="", expected_version=None):
     """Sign off the proposed decision and issue its written notice (受理 / 不予受理 / 转送告知书)."""
-    petition = _lock(petition, "approve_decision", by, permissions.can_approve_decision, expected_version)
+    petition = FLOW.lock(petition, "approve_decision", by, expected_version)
     from_status = petition.status
     today = _today()
     petition.status = DECISION_TARGET[petition.proposed_decision]
@@ -222,7 +235,7 @@ def approve_decision(petition, *, by, comment="", expected_version=None):
         petition.accepted_on = today
         petition.handling_due_on = calendar.add_days(today, _limits(petition).handling_days)
         fields += ["accepted_on", "handling_due_on"]
-    _save(petition, by, "approve_decision", fields, from_status=from_status, note=comment)
+    FLOW.save(petition, by, "approve_decision", fields, from_status=from_status, note=comment)
     documents.issue_decision_notice(petition, by=by)
     return petition
 
@@ -230,12 +243,12 @@ def approve_decision(petition, *, by, comment="", expected_version=None):
 @transaction.atomic
 def reject_decision(petition, *, by, comment, expected_version=None):
     """Send the proposal back to be decided again, with the leader's comment."""
-    petition = _lock(petition, "reject_decision", by, permissions.can_approve_decision, expected_version)
+    petition = FLOW.lock(petition, "reject_decision", by, expected_version)
     if not comment.strip():
         raise ValidationError({"comment": _("Say why the proposal is sent back.")})
     from_status = petition.status
     petition.status = S.REGISTERED
-    return _save(petition, by, "reject_decision", [], from_status=from_status, note=comment)
+    return FLOW.save(petition, by, "reject_decision", [], from_status=from_status, note=comment)
 
 
 # --- referral (交办) and the unit's answer (Art 23) --------------------------------------------
@@ -245,7 +258,7 @@ def reject_decision(petition, *, by, comment, expected_version=None):
 def assign_petition(petition, *, by, instruction, lead_leader, unit=None, village=None, handler=None,
                     unit_due_on=None, expected_version=None):
     """Refer the case to a unit or village with the leader's instruction, a 包案领导 and a deadline."""
-    petition = _lock(petition, "assign", by, permissions.can_assign, expected_version)
+    petition = FLOW.lock(petition, "assign", by, expected_version)
     if bool(unit) == bool(village):
         raise ValidationError(_("Assign the case to one unit or one village."))
     if unit is not None and unit.pk == petition.complained_unit_id:
@@ -260,7 +273,7 @@ def assign_petition(petition, *, by, instruction, lead_leader, unit=None, villag
     if unit_due_on and unit_due_on < _today():
         raise ValidationError({"unit_due_on": _("The unit deadline cannot be in the past.")})
     if handler is not None:
-        staff = getattr(handler, "staff", None)
+        staff = getattr(handler, "staff")
         if staff is None or (unit and staff.unit_id != unit.pk) or (village and staff.village_id != village.pk):
             raise ValidationError({"handler": _("The handler must work in the unit or village assigned.")})
     from_status = petition.status
@@ -273,7 +286,7 @@ def assign_petition(petition, *, by, instruction, lead_leader, unit=None, villag
     # Art 23: a unit that is not competent returns the case within 5 working days of receipt.
     petition.return_due_on = calendar.add_working_days(today, _limits(petition).unit_return_working_days)
     petition.unit_due_on = unit_due_on or petition.handling_due_on
-    _save(petition, by, "assign",
+    FLOW.save(petition, by, "assign",
           ["assigned_unit", "assigned_village", "handler", "instruction", "lead_leader", "assigned_on",
            "return_due_on", "unit_due_on"],
           from_status=from_status, note=f"{unit or village}：{instruction}")
@@ -285,19 +298,19 @@ def assign_petition(petition, *, by, instruction, lead_leader, unit=None, villag
 @transaction.atomic
 def sign_for_petition(petition, *, by, expected_version=None):
     """The unit signs for the referred case (签收): it is now in progress."""
-    petition = _lock(petition, "sign_for", by, permissions.can_respond_to_referral, expected_version)
+    petition = FLOW.lock(petition, "sign_for", by, expected_version)
     from_status = petition.status
     petition.status = S.IN_PROGRESS
     petition.signed_on = _today()
     if petition.handler_id is None:
         petition.handler = by
-    return _save(petition, by, "sign_for", ["signed_on", "handler"], from_status=from_status)
+    return FLOW.save(petition, by, "sign_for", ["signed_on", "handler"], from_status=from_status)
 
 
 @transaction.atomic
 def return_referral(petition, *, by, reason, expected_version=None):
     """Send a referred case back with reasons (退回); a return after 5 working days is allowed but flagged."""
-    petition = _lock(petition, "return_referral", by, permissions.can_respond_to_referral, expected_version)
+    petition = FLOW.lock(petition, "return_referral", by, expected_version)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reasons for returning the case.")})
     from_status = petition.status
@@ -309,7 +322,7 @@ def return_referral(petition, *, by, reason, expected_version=None):
     petition.assigned_unit = petition.assigned_village = petition.handler = None
     petition.return_due_on = petition.signed_on = None
     petition.unit_due_on = None
-    _save(petition, by, "return_referral",
+    FLOW.save(petition, by, "return_referral",
           ["return_count", "assigned_unit", "assigned_village", "handler", "return_due_on", "signed_on",
            "unit_due_on"],
           from_status=from_status, note=f"{unit}：{note}")
@@ -322,11 +335,10 @@ def return_referral(petition, *, by, reason, expected_version=None):
 @transaction.atomic
 def add_progress_note(petition, *, by, note):
     """Record investigation or handling progress on the timeline."""
-    petition = _lock(petition, "add_note", by, permissions.can_add_note, None)
+    petition = FLOW.lock(petition, "add_note", by)
     if not note.strip():
         raise ValidationError({"note": _("Write the note.")})
-    CaseEvent.objects.create(petition=petition, actor=by, action="add_note", from_status=petition.status,
-                             to_status=petition.status, note=note)
+    FLOW.record(petition, by, "add_note", note=note)
     return petition
 
 
@@ -337,18 +349,17 @@ def record_mediation_outcome(petition, *, by, note):
     Called by the mediation workflow; its mediators may write it even when they could not add an
     ordinary progress note. Allowed while the case is open, like a progress note.
     """
-    petition = _lock(petition, "add_note", by, permissions.can_record_mediation_outcome, None)
+    petition = FLOW.lock(petition, "add_note", by, right=permissions.can_record_mediation_outcome)
     if not note.strip():
         raise ValidationError({"note": _("Write the note.")})
-    CaseEvent.objects.create(petition=petition, actor=by, action="mediation_outcome", from_status=petition.status,
-                             to_status=petition.status, note=note)
+    FLOW.record(petition, by, "mediation_outcome", note=note)
     return petition
 
 
 @transaction.atomic
 def supervise_petition(petition, *, by, kind, note, new_deadline=None):
     """Record a reminder, supervision or posted supervision, optionally with a new unit deadline."""
-    petition = _lock(petition, "supervise", by, permissions.can_supervise, None)
+    petition = FLOW.lock(petition, "supervise", by)
     if not note.strip():
         raise ValidationError({"note": _("Write what is asked of the unit.")})
     fields = []
@@ -365,10 +376,9 @@ def supervise_petition(petition, *, by, kind, note, new_deadline=None):
     record.save()
     kind_label = Supervision.Kind(kind).label
     if fields:
-        _save(petition, by, "supervise", fields, from_status=petition.status, note=f"{kind_label}：{note}")
+        FLOW.save(petition, by, "supervise", fields, from_status=petition.status, note=f"{kind_label}：{note}")
     else:
-        CaseEvent.objects.create(petition=petition, actor=by, action="supervise", from_status=petition.status,
-                                 to_status=petition.status, note=f"{kind_label}：{note}")
+        FLOW.record(petition, by, "supervise", note=f"{kind_label}：{note}")
     if petition.assigned_unit_id or petition.assigned_village_id:
         notify(_unit_handlers(petition), f"{petition.number} {kind_label}：{note}"[:300], _case_url(petition))
     return record
@@ -377,8 +387,7 @@ def supervise_petition(petition, *, by, kind, note, new_deadline=None):
 @transaction.atomic
 def record_supervision_result(supervision, *, by, result):
     """Record what the unit did about a supervision record."""
-    petition = _lock(supervision.petition, "record_supervision_result", by,
-                     permissions.can_record_supervision_result, None)
+    petition = FLOW.lock(supervision.petition, "record_supervision_result", by)
     supervision = Supervision.objects.select_for_update().get(pk=supervision.pk)
     if supervision.result_at:
         raise TransitionNotAllowed(_("The result of this supervision is already recorded."))
@@ -387,8 +396,7 @@ def record_supervision_result(supervision, *, by, result):
     supervision.result, supervision.result_at, supervision.result_by = result, timezone.now(), by
     supervision._history_user = by
     supervision.save(update_fields=["result", "result_at", "result_by"])
-    CaseEvent.objects.create(petition=petition, actor=by, action="supervision_result",
-                             from_status=petition.status, to_status=petition.status, note=result)
+    FLOW.record(petition, by, "supervision_result", note=result)
     return supervision
 
 
@@ -398,7 +406,7 @@ def record_supervision_result(supervision, *, by, result):
 @transaction.atomic
 def request_extension(petition, *, by, days, reason, expected_version=None):
     """Ask a leader to extend the handling limit once, by at most the configured 30 days."""
-    petition = _lock(petition, "request_extension", by, permissions.can_request_extension, expected_version)
+    petition = FLOW.lock(petition, "request_extension", by, expected_version)
     limit = _limits(petition).extension_max_days
     if petition.extensions.exclude(state=Extension.State.REJECTED).exists():
         raise TransitionNotAllowed(_("The handling limit can be extended only once (信访工作条例 Art 34)."))
@@ -412,9 +420,7 @@ def request_extension(petition, *, by, days, reason, expected_version=None):
     )
     extension._history_user = by
     extension.save()
-    CaseEvent.objects.create(petition=petition, actor=by, action="request_extension", from_status=petition.status,
-                             to_status=petition.status,
-                             note=_("%(days)d days: %(reason)s") % {"days": days, "reason": reason})
+    FLOW.record(petition, by, "request_extension", note=_("%(days)d days: %(reason)s") % {"days": days, "reason": reason})
     notify(_leaders(petition), _("%(number)s: an extension awaits your sign-off.") % {"number": petition.number},
            _case_url(petition))
     return extension
@@ -430,7 +436,7 @@ def _pending_extension(petition):
 @transaction.atomic
 def approve_extension(petition, *, by, comment="", expected_version=None):
     """Approve the pending extension: the handling limit moves and the 延期告知书 is issued."""
-    petition = _lock(petition, "approve_extension", by, permissions.can_approve_extension, expected_version)
+    petition = FLOW.lock(petition, "approve_extension", by, expected_version)
     extension = _pending_extension(petition)
     extension.state, extension.decided_by, extension.decided_at = Extension.State.APPROVED, by, timezone.now()
     extension.comment = comment
@@ -441,7 +447,7 @@ def approve_extension(petition, *, by, comment="", expected_version=None):
     if petition.unit_due_on and petition.unit_due_on == extension.old_due_on:
         petition.unit_due_on = extension.new_due_on
         fields.append("unit_due_on")
-    _save(petition, by, "approve_extension", fields, from_status=petition.status,
+    FLOW.save(petition, by, "approve_extension", fields, from_status=petition.status,
           note=_("Extended to %(due)s: %(reason)s") % {"due": extension.new_due_on, "reason": extension.reason})
     documents.issue_extension_notice(petition, extension, by=by)
     return extension
@@ -450,7 +456,7 @@ def approve_extension(petition, *, by, comment="", expected_version=None):
 @transaction.atomic
 def reject_extension(petition, *, by, comment, expected_version=None):
     """Refuse the pending extension with a comment; the limit stays."""
-    petition = _lock(petition, "reject_extension", by, permissions.can_approve_extension, expected_version)
+    petition = FLOW.lock(petition, "reject_extension", by, expected_version)
     if not comment.strip():
         raise ValidationError({"comment": _("Say why the extension is refused.")})
     extension = _pending_extension(petition)
@@ -458,8 +464,7 @@ def reject_extension(petition, *, by, comment, expected_version=None):
     extension.comment = comment
     extension._history_user = by
     extension.save(update_fields=["state", "decided_by", "decided_at", "comment"])
-    CaseEvent.objects.create(petition=petition, actor=by, action="reject_extension", from_status=petition.status,
-                             to_status=petition.status, note=comment)
+    FLOW.record(petition, by, "reject_extension", note=comment)
     return extension
 
 
@@ -470,7 +475,7 @@ def reject_extension(petition, *, by, comment, expected_version=None):
 def submit_reply(petition, *, by, request_summary, facts, finding, legal_basis, review_right,
                  expected_version=None):
     """The handler submits the written reply (处理意见书) for a leader's sign-off."""
-    petition = _lock(petition, "submit_reply", by, permissions.can_draft_reply, expected_version)
+    petition = FLOW.lock(petition, "submit_reply", by, expected_version)
     errors = {}
     for name, value in [("request_summary", request_summary), ("facts", facts), ("legal_basis", legal_basis),
                         ("review_right", review_right)]:
@@ -494,7 +499,7 @@ def submit_reply(petition, *, by, request_summary, facts, finding, legal_basis, 
     reply.save()
     from_status = petition.status
     petition.status = S.REPLY_REVIEW
-    _save(petition, by, "submit_reply", [], from_status=from_status, note=reply.get_finding_display())
+    FLOW.save(petition, by, "submit_reply", [], from_status=from_status, note=reply.get_finding_display())
     notify(_leaders(petition), _("%(number)s: a written reply awaits your sign-off.") % {"number": petition.number},
            _case_url(petition))
     return reply
@@ -503,25 +508,25 @@ def submit_reply(petition, *, by, request_summary, facts, finding, legal_basis, 
 @transaction.atomic
 def approve_reply(petition, *, by, comment="", expected_version=None):
     """A leader signs off the written reply; it can then be served."""
-    petition = _lock(petition, "approve_reply", by, permissions.can_approve_reply, expected_version)
+    petition = FLOW.lock(petition, "approve_reply", by, expected_version)
     reply = petition.reply
     reply.approved_by, reply.approved_at = by, timezone.now()
     reply._history_user = by
     reply.save(update_fields=["approved_by", "approved_at"])
     from_status = petition.status
     petition.status = S.REPLY_APPROVED
-    return _save(petition, by, "approve_reply", [], from_status=from_status, note=comment)
+    return FLOW.save(petition, by, "approve_reply", [], from_status=from_status, note=comment)
 
 
 @transaction.atomic
 def reject_reply(petition, *, by, comment, expected_version=None):
     """Send the reply back to the handler with the leader's comment."""
-    petition = _lock(petition, "reject_reply", by, permissions.can_approve_reply, expected_version)
+    petition = FLOW.lock(petition, "reject_reply", by, expected_version)
     if not comment.strip():
         raise ValidationError({"comment": _("Say what to change in the reply.")})
     from_status = petition.status
     petition.status = S.IN_PROGRESS
-    _save(petition, by, "reject_reply", [], from_status=from_status, note=comment)
+    FLOW.save(petition, by, "reject_reply", [], from_status=from_status, note=comment)
     notify(_unit_handlers(petition), _("%(number)s: the reply was sent back: %(comment)s")
            % {"number": petition.number, "comment": comment}, _case_url(petition))
     return petition
@@ -530,7 +535,7 @@ def reject_reply(petition, *, by, comment, expected_version=None):
 @transaction.atomic
 def serve_reply(petition, *, by, served_on, method, expected_version=None):
     """Serve the signed-off reply: the 处理意见书 is issued and stored; the opinion window opens."""
-    petition = _lock(petition, "serve_reply", by, permissions.can_serve_reply, expected_version)
+    petition = FLOW.lock(petition, "serve_reply", by, expected_version)
     if served_on > _today():
         raise ValidationError({"served_on": _("The date served cannot be in the future.")})
     if petition.accepted_on and served_on < petition.accepted_on:
@@ -542,7 +547,7 @@ def serve_reply(petition, *, by, served_on, method, expected_version=None):
     petition.reply_method = method
     petition.evaluation_due_on = calendar.add_days(served_on, limits.evaluation_window_days)
     late = petition.handling_due_on and served_on > petition.handling_due_on
-    _save(petition, by, "serve_reply", ["replied_on", "reply_method", "evaluation_due_on"], from_status=from_status,
+    FLOW.save(petition, by, "serve_reply", ["replied_on", "reply_method", "evaluation_due_on"], from_status=from_status,
           note=Petition.ServeMethod(method).label + (" · " + _("after the limit") if late else ""))
     documents.issue_reply(petition, by=by)
     return petition
@@ -561,7 +566,7 @@ def _schedule_visit(petition):
 @transaction.atomic
 def record_opinion(petition, *, by, opinion, opinion_on, expected_version=None):
     """Record 满意 / 基本满意 / 不满意; a dissatisfied petitioner is told of the 30-day review right (Art 35)."""
-    petition = _lock(petition, "record_opinion", by, permissions.can_record_opinion, expected_version)
+    petition = FLOW.lock(petition, "record_opinion", by, expected_version)
     if opinion not in (Petition.Opinion.SATISFIED, Petition.Opinion.BASICALLY, Petition.Opinion.DISSATISFIED):
         raise ValidationError({"opinion": _("Choose the petitioner's opinion.")})
     if opinion_on > _today() or opinion_on < petition.replied_on:
@@ -576,13 +581,13 @@ def record_opinion(petition, *, by, opinion, opinion_on, expected_version=None):
         fields.append("review_due_on")
         note += " · " + _("review may be requested from the next-higher organ by %(due)s") % {"due": petition.review_due_on}
     _schedule_visit(petition)
-    return _save(petition, by, "record_opinion", fields, from_status=from_status, note=note)
+    return FLOW.save(petition, by, "record_opinion", fields, from_status=from_status, note=note)
 
 
 @transaction.atomic
 def close_evaluation(petition, *, by, expected_version=None):
     """Record that no opinion came within the window (it counts as not evaluated)."""
-    petition = _lock(petition, "close_evaluation", by, permissions.can_record_opinion, expected_version)
+    petition = FLOW.lock(petition, "close_evaluation", by, expected_version)
     if _today() <= petition.evaluation_due_on:
         raise TransitionNotAllowed(
             _("The opinion window is open until %(due)s.") % {"due": petition.evaluation_due_on}
@@ -591,14 +596,14 @@ def close_evaluation(petition, *, by, expected_version=None):
     petition.status = S.EVALUATED
     petition.opinion = Petition.Opinion.NONE
     _schedule_visit(petition)
-    return _save(petition, by, "close_evaluation", ["opinion"], from_status=from_status)
+    return FLOW.save(petition, by, "close_evaluation", ["opinion"], from_status=from_status)
 
 
 @transaction.atomic
 def record_return_visit(petition, *, by, visited_on, method, reached, result, satisfaction="",
                         expected_version=None):
     """Record the scheduled return visit: method, whether the person was reached, result, satisfaction."""
-    petition = _lock(petition, "record_return_visit", by, permissions.can_record_return_visit, expected_version)
+    petition = FLOW.lock(petition, "record_return_visit", by, expected_version)
     if visited_on > _today() or (petition.replied_on and visited_on < petition.replied_on):
         raise ValidationError({"visited_on": _("The date must lie between the reply and today.")})
     if not result.strip():
@@ -611,7 +616,7 @@ def record_return_visit(petition, *, by, visited_on, method, reached, result, sa
     from_status = petition.status
     petition.status = S.VISITED
     late = visited_on > visit.due_on
-    _save(petition, by, "record_return_visit", [], from_status=from_status,
+    FLOW.save(petition, by, "record_return_visit", [], from_status=from_status,
           note=result + (" · " + _("later than due (%(due)s)") % {"due": visit.due_on} if late else ""))
     return visit
 
@@ -622,11 +627,11 @@ def record_return_visit(petition, *, by, visited_on, method, reached, result, sa
 @transaction.atomic
 def archive_petition(petition, *, by, expected_version=None):
     """Archive the case (read-only from then on) and store its dossier (一人一案)."""
-    petition = _lock(petition, "archive", by, permissions.can_archive, expected_version)
+    petition = FLOW.lock(petition, "archive", by, expected_version)
     from_status = petition.status
     petition.status = S.ARCHIVED
     petition.archived_on = _today()
-    _save(petition, by, "archive", ["archived_on"], from_status=from_status)
+    FLOW.save(petition, by, "archive", ["archived_on"], from_status=from_status)
     documents.issue_dossier(petition, by=by)
     return petition
 
@@ -634,7 +639,7 @@ def archive_petition(petition, *, by, expected_version=None):
 @transaction.atomic
 def reopen_petition(petition, *, by, reason, expected_version=None):
     """Reopen an archived case (a leader, with a reason): it returns to be routed again."""
-    petition = _lock(petition, "reopen", by, permissions.can_reopen, expected_version)
+    petition = FLOW.lock(petition, "reopen", by, expected_version)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for reopening.")})
     from_status = petition.status
@@ -643,7 +648,7 @@ def reopen_petition(petition, *, by, reason, expected_version=None):
     petition.assigned_unit = petition.assigned_village = petition.handler = None
     today = _today()
     petition.handling_due_on = calendar.add_days(today, _limits(petition).handling_days)
-    return _save(petition, by, "reopen",
+    return FLOW.save(petition, by, "reopen",
                  ["archived_on", "assigned_unit", "assigned_village", "handler", "handling_due_on"],
                  from_status=from_status, note=reason)
 
@@ -654,61 +659,18 @@ def reopen_petition(petition, *, by, reason, expected_version=None):
 @transaction.atomic
 def raise_escalation(petition, *, by, reason, is_major=False, expected_version=None):
     """Ask to raise the case one level; only the person at that level may approve (no skipping)."""
-    petition = _lock(petition, "raise_escalation", by, permissions.can_raise_escalation, expected_version)
-    from office.models import EscalationLevel
-
-    if petition.escalations.filter(state=EscalationRequest.State.PENDING).exists():
-        raise TransitionNotAllowed(_("An escalation of this case already awaits sign-off."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for escalating.")})
-    current = petition.ladder_level
-    target = current.next_level() if current else EscalationLevel.objects.order_by("rank").first()
-    if target is None:
-        raise TransitionNotAllowed(_("The case is already at the top of the ladder."))
-    request = EscalationRequest(petition=petition, from_level=current, to_level=target, reason=reason,
-                                is_major=is_major, requested_by=by)
-    request._history_user = by
-    request.save()
-    fields = []
-    if is_major and not petition.is_major:
-        petition.is_major = True  # Art 25: flagged at once, whatever the sign-off decides
-        fields.append("is_major")
-    note = _("to level %(level)s: %(reason)s") % {"level": target, "reason": reason}
-    if fields:
-        _save(petition, by, "raise_escalation", fields, from_status=petition.status, note=note)
-    else:
-        CaseEvent.objects.create(petition=petition, actor=by, action="raise_escalation",
-                                 from_status=petition.status, to_status=petition.status, note=note)
-    from django.contrib.auth import get_user_model
-
-    approvers = get_user_model().objects.filter(staff__township=petition.township, staff__ladder_level=target)
-    notify(approvers, _("%(number)s: an escalation to your level awaits your decision.") % {"number": petition.number},
-           _case_url(petition))
-    return request
+    return escalation.raise_escalation(
+        FLOW, petition, by=by, reason=reason, expected_version=expected_version,
+        extra_fields={"is_major": is_major},
+        # Art 25: a major matter is flagged at once, whatever the sign-off decides.
+        case_changes={"is_major": True} if is_major and not petition.is_major else None,
+    )
 
 
 @transaction.atomic
-def decide_escalation(escalation, *, by, approve, comment=""):
+def decide_escalation(pending, *, by, approve, comment=""):
     """Approve (the case moves up one level) or refuse the escalation, with a comment."""
-    petition = _lock(escalation.petition, "decide_escalation", by,
-                     lambda user, case: permissions.can_decide_escalation(user, escalation), None)
-    escalation = EscalationRequest.objects.select_for_update().get(pk=escalation.pk)
-    if escalation.state != EscalationRequest.State.PENDING:
-        raise TransitionNotAllowed(_("This escalation was already decided."))
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Say why the escalation is refused.")})
-    escalation.state = EscalationRequest.State.APPROVED if approve else EscalationRequest.State.REJECTED
-    escalation.decided_by, escalation.decided_at, escalation.comment = by, timezone.now(), comment
-    escalation._history_user = by
-    escalation.save(update_fields=["state", "decided_by", "decided_at", "comment"])
-    if approve:
-        petition.ladder_level = escalation.to_level
-        _save(petition, by, "approve_escalation", ["ladder_level"], from_status=petition.status,
-              note=f"{escalation.to_level}：{comment}")
-    else:
-        CaseEvent.objects.create(petition=petition, actor=by, action="reject_escalation",
-                                 from_status=petition.status, to_status=petition.status, note=comment)
-    return escalation
+    return escalation.decide_escalation(FLOW, pending, by=by, approve=approve, comment=comment)
 
 
 def opinion_window_expired(petition, today=None):

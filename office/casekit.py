@@ -1,0 +1,161 @@
+"""The case kit: what every case workflow (petitions, screening ledger entries, mediation cases) does
+the same way on every move. See docs/architecture.md §2.
+
+An area's ``workflow.py`` declares one :class:`Flow` (its case model, event model, transition table,
+labels and the permission function of each action) and writes one atomic function per move:
+
+    @transaction.atomic
+    def sign_for_petition(petition, *, by, expected_version=None):
+        petition = FLOW.lock(petition, "sign_for", by, expected_version)   # lock, version, state, right
+        from_status = petition.status
+        petition.status = S.IN_PROGRESS
+        ...
+        return FLOW.save(petition, by, "sign_for", ["signed_on"], from_status=from_status)  # + one event
+
+``FLOW.record`` appends an event for a move that changes no field of the case (a progress note),
+``keep`` saves a record beside the case (an extension, a session) with its history user, and
+``FLOW.offers(user, case)`` tells a page which actions to show, from the same table and the same
+permission functions the moves check, so the page and the rule cannot drift apart.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .workflow import check_transition, check_version
+
+Right = Callable[[Any, Any], bool]
+
+
+class CaseEventBase(models.Model):
+    """One line of a case's timeline: who did what, when, from which state to which, and why.
+
+    Append-only. Each area adds the link to its case (and may narrow ``action``'s choices and give
+    the statuses their labels); the timeline template (office/includes/_timeline.html) reads these
+    fields only.
+    """
+
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    @property
+    def changes_state(self) -> bool:
+        """True when the move took the case from one state to another (the timeline shows both)."""
+        return bool(self.from_status) and self.from_status != self.to_status
+
+    def from_label(self) -> str:
+        return self._status_label("from_status")
+
+    def to_label(self) -> str:
+        return self._status_label("to_status")
+
+    def _status_label(self, name: str) -> str:
+        value = getattr(self, name)
+        choices = dict(self._meta.get_field(name).flatchoices)
+        return str(choices.get(value, value))
+
+
+def keep(obj: models.Model, by, fields: Iterable[str] | None = None, *, reason: str = "", clean: bool = False):
+    """Save a record beside a case (an extension, a session, a visit) with its history user and reason."""
+    obj._history_user = by
+    if reason:
+        obj._change_reason = str(reason)
+    if clean:
+        obj.full_clean()
+    obj.save(update_fields=list(fields) if fields is not None else None)
+    return obj
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One workflow: its case model, its one transition table and the right each action needs.
+
+    ``transitions`` maps an action to (the states it may start from, the state it leads to — None
+    when it stays, "*" when it depends on what is recorded); ``rights`` maps each action to the
+    permission function ``(user, case) -> bool`` that the move checks and the page asks.
+    """
+
+    model: type[models.Model]
+    event_model: type[CaseEventBase]
+    case_field: str
+    transitions: Mapping[str, tuple[set, Any]]
+    rights: Mapping[str, Right]
+    labels: Callable[[str], str]
+    # The case page's URL name (notifications link to it) and the area's escalation model, if any.
+    url_name: str = ""
+    escalation_model: type[models.Model] | None = None
+    lock_related: tuple[str, ...] = ()
+    clean_exclude: tuple[str, ...] = ()
+    # Called before every save, e.g. to recompute a derived due date the lists sort on.
+    before_save: Callable[[Any], None] | None = None
+    always_saved: tuple[str, ...] = field(default=("status", "version"))
+
+    def lock(self, case, action: str, by, expected_version: int | None = None, *, right: Right | None = None):
+        """Re-read the case under a row lock; check the page's version, the state, then the right.
+
+        The state is checked before the right: a user acting on a page that another user has just
+        moved on is told what happened to the case, not a bare "forbidden" (docs/architecture.md §2).
+        """
+        # of=("self",): nullable joins (a committee village, a unit) cannot be locked on PostgreSQL.
+        locked = (
+            self.model.objects.select_for_update(of=("self",)).select_related(*self.lock_related).get(pk=case.pk)
+        )
+        check_version(locked, expected_version)
+        check_transition(self.transitions, action, locked.status, self.labels)
+        if not (right or self.rights[action])(by, locked):
+            raise PermissionDenied
+        return locked
+
+    def save(self, case, by, action: str, fields: Iterable[str] = (), *, from_status: str, note: str = "",
+             event: str | None = None, at=None, **event_fields):
+        """Validate and save the changed fields with the history reason and actor, then append one event."""
+        if self.before_save is not None:
+            self.before_save(case)
+        case.version += 1
+        case.full_clean(exclude=list(self.clean_exclude))
+        case._change_reason = self.labels(action)
+        case._history_user = by
+        if at is not None:
+            case._history_date = at
+        case.save(update_fields=sorted(set(fields) | set(self.always_saved)))
+        self.record(case, by, event or action, from_status=from_status, note=note, at=at, **event_fields)
+        return case
+
+    def record(self, case, by, action: str, *, note: str = "", from_status: str | None = None, at=None,
+               **event_fields):
+        """Append one event to the case's timeline (for a move that changes no field of the case)."""
+        values = {self.case_field: case, "actor": by, "action": action, "note": note,
+                  "from_status": case.status if from_status is None else from_status, "to_status": case.status,
+                  **event_fields}
+        if at is not None:
+            values["at"] = at
+        return self.event_model.objects.create(**values)
+
+    def possible(self, case) -> set[str]:
+        """Return the actions the table allows from the case's current state."""
+        return {action for action, (sources, _to) in self.transitions.items() if case.status in sources}
+
+    def offers(self, user, case) -> dict[str, bool]:
+        """Return {action: may this user take it now}: the table's state check and the action's right."""
+        possible = self.possible(case)
+        return {action: action in possible and self.rights[action](user, case) for action in self.transitions}
