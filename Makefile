@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/xinfang
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres install messages clean
+.PHONY: run test test-sqlite test-postgres test-awkward-day test-days install messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,10 +38,24 @@ test-postgres: $(STAMP)
 	  || { echo "PostgreSQL is unreachable at $(PG_URL)"; exit 1; }
 	DATABASE_URL=$(PG_URL) $(call run_pytest,PostgreSQL)
 
-# With CI set, the suite must also pass on PostgreSQL (and fails if it is unreachable).
-# Without CI, PostgreSQL runs when a server answers at PG_URL.
+# The suite once more with the clock on an awkward day (tests/clock.py; it rotates daily).
+test-awkward-day: $(STAMP)
+	@day=$$($(PY) -m tests.clock pick); echo "==> test suite on SQLite with TEST_TODAY=$$day"; \
+	DATABASE_URL= TEST_TODAY=$$day $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests (TEST_TODAY=$$day)"; exit 1; fi; exit $$rc
+
+# Every awkward day in turn, on SQLite (about five minutes each): run before touching dates.
+test-days: $(STAMP)
+	@for day in $$($(PY) -m tests.clock names); do \
+	  echo "==> test suite on SQLite with TEST_TODAY=$$day"; \
+	  DATABASE_URL= TEST_TODAY=$$day $(PY) -m pytest -q $(PYTEST_ARGS) || exit 1; \
+	done
+
+# With CI set, the suite must also pass on PostgreSQL (and fails if it is unreachable), and once
+# more on SQLite with the clock on an awkward day. Without CI, PostgreSQL runs when a server
+# answers at PG_URL.
 test: test-sqlite
-	@if [ -n "$$CI" ]; then $(MAKE) --no-print-directory test-postgres; \
+	@if [ -n "$$CI" ]; then $(MAKE) --no-print-directory test-postgres && $(MAKE) --no-print-directory test-awkward-day; \
 	elif $(PY) -c "import psycopg; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  $(MAKE) --no-print-directory test-postgres; \
 	else echo "==> PostgreSQL not reachable at $(PG_URL): ran SQLite only (CI runs both)"; fi
