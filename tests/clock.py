@@ -25,9 +25,18 @@ AWKWARD_DAYS = {
     # fall in a year the holiday package may not know yet.
     "new-years-eve": datetime.date(2026, 12, 31),
     "leap-day": datetime.date(2028, 2, 29),
-    # chinese-calendar 1.11 covers 2004–2026: 2027 falls back to weekdays plus overrides.
-    "uncovered-year": datetime.date(2027, 1, 1),
 }
+
+
+def _first_uncovered_day():
+    """1 January of the first year the holiday package does not know (weekdays plus overrides)."""
+    import chinese_calendar
+
+    return datetime.date(max(chinese_calendar.holidays).year + 1, 1, 1)
+
+
+# chinese-calendar 1.11 covers 2004–2026, so today this is 2027-01-01.
+AWKWARD_DAYS["uncovered-year"] = _first_uncovered_day()
 
 
 def resolve(value):
@@ -50,9 +59,10 @@ def moment(day):
 
 
 def pick(today=None):
-    """Return the name of the awkward day for a CI run on ``today`` (rotates daily)."""
+    """Return the name of the awkward day for a CI run on ``today``: it rotates daily and is never
+    today itself (that run is the ordinary one)."""
     today = today or datetime.date.today()
-    names = list(AWKWARD_DAYS)
+    names = [name for name, day in AWKWARD_DAYS.items() if day != today]
     return names[today.toordinal() % len(names)]
 
 

@@ -3,6 +3,7 @@ import os
 
 import pytest
 from django.db import connections
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
 # test itself (building data) are still plain synchronous calls.
@@ -71,10 +72,25 @@ def login(page, username, password):
 
 
 def logout(page):
-    """Log out through the user menu (POST)."""
-    if page.locator(".navbar-toggler").is_visible():
-        page.click(".navbar-toggler")
-    page.click("[data-testid=user-menu]")
-    page.click("[data-testid=logout]")
+    """Log out through the user menu (POST).
+
+    On a loaded machine a click can land before Bootstrap's script has wired the menu, or while the
+    phone menu is still unfolding: wait for each step to show before the next.
+    """
+    page.wait_for_load_state("load")
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        page.locator(".navbar-collapse.show").wait_for()
+    button = page.locator("[data-testid=logout]")
+    for _attempt in range(3):
+        if not button.is_visible():
+            page.click("[data-testid=user-menu]")
+        try:
+            button.wait_for(state="visible", timeout=5000)
+            break
+        except PlaywrightTimeoutError:
+            continue
+    button.click()
     # Let the logout finish before the next navigation, or the two race.
     page.wait_for_url("**/accounts/login/**")

@@ -59,6 +59,11 @@ def register(mediator, *, by=None, people=None, **overrides):
     )
 
 
+def performance_deadline():
+    """Ten days after signing (today): a deadline never before the signing date, whatever today is."""
+    return today() + datetime.timedelta(days=10)
+
+
 def agreement_data(**overrides):
     data = {
         "facts": "张三与李四系邻居。李四翻建房屋时所砌围墙越过界址1.2米。",
@@ -67,7 +72,7 @@ def agreement_data(**overrides):
         "terms": list(TERMS),
         "performance_manner": "李四自行拆除，张三现金支付费用。",
         "performance_place": "青溪村3组争议地块",
-        "performance_deadline": datetime.date(2026, 12, 10),
+        "performance_deadline": performance_deadline(),
         "signed_on": today(),
     }
     data.update(overrides)

@@ -16,7 +16,7 @@ from office.documents import documents_of, read_document
 from office.models import IssuedDocument
 from office.pdf import sha256_of
 
-from .mediation_builders import TERMS, advance, case_in, draft, register, today
+from .mediation_builders import TERMS, advance, case_in, draft, performance_deadline, register, today
 
 pytestmark = pytest.mark.django_db
 S = MediationCase.Status
@@ -106,7 +106,7 @@ def test_a_performance_deadline_before_the_signing_date_is_refused(mediator):
         draft(case, mediator, performance_deadline=today() - datetime.timedelta(days=1))
     assert "performance_deadline" in error.value.error_dict
     case.agreement.refresh_from_db()
-    assert case.agreement.performance_deadline == datetime.date(2026, 12, 10)
+    assert case.agreement.performance_deadline == performance_deadline()
 
 
 def test_numbers_are_gap_free_per_committee_and_year(mediator, coordinator, township):
@@ -154,7 +154,8 @@ def test_the_pdf_states_the_parties_terms_deadline_and_signature_lines(finalised
     for term in TERMS:
         assert term.replace(" ", "") in text
     assert "1." in text and "3." in text, "the terms are numbered"
-    assert "2026年12月10日前履行完毕" in text
+    deadline = performance_deadline()
+    assert f"{deadline.year}年{deadline.month}月{deadline.day}日前履行完毕" in text
     assert "申请人（签名、盖章或按指印）" in text and "被申请人（签名、盖章或按指印）" in text
     assert "人民调解员（签名）" in text and "青溪村人民调解委员会（印章）" in text
     assert f"一式{agreement.parties.count() + 1}份" in text

@@ -25,8 +25,10 @@ def cases(users):
     for user in users.values():
         user.email = f"{user.username}@example.gov"
         user.save()
-    overdue = register_petition(users["clerk"], received_on=D(2026, 11, 1))  # decision due 16 Nov: overdue
-    in_progress = petition_in_state(users, "in_progress")  # handler's, due in weeks: no reminder
+    # Built on a named day, a little before the reminders run (29 November), whatever today is.
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        overdue = register_petition(users["clerk"], received_on=D(2026, 11, 1))  # decision due 16 Nov: overdue
+        in_progress = petition_in_state(users, "in_progress")  # handler's, due in January: no reminder
     return overdue, in_progress
 
 
