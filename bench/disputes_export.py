@@ -25,11 +25,11 @@ from django.core.management import call_command  # noqa: E402
 
 def main(count):
     call_command("migrate", verbosity=0)
-    from disputes.exports import export_ledger
     from disputes.models import DisputeType, LedgerEntry, RiskLevel
     from disputes.periods import PeriodKind, period_containing
-    from disputes.selectors import with_list_relations
-    from disputes.services import EntryData, PartyData, file_round
+    from disputes.screening.exports import export_ledger
+    from disputes.screening.selectors import with_list_relations
+    from disputes.screening.services import EntryData, PartyData, file_round
     from office.excel import Column, write_table
     from office.models import Village
     from office.roles import MEDIATOR

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from disputes.models import ScreeningCadence
 from disputes.periods import recent_periods
-from disputes.selectors import MISSING, compliance_rows
+from disputes.screening.selectors import MISSING, compliance_rows
 from office.models import Notification, TimeLimits, display_name
 from office.roles import MEDIATOR, has_role
 from petitions.selectors import queue_conditions, queues_for, visible_petitions

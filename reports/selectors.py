@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from disputes.models import LedgerEntry, ScreeningCadence
 from disputes.periods import recent_periods
-from disputes.selectors import compliance_rows, visible_entries
+from disputes.screening.selectors import compliance_rows, visible_entries
 from office.roles import COORDINATOR, LEADER, MEDIATOR, has_role
 from petitions.models import Petition
 from petitions.selectors import queue_conditions, petition_list, queues_for, visible_petitions

@@ -6,8 +6,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from disputes.mediation_selectors import visible_cases
-from disputes.selectors import visible_entries, with_list_relations
+from disputes.mediation.filters import MediationFilter
+from disputes.mediation.selectors import visible_cases
+from disputes.screening.forms import ReferenceLists
+from disputes.screening.selectors import visible_entries, with_list_relations
 from office.models import TimeLimits
 from office.navigation import section_roles
 from office.roles import COORDINATOR, LEADER, has_role
@@ -200,9 +202,6 @@ def export_annual(request):
 
 def export_mediation_ledger(request):
     """调解台账: the mediation list as filtered on screen, one row per case."""
-    from disputes.forms import ReferenceLists
-    from disputes.mediation_filters import MediationFilter
-
     from .exports import export_mediation_ledger as build
 
     require_export(request)

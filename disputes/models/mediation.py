@@ -1,7 +1,7 @@
 """People's mediation (人民调解, domain.md §3.2–3.3): cases, sessions, agreements, return visits.
 
 Article numbers are those of 人民调解法 (2010). Nothing here assigns a case's ``status``: the
-functions of disputes/mediation_workflow.py do, one per move.
+functions of disputes/mediation/workflow.py do, one per move.
 """
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -392,7 +392,7 @@ class AgreementParty(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
     role = models.CharField(_("role"), max_length=12, choices=MediationParty.Role.choices)
     position = models.PositiveSmallIntegerField(default=0)
-    # Blank allowed while drafting: finalising lists whatever is missing (mediation_workflow.missing_contents).
+    # Blank allowed while drafting: finalising lists whatever is missing (mediation.workflow.missing_contents).
     name = models.CharField(_("full name"), max_length=40, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Person.Sex.choices, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)

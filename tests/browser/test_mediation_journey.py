@@ -9,7 +9,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from disputes.models import LedgerEntry, MediationCase
-from disputes.services import PartyData
+from disputes.screening.services import PartyData
 from tests.builders import PASSWORD, valid_id_number
 from tests.disputes.builders import found_entry
 

@@ -4,10 +4,10 @@ import itertools
 
 from django.utils import timezone
 
-from disputes import services, workflow
 from disputes.models import DisputeType, LedgerEntry, RiskLevel
 from disputes.periods import period_containing
-from disputes.services import EntryData, PartyData
+from disputes.screening import services, workflow
+from disputes.screening.services import EntryData, PartyData
 
 _seq = itertools.count(1)
 Status = LedgerEntry.Status

@@ -126,7 +126,7 @@ def test_year_review_and_annual_report(client, users):
 
 
 def test_mediation_ledger_cell_by_cell(client, users):
-    from tests.disputes.mediation_builders import S, case_in
+    from tests.disputes.mediation.builders import S, case_in
 
     performed = case_in(users["mediator"], S.PERFORMED)
     terminated = case_in(users["mediator"], S.TERMINATED)

@@ -6,12 +6,12 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from disputes import mediation_workflow as workflow
+from disputes.mediation import workflow
 from disputes.models import MediationAgreement, MediationCase, MediationEscalation, MediationReturnVisit
 from office.documents import documents_of
 from office.workflow import StaleStateError, TransitionNotAllowed
 
-from .mediation_builders import advance, agreement_data, case_in, draft, oral, register, today
+from .builders import advance, agreement_data, case_in, draft, oral, register, today
 
 pytestmark = pytest.mark.django_db
 S = MediationCase.Status

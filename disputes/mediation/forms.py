@@ -15,10 +15,10 @@ from office.models import EscalationLevel, Person, Unit, display_name
 from office.roles import COORDINATOR, LEADER, has_role
 from office.validators import normalise_id_number, normalise_phone, validate_id_number, validate_phone
 
-from .forms import DATE_INPUT, ReferenceLists
-from .mediation_services import CaseData, CaseParty, eligible_mediators
-from .mediation_workflow import SNAPSHOT_FIELDS
-from .models import AgreementParty, MediationAgreement, MediationCase, MediationEscalation, MediationParty
+from ..models import AgreementParty, MediationAgreement, MediationCase, MediationEscalation, MediationParty
+from ..screening.forms import DATE_INPUT, ReferenceLists
+from .services import CaseData, CaseParty, eligible_mediators
+from .workflow import SNAPSHOT_FIELDS
 
 TOWNSHIP_COMMITTEE = "township"
 Role = MediationParty.Role

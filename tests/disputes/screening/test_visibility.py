@@ -3,12 +3,12 @@ import datetime
 
 import pytest
 
-from disputes.selectors import visible_entries, visible_rounds
+from disputes.screening.selectors import visible_entries, visible_rounds
 from office.models import Unit
 from office.roles import COORDINATOR, MEDIATOR
 from tests.builders import make_user
 
-from .builders import file_round, found_entry
+from ..builders import file_round, found_entry
 
 pytestmark = pytest.mark.django_db
 

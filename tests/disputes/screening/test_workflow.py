@@ -2,13 +2,13 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from disputes import workflow
 from disputes.models import EntryEvent, LedgerEntry
-from disputes.workflow import TRANSITIONS, TransitionNotAllowed, WorkflowError
+from disputes.screening import workflow
+from disputes.screening.workflow import TRANSITIONS, TransitionNotAllowed, WorkflowError
 from office.models import Unit
 from tests.builders import make_user
 
-from .builders import entry_in, found_entry
+from ..builders import entry_in, found_entry
 
 pytestmark = pytest.mark.django_db
 Status = LedgerEntry.Status

@@ -12,9 +12,9 @@ from office import calendar
 from office.models import Staff
 from office.roles import COORDINATOR, MEDIATOR, ROLE_GROUPS, has_role
 
-from . import permissions
-from .models import Campaign, DisputeType, EntryParty, LedgerEntry, RiskLevel, RoundEntry, ScreeningCadence, ScreeningRound
-from .periods import PeriodKind, periods_between, recent_periods
+from .. import permissions
+from ..models import Campaign, DisputeType, EntryParty, LedgerEntry, RiskLevel, RoundEntry, ScreeningCadence, ScreeningRound
+from ..periods import PeriodKind, periods_between, recent_periods
 
 Status = LedgerEntry.Status
 Scope = ScreeningCadence.Scope

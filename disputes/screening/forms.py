@@ -9,8 +9,8 @@ from office.forms import BootstrapMixin
 from office.models import Unit
 from office.validators import normalise_id_number, normalise_phone, validate_id_number, validate_phone
 
-from .models import DisputeType, RiskLevel
-from .services import PartyData
+from ..models import DisputeType, RiskLevel
+from .services import EntryData, PartyData
 from .workflow import allowed_actions
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -163,8 +163,6 @@ class EntryForm(EntryDetailsForm):
         return result
 
     def entry_data(self):
-        from .services import EntryData
-
         details = {name: self.cleaned_data[name] for name in self.DETAIL_FIELDS}
         return EntryData(**details, parties=self.parties())
 

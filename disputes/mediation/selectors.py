@@ -8,10 +8,8 @@ from office.documents import documents_of
 from office.history import changes_in_words
 from office.roles import MEDIATOR, has_role
 
-from . import permissions
-from .mediation_documents import AGREEMENT_KIND
-from .selectors import visible_entries
-from .models import (
+from .. import permissions
+from ..models import (
     AgreementParty,
     LedgerEntry,
     MediationAgreement,
@@ -22,6 +20,8 @@ from .models import (
     MediationReturnVisit,
     MediationSession,
 )
+from ..screening.selectors import visible_entries
+from .documents import AGREEMENT_KIND
 
 S = MediationCase.Status
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from office import workflow as office_workflow
 from office.models import Unit
 
+from ..models import EntryEvent, LedgerEntry
 from . import permissions
-from .models import EntryEvent, LedgerEntry
 
 Status = LedgerEntry.Status
 

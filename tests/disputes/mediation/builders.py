@@ -4,13 +4,12 @@ import itertools
 
 from django.utils import timezone
 
-from disputes import mediation_services as services
-from disputes import mediation_workflow as workflow
+from disputes.mediation import services, workflow
 from disputes.models import MediationCase
 from office.models import EscalationLevel
 from tests.builders import valid_id_number
 
-from .builders import dispute_type
+from ..builders import dispute_type
 
 _seq = itertools.count(1)
 S = MediationCase.Status

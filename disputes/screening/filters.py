@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from office.forms import BootstrapMixin
 
+from ..models import EntryParty, LedgerEntry
+from ..permissions import sees_whole_township, staff_of
 from .forms import DATE_INPUT
-from .models import EntryParty, LedgerEntry
-from .permissions import sees_whole_township, staff_of
 from .selectors import month_bounds
 
 TOWNSHIP_UNIT = "township"

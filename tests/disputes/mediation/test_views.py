@@ -3,13 +3,13 @@ masked parties with a logged "show", the forms end to end, and a constant number
 import pytest
 from django.urls import reverse
 
-from disputes import mediation_workflow as workflow
+from disputes.mediation import workflow
 from disputes.models import MediationCase
 from office.models import AccessLog
 from office.roles import MEDIATOR
 from tests.builders import make_user
 
-from .mediation_builders import agreement_data, case_in, draft, register, today
+from .builders import agreement_data, case_in, draft, register, today
 
 pytestmark = pytest.mark.django_db
 S = MediationCase.Status
@@ -306,10 +306,10 @@ def test_pages_run_a_constant_number_of_queries(name, path, role, queries, reque
 
 
 def test_the_case_page_runs_a_constant_number_of_queries(client, mediator, leader, django_assert_num_queries):
-    from disputes.mediation_services import CaseParty
+    from disputes.mediation.services import CaseParty
     from tests.builders import valid_id_number
 
-    from .mediation_builders import advance
+    from .builders import advance
 
     def busy_case(parties, sessions, seed):
         people = [CaseParty(role="applicant" if i < parties // 2 else "respondent", name=f"当事人{seed + i}",

@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from disputes.models import EntryEvent, LedgerEntry, ScreeningRound
 from office.models import AccessLog
 
-from .builders import dispute_type, file_round, found_entry, risk
+from ..builders import dispute_type, file_round, found_entry, risk
 
 pytestmark = pytest.mark.django_db
 Status = LedgerEntry.Status

@@ -4,17 +4,16 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from disputes import mediation_services as services
-from disputes import mediation_workflow as workflow
-from disputes import workflow as entry_workflow
+from disputes.mediation import services, workflow
 from disputes.models import EntryEvent, LedgerEntry, MediationCase
-from disputes.services import PartyData
+from disputes.screening import workflow as entry_workflow
+from disputes.screening.services import PartyData
 from office.roles import MEDIATOR
 from petitions.models import CaseEvent
 from tests.builders import make_user, petition_in_state
 
-from .builders import dispute_type, found_entry
-from .mediation_builders import advance, case_data, parties
+from ..builders import dispute_type, found_entry
+from .builders import advance, case_data, parties
 
 pytestmark = pytest.mark.django_db
 S = MediationCase.Status
@@ -182,7 +181,7 @@ def test_the_outcome_is_noted_on_the_petition_by_the_mediator(users):
 
     from tests.builders import ID_NUMBERS
 
-    from .mediation_builders import agreement_data
+    from .builders import agreement_data
 
     petition = petition_in_state(users, "in_progress")
     mediator = users["mediator"]

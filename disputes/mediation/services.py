@@ -1,5 +1,5 @@
 """Opening a mediation case: from a party's application (or the committee's initiative, the police,
-a court), from a ledger entry, or from a petition. Moves of an open case are in mediation_workflow.
+a court), from a ledger entry, or from a petition. Moves of an open case are in disputes.mediation.workflow.
 
 Article numbers are those of 人民调解法 (2010).
 """
@@ -17,10 +17,13 @@ from office import calendar
 from office.models import EscalationLevel, TimeLimits
 from office.notify import notify
 from office.roles import MEDIATOR, ROLE_GROUPS
+from petitions.models import Petition
 
-from . import permissions, workflow
-from .models import LedgerEntry, MediationCase, MediationCounter, MediationEvent, MediationParty
-from .services import person_for
+from ..models import LedgerEntry, MediationCase, MediationCounter, MediationEvent, MediationParty
+from ..screening import permissions as entry_permissions
+from ..screening import workflow as entry_workflow
+from ..screening.services import person_for
+from . import permissions
 
 Source = MediationCase.Source
 Role = MediationParty.Role
@@ -194,12 +197,12 @@ def open_from_entry(entry, *, by, data, roles, note=""):
     nobody had) and links to the case, whose ending moves it to resolved or unresolved.
     """
     entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
-    if not permissions.can_open_from_entry(by, entry) or not permissions.can_open_case(by, data.committee_village):
+    if not entry_permissions.can_open_from_entry(by, entry) or not permissions.can_open_case(by, data.committee_village):
         raise PermissionDenied
     if MediationCase.objects.filter(ledger_entry=entry).exists():
-        raise workflow.WorkflowError(_("A mediation case was already opened for this dispute."))
+        raise entry_workflow.WorkflowError(_("A mediation case was already opened for this dispute."))
     if not entry.mediation_requested_on:
-        workflow.request_mediation(entry, by=by, note=note or _("Mediation case opened."))
+        entry_workflow.request_mediation(entry, by=by, note=note or _("Mediation case opened."))
         entry.refresh_from_db()
     parties = [
         CaseParty(role=roles.get(link.person_id, Role.RESPONDENT), person=link.person)
@@ -212,13 +215,11 @@ def open_from_entry(entry, *, by, data, roles, note=""):
 @transaction.atomic
 def open_from_petition(petition, *, by, data, respondents):
     """Open mediation from a petition in progress: its petitioners apply, the respondents are named."""
-    from petitions.models import Petition
-
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     if not permissions.can_open_from_petition(by, petition):
         raise PermissionDenied
     if petition.mediation_cases.filter(status__in=MediationCase.OPEN_STATUSES).exists():
-        raise workflow.WorkflowError(_("A mediation opened from this petition is still open."))
+        raise entry_workflow.WorkflowError(_("A mediation opened from this petition is still open."))
     parties = [CaseParty(role=Role.APPLICANT, person=link.person) for link in petition.parties.select_related("person")]
     parties += [party for party in respondents if party.name.strip()]
     data.source = Source.PETITION

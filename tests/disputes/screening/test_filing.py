@@ -6,16 +6,16 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from disputes import services
 from disputes.models import EntryEvent, LedgerEntry, RoundEntry, ScreeningRound
 from disputes.periods import PeriodKind, period_containing
-from disputes.services import CarryOverUpdate, FilingError, PartyData, RoundExistsError
-from disputes.workflow import transfer_entry_to_police
+from disputes.screening import services
+from disputes.screening.services import CarryOverUpdate, FilingError, PartyData, RoundExistsError
+from disputes.screening.workflow import transfer_entry_to_police
 from office.models import Person
 from office.roles import MEDIATOR
 from tests.builders import make_user
 
-from .builders import at, current_period, entry_data, file_round, found_entry, risk
+from ..builders import at, current_period, entry_data, file_round, found_entry, risk
 
 pytestmark = pytest.mark.django_db
 Status = LedgerEntry.Status

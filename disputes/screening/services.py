@@ -13,8 +13,7 @@ from django.utils.translation import gettext
 from office import calendar
 from office.models import Person, TimeLimits
 
-from . import permissions
-from .models import (
+from ..models import (
     Campaign,
     EntryEvent,
     EntryParty,
@@ -23,7 +22,9 @@ from .models import (
     ScreeningCadence,
     ScreeningRound,
 )
-from .periods import PeriodKind
+from ..periods import PeriodKind
+from ..permissions import staff_of
+from . import permissions
 from .workflow import WorkflowError, mark_entry_unresolved, resolve_entry
 
 
@@ -163,7 +164,7 @@ def file_round(*, by, village, period, zero_report=False, entries=(), updates=()
     """
     at = at or timezone.now()
     today = timezone.localdate(at)
-    staff = permissions.staff_of(by)
+    staff = staff_of(by)
     if staff is None or not permissions.can_file_round(by, staff.township, village):
         raise PermissionDenied
     township = staff.township

@@ -5,14 +5,14 @@ import itertools
 
 import pytest
 
-from disputes import services, workflow
 from disputes.periods import PeriodKind, period_containing
-from disputes.services import PartyData
+from disputes.screening import services, workflow
+from disputes.screening.services import PartyData
 from office.models import Village
 from office.roles import MEDIATOR
 from tests.builders import make_user
 
-from .builders import at, entry_data, file_round
+from ..builders import at, entry_data, file_round
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

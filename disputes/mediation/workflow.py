@@ -24,11 +24,9 @@ from office.followup import return_visit_due
 from office.models import EscalationLevel, TimeLimits, Unit, display_name
 from office.notify import notify
 from office.workflow import StaleStateError, TransitionNotAllowed, WorkflowError, check_transition, check_version
+from petitions.workflow import record_mediation_outcome
 
-from . import mediation_documents as documents
-from . import permissions
-from . import workflow as entry_workflow
-from .models import (
+from ..models import (
     AgreementParty,
     MediationAgreement,
     MediationCase,
@@ -38,7 +36,9 @@ from .models import (
     MediationReturnVisit,
     MediationSession,
 )
-from .mediation_services import next_number
+from ..screening import workflow as entry_workflow
+from . import documents, permissions
+from .services import eligible_mediators, next_number
 
 __all__ = ["PermissionDenied", "StaleStateError", "TransitionNotAllowed", "WorkflowError", "TRANSITIONS"]
 
@@ -172,8 +172,6 @@ def start_mediation(case, *, by, parties_accept, note="", expected_version=None)
 @transaction.atomic
 def assign_mediators(case, *, by, mediators, expected_version=None):
     """Appoint the mediators of the case (Art 19: designated by the committee or chosen by the parties)."""
-    from .mediation_services import eligible_mediators
-
     case = _lock(case, "assign_mediators", by, permissions.can_follow_up, expected_version)
     mediators = list(mediators)
     allowed = set(eligible_mediators(case.township).values_list("pk", flat=True))
@@ -528,8 +526,6 @@ def _follow_links(case, by, entry_action, note, unit=None):
             entry_workflow.transfer_entry_to_police(entry, by=by, unit=unit, note=f"{case.number} {note}")
     petition = case.petition
     if petition is not None and petition.is_open:
-        from petitions.workflow import record_mediation_outcome
-
         record_mediation_outcome(petition, by=by, note=f"{case.number}（{case.committee_name}）{note}")
 
 

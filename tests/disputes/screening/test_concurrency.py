@@ -4,12 +4,12 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from disputes import workflow
 from disputes.models import EntryEvent, LedgerEntry, ScreeningRound
-from disputes.services import RoundExistsError
-from disputes.workflow import TransitionNotAllowed
+from disputes.screening import workflow
+from disputes.screening.services import RoundExistsError
+from disputes.screening.workflow import TransitionNotAllowed
 
-from .builders import file_round, found_entry
+from ..builders import file_round, found_entry
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

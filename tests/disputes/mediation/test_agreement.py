@@ -9,14 +9,13 @@ from django.test import override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 
-from disputes import mediation_documents as documents
-from disputes import mediation_workflow as workflow
+from disputes.mediation import documents, workflow
 from disputes.models import MediationCase, MediationCounter
 from office.documents import documents_of, read_document
 from office.models import IssuedDocument
 from office.pdf import sha256_of
 
-from .mediation_builders import TERMS, advance, case_in, draft, performance_deadline, register, today
+from .builders import TERMS, advance, case_in, draft, performance_deadline, register, today
 
 pytestmark = pytest.mark.django_db
 S = MediationCase.Status

@@ -18,16 +18,16 @@ from office.models import AccessLog, TimeLimits
 from office.forms import apply_errors
 from office.views import require_section
 from office.workflow import WorkflowError
+from petitions.selectors import get_petition_for_user
 
-from . import mediation_documents as documents
-from . import mediation_forms as f
-from . import mediation_selectors as selectors
-from . import mediation_services as services
-from . import mediation_workflow as workflow
+from ..models import MediationCase, MediationReturnVisit
+from ..screening import permissions as entry_permissions
+from ..screening.forms import ReferenceLists
+from ..screening.selectors import get_entry_for_user
+from . import documents, selectors, services, workflow
+from . import forms as f
 from . import permissions as p
-from .forms import ReferenceLists
-from .mediation_filters import MediationFilter
-from .models import MediationCase, MediationReturnVisit
+from .filters import MediationFilter
 
 PAGE_SIZE = 25
 SECTION = "disputes:index"
@@ -172,12 +172,10 @@ def new_case(request):
 @require_http_methods(["GET", "POST"])
 def open_from_entry(request, pk):
     """Open the mediation case of a ledger entry (it completes the entry's request for mediation)."""
-    from .selectors import get_entry_for_user
-
     require_section(request, SECTION)
     user = request.user
     entry = get_entry_for_user(user, pk)
-    if not p.can_open_from_entry(user, entry):
+    if not entry_permissions.can_open_from_entry(user, entry):
         raise PermissionDenied
     existing = MediationCase.objects.filter(ledger_entry=entry).first()
     if existing is not None:
@@ -191,8 +189,6 @@ def open_from_entry(request, pk):
 @require_http_methods(["GET", "POST"])
 def open_from_petition(request, pk):
     """Open mediation from an open petition; its petitioners apply and the respondents are named."""
-    from petitions.selectors import get_petition_for_user
-
     require_section(request, SECTION)
     user = request.user
     petition = get_petition_for_user(user, pk)

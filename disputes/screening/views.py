@@ -21,6 +21,8 @@ from office.excel import CONTENT_TYPE
 from office.models import AccessLog
 from office.views import require_section
 
+from ..models import Campaign, LedgerEntry
+from ..periods import PeriodKind, parse_period_key
 from . import permissions, selectors, services, workflow
 from .documents import brief_pdf
 from .exports import export_ledger
@@ -36,8 +38,6 @@ from .forms import (
     RoundNoteForm,
     TransferForm,
 )
-from .models import Campaign, LedgerEntry
-from .periods import PeriodKind, parse_period_key
 from .services import PartyData
 
 PAGE_SIZE = 25

@@ -7,10 +7,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from openpyxl import load_workbook
 
-from disputes.services import PartyData
+from disputes.screening.services import PartyData
 from office.models import AccessLog
 
-from .builders import dispute_type, found_entry, risk
+from ..builders import dispute_type, found_entry, risk
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -5,13 +5,13 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from disputes import workflow
 from disputes.models import LedgerEntry
-from disputes.selectors import monthly_brief
+from disputes.screening import workflow
+from disputes.screening.selectors import monthly_brief
 from office.roles import MEDIATOR
 from tests.builders import make_user
 
-from .builders import at, dispute_type, entry_data, file_round, risk
+from ..builders import at, dispute_type, entry_data, file_round, risk
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

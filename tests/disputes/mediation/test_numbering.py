@@ -2,12 +2,12 @@
 import pytest
 from django.db import connection
 
-from disputes import mediation_workflow as workflow
+from disputes.mediation import workflow
 from disputes.models import MediationAgreement, MediationCase
 from office.workflow import WorkflowError
 
-from .mediation_builders import case_in, draft, register
-from .test_concurrency import race
+from ..screening.test_concurrency import race
+from .builders import case_in, draft, register
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -3,12 +3,12 @@ import datetime
 
 import pytest
 
-from disputes.selectors import LATE, MISSING, ON_TIME, PENDING, Scope, compliance_board
+from disputes.screening.selectors import LATE, MISSING, ON_TIME, PENDING, Scope, compliance_board
 from office.models import Village
 from office.roles import MEDIATOR
 from tests.builders import make_user
 
-from .builders import at, file_round, found_entry
+from ..builders import at, file_round, found_entry
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

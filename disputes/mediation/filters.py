@@ -5,11 +5,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .filters import MONTH_RE, TOWNSHIP_UNIT, LedgerFilterForm, dispute_type_choices, filter_dispute_type
-from .forms import DATE_INPUT
-from .models import MediationCase, MediationParty
-from .permissions import sees_whole_township, staff_of
-from .selectors import month_bounds
+from ..models import MediationCase, MediationParty
+from ..permissions import sees_whole_township, staff_of
+from ..screening.filters import MONTH_RE, TOWNSHIP_UNIT, LedgerFilterForm, dispute_type_choices, filter_dispute_type
+from ..screening.forms import DATE_INPUT
+from ..screening.selectors import month_bounds
 
 
 class MediationFilter(django_filters.FilterSet):
