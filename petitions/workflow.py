@@ -9,18 +9,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from office import calendar
+from office import calendar, escalation
+from office.casekit import Flow
 from office.followup import return_visit_due
 from office.models import TimeLimits
 from office.notify import notify
-from office import escalation
-from office.casekit import Flow
 from office.workflow import StaleStateError, TransitionNotAllowed, WorkflowError
 
 __all__ = ["PermissionDenied", "StaleStateError", "TransitionNotAllowed", "WorkflowError", "TRANSITIONS"]
 
 from . import documents, permissions
-from .models import CaseEvent, EscalationRequest, Extension, Petition, Reply, ReturnVisit, Supervision
+from .models import (
+    CaseEvent,
+    EscalationRequest,
+    Extension,
+    Petition,
+    Reply,
+    ReturnVisit,
+    Supervision,
+)
 
 S = Petition.Status
 OPEN = set(Petition.OPEN_STATUSES)

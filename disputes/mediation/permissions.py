@@ -78,17 +78,6 @@ def can_route_case(user, case):
     return is_case_mediator(user, case) or has_role(user, COORDINATOR, LEADER)
 
 
-def can_decide_case_escalation(user, escalation):
-    """Only the person at the level asked for signs off (domain.md §2.4: no skipping levels)."""
-    staff = staff_of(user)
-    return (
-        staff is not None
-        and staff.township_id == escalation.case.township_id
-        and staff.ladder_level_id is not None
-        and staff.ladder_level_id == escalation.to_level_id
-    )
-
-
 def can_see_case_personal_data(user, case):
     """Full ID numbers, phones and addresses of the parties, and the agreement that states them."""
     return user.has_perm("office.view_personal_data") and can_view_case(user, case)

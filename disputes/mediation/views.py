@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from office.documents import documents_of, read_document
 from office.models import AccessLog, TimeLimits
+from office import escalation
 from office.forms import apply_errors
 from office.views import require_section
 from office.workflow import WorkflowError
@@ -85,7 +86,7 @@ def available_actions(user, case):
         if case.status not in states:
             continue
         if action == "decide_escalation":
-            allowed = any(p.can_decide_case_escalation(user, e) for e in case.pending_escalations)
+            allowed = escalation.may_decide_pending(user, case, case.pending_escalations)
         elif action == "raise_escalation":
             allowed = not case.pending_escalations and p.can_route_case(user, case)
         elif action == "save_agreement":
@@ -266,7 +267,7 @@ ACTION_VIEWS = {
                                          _v(workflow.raise_case_escalation)),
     "decide_escalation": make_action_view(
         "decide_escalation", f.DecideEscalationForm,
-        lambda user, case: any(p.can_decide_case_escalation(user, e) for e in case.escalations.filter(state="pending")),
+        escalation.may_decide_pending,
         lambda case, user, data, version: workflow.decide_case_escalation(
             data["escalation"], by=user, approve=data["approve"], comment=data["comment"]),
     ),

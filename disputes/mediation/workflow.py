@@ -11,7 +11,6 @@ When the mediation ends (the agreement takes effect, or it is terminated or tran
 ledger entry it came from and the petition it was opened from follow, through their own
 workflow functions.
 """
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -19,11 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from office import calendar
+from office import calendar, escalation
+from office.casekit import Flow, keep
 from office.followup import return_visit_due
-from office.models import EscalationLevel, TimeLimits, Unit, display_name
+from office.models import TimeLimits, Unit, display_name
 from office.notify import notify
-from office.workflow import StaleStateError, TransitionNotAllowed, WorkflowError, check_transition, check_version
+from office.workflow import StaleStateError, TransitionNotAllowed, WorkflowError
 from petitions.workflow import record_mediation_outcome
 
 from ..models import (
@@ -99,6 +99,39 @@ def _label(key):
     return str(S(key).label)
 
 
+FLOW = Flow(
+    model=MediationCase,
+    event_model=MediationEvent,
+    case_field="case",
+    transitions=TRANSITIONS,
+    labels=_label,
+    url_name="disputes:mediation_detail",
+    escalation_model=MediationEscalation,
+    lock_related=("township", "committee_village"),
+    clean_exclude=("number",),
+    rights={
+        "start": permissions.can_mediate,
+        "assign_mediators": permissions.can_follow_up,
+        "record_session": permissions.can_mediate,
+        "extend": permissions.can_follow_up,
+        "raise_escalation": permissions.can_route_case,
+        "decide_escalation": escalation.may_decide_pending,
+        "save_agreement": permissions.can_mediate,
+        "finalise_agreement": permissions.can_mediate,
+        "correct_agreement": permissions.can_mediate,
+        "record_oral_agreement": permissions.can_mediate,
+        "record_signatures": permissions.can_mediate,
+        "record_performance": permissions.can_mediate,
+        "apply_confirmation": permissions.can_follow_up,
+        "record_confirmation": permissions.can_follow_up,
+        "record_return_visit": permissions.can_follow_up,
+        "terminate": permissions.can_mediate,
+        "transfer_to_police": permissions.can_route_case,
+        "archive": permissions.can_follow_up,
+    },
+)
+
+
 def _today():
     return timezone.localdate()
 
@@ -107,40 +140,9 @@ def _limits(case):
     return TimeLimits.for_township(case.township)
 
 
-def _lock(case, action, by, permission, expected_version):
-    """Re-read the case under a row lock, then check the version, the table and the user's right."""
-    # of=("self",): the committee village is a nullable join, which PostgreSQL cannot lock.
-    locked = (MediationCase.objects.select_for_update(of=("self",)).select_related("township", "committee_village")
-              .get(pk=case.pk))
-    check_version(locked, expected_version)
-    check_transition(TRANSITIONS, action, locked.status, _label)
-    if not permission(by, locked):
-        raise PermissionDenied
-    return locked
-
-
-def _save(case, by, action, fields, *, from_status, note="", event_action=None):
-    """Validate, save the changed fields with the history reason, and append one event."""
-    case.version += 1
-    case.full_clean(exclude=["number"])
-    case._change_reason = _label(action)
-    case._history_user = by
-    case.save(update_fields=sorted(set(fields) | {"status", "version"}))
-    MediationEvent.objects.create(
-        case=case, actor=by, action=event_action or action, from_status=from_status, to_status=case.status, note=note
-    )
-    return case
-
-
 def _keep(obj, by, fields=None, *, clean=True, action=None):
-    """Save a record beside the case with its history user (and the action as the change reason)."""
-    obj._history_user = by
-    if action:
-        obj._change_reason = _label(action)
-    if clean:
-        obj.full_clean()
-    obj.save(update_fields=fields)
-    return obj
+    """Save a record beside the case (validated unless told not to) with the action as its history reason."""
+    return keep(obj, by, fields, reason=_label(action) if action else "", clean=clean)
 
 
 def _case_url(case):
@@ -158,7 +160,7 @@ def _date_between(value, first, field, message):
 @transaction.atomic
 def start_mediation(case, *, by, parties_accept, note="", expected_version=None):
     """Begin mediating once every party accepts it; a party who clearly refuses ends it instead (Art 17)."""
-    case = _lock(case, "start", by, permissions.can_mediate, expected_version)
+    case = FLOW.lock(case, "start", by, expected_version)
     if not parties_accept:
         raise ValidationError({"parties_accept": _(
             "Mediation may not go ahead when a party clearly refuses it (人民调解法 Art 17): terminate the case instead."
@@ -166,20 +168,20 @@ def start_mediation(case, *, by, parties_accept, note="", expected_version=None)
     from_status = case.status
     case.status = S.MEDIATING
     case.started_on = _today()
-    return _save(case, by, "start", ["started_on"], from_status=from_status, note=note)
+    return FLOW.save(case, by, "start", ["started_on"], from_status=from_status, note=note)
 
 
 @transaction.atomic
 def assign_mediators(case, *, by, mediators, expected_version=None):
     """Appoint the mediators of the case (Art 19: designated by the committee or chosen by the parties)."""
-    case = _lock(case, "assign_mediators", by, permissions.can_follow_up, expected_version)
+    case = FLOW.lock(case, "assign_mediators", by, expected_version)
     mediators = list(mediators)
     allowed = set(eligible_mediators(case.township).values_list("pk", flat=True))
     if not mediators or any(user.pk not in allowed for user in mediators):
         raise ValidationError({"mediators": _("Appoint at least one mediator of this township.")})
     case.mediators.set(mediators)
     names = "、".join(display_name(user) for user in mediators)
-    _save(case, by, "assign_mediators", [], from_status=case.status, note=names)
+    FLOW.save(case, by, "assign_mediators", [], from_status=case.status, note=names)
     notify([u for u in mediators if u.pk != by.pk],
            _("%(number)s: you are appointed to mediate “%(title)s”.") % {"number": case.number, "title": case.title},
            _case_url(case))
@@ -189,19 +191,19 @@ def assign_mediators(case, *, by, mediators, expected_version=None):
 @transaction.atomic
 def record_session(case, *, by, held_on, place, attendees, record, agreed="", expected_version=None):
     """Record one session: date, place, who attended, what was said and agreed (Art 27)."""
-    case = _lock(case, "record_session", by, permissions.can_mediate, expected_version)
+    case = FLOW.lock(case, "record_session", by, expected_version)
     _date_between(held_on, case.registered_on, "held_on",
                   _("The date must lie between the registration and today."))
     session = _keep(MediationSession(case=case, held_on=held_on, place=place, attendees=attendees, record=record,
                                      agreed=agreed, recorded_by=by), by, action="record_session")
-    _save(case, by, "record_session", [], from_status=case.status, note=f"{held_on:%Y-%m-%d} {place}")
+    FLOW.save(case, by, "record_session", [], from_status=case.status, note=f"{held_on:%Y-%m-%d} {place}")
     return session
 
 
 @transaction.atomic
 def extend_mediation(case, *, by, days, reason, parties_agree, expected_version=None):
     """Extend the one-month limit, only when both parties agree (domain.md §3.2)."""
-    case = _lock(case, "extend", by, permissions.can_follow_up, expected_version)
+    case = FLOW.lock(case, "extend", by, expected_version)
     if not parties_agree:
         raise ValidationError({"parties_agree": _("The limit is extended only when both parties agree.")})
     limit = _limits(case).mediation_days
@@ -212,7 +214,7 @@ def extend_mediation(case, *, by, days, reason, parties_agree, expected_version=
     old = case.due_on
     case.due_on = calendar.add_days(max(old, _today()), days)
     case.extended = True
-    _save(case, by, "extend", ["due_on", "extended"], from_status=case.status,
+    FLOW.save(case, by, "extend", ["due_on", "extended"], from_status=case.status,
           note=_("%(old)s → %(new)s: %(reason)s") % {"old": old, "new": case.due_on, "reason": reason})
     return case
 
@@ -223,45 +225,13 @@ def extend_mediation(case, *, by, days, reason, parties_agree, expected_version=
 @transaction.atomic
 def raise_case_escalation(case, *, by, reason, expected_version=None):
     """Ask to raise the case one level; only the person at that level may approve (no skipping)."""
-    case = _lock(case, "raise_escalation", by, permissions.can_route_case, expected_version)
-    if case.escalations.filter(state=MediationEscalation.State.PENDING).exists():
-        raise TransitionNotAllowed(_("An escalation of this case already awaits sign-off."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for escalating.")})
-    current = case.ladder_level
-    target = current.next_level() if current else EscalationLevel.objects.order_by("rank").first()
-    if target is None:
-        raise TransitionNotAllowed(_("The case is already at the top of the ladder."))
-    escalation = _keep(MediationEscalation(case=case, from_level=current, to_level=target, reason=reason,
-                                           requested_by=by), by, action="raise_escalation")
-    _save(case, by, "raise_escalation", [], from_status=case.status,
-          note=_("to level %(level)s: %(reason)s") % {"level": target, "reason": reason})
-    approvers = get_user_model().objects.filter(staff__township=case.township, staff__ladder_level=target)
-    notify(approvers, _("%(number)s: an escalation to your level awaits your decision.") % {"number": case.number},
-           _case_url(case))
-    return escalation
+    return escalation.raise_escalation(FLOW, case, by=by, reason=reason, expected_version=expected_version)
 
 
 @transaction.atomic
-def decide_case_escalation(escalation, *, by, approve, comment=""):
+def decide_case_escalation(pending, *, by, approve, comment=""):
     """Approve (the case moves up one level) or refuse the escalation, with a comment."""
-    case = _lock(escalation.case, "decide_escalation", by,
-                 lambda user, _case: permissions.can_decide_case_escalation(user, escalation), None)
-    escalation = MediationEscalation.objects.select_for_update().get(pk=escalation.pk)
-    if escalation.state != MediationEscalation.State.PENDING:
-        raise TransitionNotAllowed(_("This escalation was already decided."))
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Say why the escalation is refused.")})
-    escalation.state = MediationEscalation.State.APPROVED if approve else MediationEscalation.State.REJECTED
-    escalation.decided_by, escalation.decided_at, escalation.comment = by, timezone.now(), comment
-    _keep(escalation, by, ["state", "decided_by", "decided_at", "comment"], action="decide_escalation")
-    fields = []
-    if approve:
-        case.ladder_level = escalation.to_level
-        fields.append("ladder_level")
-    _save(case, by, "decide_escalation", fields, from_status=case.status, note=f"{escalation.to_level}：{comment}",
-          event_action="approve_escalation" if approve else "reject_escalation")
-    return escalation
+    return escalation.decide_escalation(FLOW, pending, by=by, approve=approve, comment=comment)
 
 
 # --- the agreement (Art 28–33) --------------------------------------------------------------
@@ -369,10 +339,10 @@ def save_agreement(case, *, by, data, parties=None, expected_version=None):
             "This agreement is finalised and can no longer be edited. Issue a corrected version instead: "
             "it is recorded, and the version issued before stays on file."
         ))
-    case = _lock(case, "save_agreement", by, permissions.can_mediate, expected_version)
+    case = FLOW.lock(case, "save_agreement", by, expected_version)
     agreement = _agreement_for(case, by, Agreement.Form.WRITTEN, "save_agreement")
     changed = _apply(agreement, by, data, parties, "save_agreement")
-    _save(case, by, "save_agreement", [], from_status=case.status, note="、".join(changed))
+    FLOW.save(case, by, "save_agreement", [], from_status=case.status, note="、".join(changed))
     return agreement
 
 
@@ -386,7 +356,7 @@ def _check_complete(agreement):
 @transaction.atomic
 def finalise_agreement(case, *, by, expected_version=None):
     """Check every required content, number the agreement, and issue and store its PDF (frozen)."""
-    case = _lock(case, "finalise_agreement", by, permissions.can_mediate, expected_version)
+    case = FLOW.lock(case, "finalise_agreement", by, expected_version)
     agreement = MediationAgreement.objects.select_for_update().filter(case=case, form=Agreement.Form.WRITTEN).first()
     if agreement is None:
         raise IncompleteAgreementError([_("the agreement itself: draft it first")])
@@ -406,13 +376,13 @@ def finalise_agreement(case, *, by, expected_version=None):
     _keep(agreement, by, ["document"], action="finalise_agreement")
     from_status = case.status
     case.status = S.AGREED
-    return _save(case, by, "finalise_agreement", [], from_status=from_status, note=agreement.number)
+    return FLOW.save(case, by, "finalise_agreement", [], from_status=from_status, note=agreement.number)
 
 
 @transaction.atomic
 def correct_agreement(case, *, by, reason, data, parties=None, expected_version=None):
     """Issue a corrected version of a finalised agreement: recorded, superseding; the old one stays."""
-    case = _lock(case, "correct_agreement", by, permissions.can_mediate, expected_version)
+    case = FLOW.lock(case, "correct_agreement", by, expected_version)
     agreement = MediationAgreement.objects.select_for_update().filter(case=case).first()
     if agreement is None or not agreement.is_written or agreement.document_id is None:
         raise TransitionNotAllowed(_("Only a finalised written agreement has versions to correct."))
@@ -427,7 +397,7 @@ def correct_agreement(case, *, by, reason, data, parties=None, expected_version=
     previous = agreement.document
     agreement.document = documents.issue_agreement(agreement, by=by, supersedes=previous)
     _keep(agreement, by, ["document"], action="correct_agreement")
-    _save(case, by, "correct_agreement", [], from_status=case.status,
+    FLOW.save(case, by, "correct_agreement", [], from_status=case.status,
           note=_("Version %(version)s: %(reason)s (changed: %(changed)s)")
           % {"version": agreement.document.version, "reason": reason, "changed": "、".join(changed)})
     return agreement
@@ -438,7 +408,7 @@ def record_oral_agreement(case, *, by, agreed_on, terms, writing_waived, immedia
                           disputed_matters="", performance_manner="", expected_version=None):
     """Record an oral agreement (Art 28): only when the parties find writing unnecessary and performance
     is immediate. It takes effect when reached (Art 30) and is still registered on the case."""
-    case = _lock(case, "record_oral_agreement", by, permissions.can_mediate, expected_version)
+    case = FLOW.lock(case, "record_oral_agreement", by, expected_version)
     errors = {}
     if not writing_waived:
         errors["writing_waived"] = _("An oral agreement only when the parties agree that writing is unnecessary (Art 28).")
@@ -463,7 +433,7 @@ def record_oral_agreement(case, *, by, agreed_on, terms, writing_waived, immedia
     from_status = case.status
     case.status = S.PERFORMING
     case.closed_on = agreed_on
-    _save(case, by, "record_oral_agreement", ["closed_on"], from_status=from_status,
+    FLOW.save(case, by, "record_oral_agreement", ["closed_on"], from_status=from_status,
           note="；".join(agreement.terms))
     _took_effect(case, agreement, by)
     return agreement
@@ -473,7 +443,7 @@ def record_oral_agreement(case, *, by, agreed_on, terms, writing_waived, immedia
 def record_signatures(case, *, by, effective_on, signed_parties, mediator_signed, seal_applied,
                       expected_version=None):
     """Record that every party and the mediator signed and the seal was applied: it takes effect (Art 29)."""
-    case = _lock(case, "record_signatures", by, permissions.can_mediate, expected_version)
+    case = FLOW.lock(case, "record_signatures", by, expected_version)
     agreement = MediationAgreement.objects.select_for_update().get(case=case)
     everyone = set(agreement.parties.values_list("pk", flat=True))
     errors = {}
@@ -497,7 +467,7 @@ def record_signatures(case, *, by, effective_on, signed_parties, mediator_signed
     from_status = case.status
     case.status = S.PERFORMING
     case.closed_on = effective_on
-    _save(case, by, "record_signatures", ["closed_on"], from_status=from_status,
+    FLOW.save(case, by, "record_signatures", ["closed_on"], from_status=from_status,
           note=_("%(number)s in effect from %(date)s") % {"number": agreement.number, "date": effective_on})
     _took_effect(case, agreement, by)
     return agreement
@@ -535,7 +505,7 @@ def record_performance(case, *, by, performance, note, performed_on=None, expect
 
     Fully performed moves the case on; partly performed or a party's default is noted and it stays.
     """
-    case = _lock(case, "record_performance", by, permissions.can_mediate, expected_version)
+    case = FLOW.lock(case, "record_performance", by, expected_version)
     agreement = MediationAgreement.objects.select_for_update().get(case=case)
     if performance not in (Agreement.Performance.PARTIAL, Agreement.Performance.PERFORMED,
                            Agreement.Performance.DEFAULTED):
@@ -558,13 +528,13 @@ def record_performance(case, *, by, performance, note, performed_on=None, expect
         # Art 32, 33: the other party may sue, or apply for enforcement of a confirmed agreement.
         note += " · " + _("the other party may sue, or apply to the court for enforcement if it was confirmed")
     _keep(agreement, by, fields, action="record_performance")
-    return _save(case, by, "record_performance", [], from_status=from_status, note=f"{label}：{note}")
+    return FLOW.save(case, by, "record_performance", [], from_status=from_status, note=f"{label}：{note}")
 
 
 @transaction.atomic
 def apply_confirmation(case, *, by, applied_on, court, expected_version=None):
     """Record the parties' joint application for judicial confirmation, within 30 days of effect (Art 33)."""
-    case = _lock(case, "apply_confirmation", by, permissions.can_follow_up, expected_version)
+    case = FLOW.lock(case, "apply_confirmation", by, expected_version)
     agreement = MediationAgreement.objects.select_for_update().get(case=case)
     if not agreement.is_written:
         raise TransitionNotAllowed(_("Judicial confirmation is applied for with a written agreement."))
@@ -581,13 +551,13 @@ def apply_confirmation(case, *, by, applied_on, court, expected_version=None):
         raise ValidationError({"court": _("Name the court.")})
     agreement.confirmation_applied_on, agreement.confirmation_court = applied_on, court
     _keep(agreement, by, ["confirmation_applied_on", "confirmation_court"], action="apply_confirmation")
-    return _save(case, by, "apply_confirmation", [], from_status=case.status, note=f"{applied_on} {court}")
+    return FLOW.save(case, by, "apply_confirmation", [], from_status=case.status, note=f"{applied_on} {court}")
 
 
 @transaction.atomic
 def record_confirmation(case, *, by, result, ruling_number, ruled_on, expected_version=None):
     """Record the court's ruling on the application: valid, invalid, or rejected (Art 33)."""
-    case = _lock(case, "record_confirmation", by, permissions.can_follow_up, expected_version)
+    case = FLOW.lock(case, "record_confirmation", by, expected_version)
     agreement = MediationAgreement.objects.select_for_update().get(case=case)
     if not agreement.confirmation_applied_on:
         raise TransitionNotAllowed(_("Record the application for judicial confirmation first."))
@@ -603,14 +573,14 @@ def record_confirmation(case, *, by, result, ruling_number, ruled_on, expected_v
     agreement.confirmation_ruled_on = ruled_on
     _keep(agreement, by, ["confirmation_result", "confirmation_ruling_number", "confirmation_ruled_on"],
           action="record_confirmation")
-    return _save(case, by, "record_confirmation", [], from_status=case.status,
+    return FLOW.save(case, by, "record_confirmation", [], from_status=case.status,
                  note=f"{Agreement.Confirmation(result).label} {ruling_number}")
 
 
 @transaction.atomic
 def record_return_visit(case, *, by, visited_on, method, reached, result, satisfaction="", expected_version=None):
     """Record the scheduled return visit: method, whether the parties were reached, result, satisfaction."""
-    case = _lock(case, "record_return_visit", by, permissions.can_follow_up, expected_version)
+    case = FLOW.lock(case, "record_return_visit", by, expected_version)
     visit = case.return_visits.select_for_update().filter(visited_on__isnull=True).order_by("due_on").first()
     if visit is None:
         raise TransitionNotAllowed(_("No return visit is scheduled: the simple procedure has none."))
@@ -623,7 +593,7 @@ def record_return_visit(case, *, by, visited_on, method, reached, result, satisf
     from_status = case.status
     case.status = S.VISITED
     late = visited_on > visit.due_on
-    _save(case, by, "record_return_visit", [], from_status=from_status,
+    FLOW.save(case, by, "record_return_visit", [], from_status=from_status,
           note=result + (" · " + _("later than due (%(due)s)") % {"due": visit.due_on} if late else ""))
     return visit
 
@@ -637,7 +607,7 @@ def terminate_mediation(case, *, by, reason, note, channels_told, expected_versi
 
     The parties must have been told they may seek arbitration, administrative or court remedies (Art 26).
     """
-    case = _lock(case, "terminate", by, permissions.can_mediate, expected_version)
+    case = FLOW.lock(case, "terminate", by, expected_version)
     reasons = (MediationCase.Termination.REFUSED, MediationCase.Termination.FAILED,
                MediationCase.Termination.WITHDRAWN)
     errors = {}
@@ -657,7 +627,7 @@ def terminate_mediation(case, *, by, reason, note, channels_told, expected_versi
     case.termination, case.termination_note, case.channels_told = reason, note, True
     case.closed_on = _today()
     label = MediationCase.Termination(reason).label
-    _save(case, by, "terminate", ["termination", "termination_note", "channels_told", "closed_on"],
+    FLOW.save(case, by, "terminate", ["termination", "termination_note", "channels_told", "closed_on"],
           from_status=from_status, note=f"{label}：{note}")
     _follow_links(case, by, "mark_unresolved", _("Mediation terminated: %(reason)s. %(note)s")
                   % {"reason": label, "note": note})
@@ -667,7 +637,7 @@ def terminate_mediation(case, *, by, reason, note, channels_told, expected_versi
 @transaction.atomic
 def transfer_case_to_police(case, *, by, unit, note, expected_version=None):
     """Hand a dispute that turns to public order or crime to the police station (Art 25)."""
-    case = _lock(case, "transfer_to_police", by, permissions.can_route_case, expected_version)
+    case = FLOW.lock(case, "transfer_to_police", by, expected_version)
     if unit is None or unit.kind != Unit.Kind.POLICE or unit.township_id != case.township_id or not unit.is_active:
         raise ValidationError({"unit": _("Choose a police station of this township.")})
     if not note.strip():
@@ -676,7 +646,7 @@ def transfer_case_to_police(case, *, by, unit, note, expected_version=None):
     case.status = S.TERMINATED
     case.termination, case.termination_note = MediationCase.Termination.TRANSFERRED, note
     case.transferred_to, case.closed_on = unit, _today()
-    _save(case, by, "transfer_to_police", ["termination", "termination_note", "transferred_to", "closed_on"],
+    FLOW.save(case, by, "transfer_to_police", ["termination", "termination_note", "transferred_to", "closed_on"],
           from_status=from_status, note=f"{unit}：{note}")
     _follow_links(case, by, "transfer_to_police", _("Transferred to %(unit)s: %(note)s") % {"unit": unit, "note": note},
                   unit=unit)
@@ -687,13 +657,13 @@ def transfer_case_to_police(case, *, by, unit, note, expected_version=None):
 def archive_case(case, *, by, expected_version=None):
     """Archive the case (read-only from then on); a standard case first needs its return visit and gets
     its case file (卷宗) stored."""
-    case = _lock(case, "archive", by, permissions.can_follow_up, expected_version)
+    case = FLOW.lock(case, "archive", by, expected_version)
     if case.status == S.PERFORMED and case.is_standard:
         raise TransitionNotAllowed(_("Record the return visit before archiving (standard procedure)."))
     from_status = case.status
     case.status = S.ARCHIVED
     case.archived_on = _today()
-    _save(case, by, "archive", ["archived_on"], from_status=from_status)
+    FLOW.save(case, by, "archive", ["archived_on"], from_status=from_status)
     if case.is_standard:
         # Art 27: the committee files the registration, the records and the agreement as a case file.
         documents.issue_case_file(case, by=by)
