@@ -5,6 +5,11 @@ from django.utils.translation import gettext as _
 class WorkflowError(Exception):
     """A move the user asked for cannot be made; the message says why, in the user's language."""
 
+    @property
+    def message(self):
+        """The text to show the user."""
+        return str(self)
+
 
 class TransitionNotAllowed(WorkflowError):
     pass

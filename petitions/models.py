@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from office.casekit import CaseEventBase
 from office.followup import CaseClass, EscalationBase, ReturnVisitBase
 from office.models import EscalationLevel, Person, Township, Unit, Village
 
@@ -324,7 +325,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class CaseEvent(models.Model):
+class CaseEvent(CaseEventBase):
     """The append-only, readable timeline of a case: who did what, when, from which state to which."""
 
     class Action(models.TextChoices):
@@ -358,20 +359,13 @@ class CaseEvent(models.Model):
         MEDIATION_OUTCOME = "mediation_outcome", _("Outcome of the mediation")
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    from_status = models.CharField(_("from"), max_length=20, choices=Petition.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Petition.Status.choices, blank=True)
 
-    class Meta:
+    class Meta(CaseEventBase.Meta):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
 
 class Reply(models.Model):

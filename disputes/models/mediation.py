@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from office.casekit import CaseEventBase
 from office.followup import CaseClass, EscalationBase, ReturnVisitBase
 from office.models import EscalationLevel, IssuedDocument, Person, Township, Unit, Village
 from office.validators import validate_id_number, validate_phone
@@ -215,7 +216,7 @@ class MediationParty(models.Model):
         return f"{self.get_role_display()} {self.person}"
 
 
-class MediationEvent(models.Model):
+class MediationEvent(CaseEventBase):
     """The append-only, readable timeline of a mediation case."""
 
     class Action(models.TextChoices):
@@ -241,20 +242,13 @@ class MediationEvent(models.Model):
         ARCHIVE = "archive", _("Archived")
 
     case = models.ForeignKey(MediationCase, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=MediationCase.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=MediationCase.Status.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(CaseEventBase.Meta):
         verbose_name = _("mediation event")
         verbose_name_plural = _("mediation events")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
 
 
 class MediationSession(models.Model):

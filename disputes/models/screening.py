@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from office.casekit import CaseEventBase
 from office.models import Person, Township, Unit, Village
 
 from ..periods import DEFAULT_ANCHOR, REGULAR_KINDS, Period, PeriodKind
@@ -295,6 +296,8 @@ class LedgerEntry(models.Model):
     lead_official = models.CharField(_("leader in charge"), max_length=40, blank=True)
     deadline = models.DateField(_("resolve by"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    # Bumped by every move, so a page acted on after someone else moved the entry is refused.
+    version = models.PositiveIntegerField(default=0, editable=False)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     transferred_to = models.ForeignKey(
@@ -389,7 +392,7 @@ class RoundEntry(models.Model):
         return self.entry.age_on(min(self.round.ends_on, self.round.filed_on))
 
 
-class EntryEvent(models.Model):
+class EntryEvent(CaseEventBase):
     """The readable timeline of a ledger entry: who did what, when, and why."""
 
     class Action(models.TextChoices):
@@ -403,21 +406,14 @@ class EntryEvent(models.Model):
         MEDIATION_REQUESTED = "mediation_requested", _("Mediation requested")
 
     entry = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="events", verbose_name=_("entry"))
-    at = models.DateTimeField(_("at"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=LedgerEntry.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=LedgerEntry.Status.choices, blank=True)
     round = models.ForeignKey(
         ScreeningRound, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("round")
     )
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(CaseEventBase.Meta):
         verbose_name = _("entry event")
         verbose_name_plural = _("entry events")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
 

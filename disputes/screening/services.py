@@ -25,7 +25,7 @@ from ..models import (
 from ..periods import PeriodKind
 from ..permissions import staff_of
 from . import permissions
-from .workflow import WorkflowError, mark_entry_unresolved, resolve_entry
+from .workflow import FLOW, WorkflowError, mark_entry_unresolved, resolve_entry
 
 
 class FilingError(WorkflowError):
@@ -149,9 +149,7 @@ def _create_entry(screening_round, data, *, by, at, mediation_days):
     entry.save()
     _attach_parties(entry, data.parties)
     RoundEntry.objects.create(round=screening_round, entry=entry, status=entry.status)
-    EntryEvent.objects.create(
-        entry=entry, at=at, by=by, action=EntryEvent.Action.FOUND, to_status=entry.status, round=screening_round
-    )
+    FLOW.record(entry, by, EntryEvent.Action.FOUND, from_status="", at=at, round=screening_round)
     return entry
 
 
@@ -284,13 +282,8 @@ def update_entry(entry, *, by, changes, note="", at=None):
     entry._history_user = by
     entry.save(update_fields=changed)
     labels = ", ".join(str(LedgerEntry._meta.get_field(name).verbose_name) for name in changed)
-    EntryEvent.objects.create(
-        entry=entry,
-        at=at,
-        by=by,
-        action=EntryEvent.Action.EDITED,
-        note=(gettext("Changed: %(fields)s.") % {"fields": labels}) + (f" {note.strip()}" if note.strip() else ""),
-    )
+    FLOW.record(entry, by, EntryEvent.Action.EDITED, from_status="", to_status="", at=at,
+                note=(gettext("Changed: %(fields)s.") % {"fields": labels}) + (f" {note.strip()}" if note.strip() else ""))
     return entry
 
 
@@ -306,7 +299,7 @@ def add_party(entry, *, by, party, at=None):
         raise WorkflowError(gettext("%(name)s is already a party to this dispute.") % {"name": person.name})
     position = entry.party_links.count()
     EntryParty.objects.create(entry=entry, person=person, position=position)
-    EntryEvent.objects.create(entry=entry, at=at, by=by, action=EntryEvent.Action.PARTY_ADDED, note=person.name)
+    FLOW.record(entry, by, EntryEvent.Action.PARTY_ADDED, from_status="", to_status="", at=at, note=person.name)
     return entry
 
 

@@ -324,7 +324,7 @@ def entry_detail(request, pk):
             "entry": entry,
             "can": can,
             "show_personal": show_personal,
-            "events": entry.events.select_related("by", "round"),
+            "events": entry.events.select_related("actor", "round"),
             "appearances": entry.appearances.select_related("round").order_by("round__starts_on", "pk"),
             "history": selectors.entry_history(entry),
             "today": timezone.localdate(),

@@ -4,38 +4,21 @@ Routing rule of the work plan (domain.md §3.1): ordinary civil disputes go to v
 township mediation; public-order or criminal matters are transferred to 派出所; large,
 group or sudden disputes go to a township special meeting (专题会议).
 """
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from office import workflow as office_workflow
+from office.casekit import Flow
 from office.models import Unit
+from office.workflow import TransitionNotAllowed, WorkflowError
 
 from ..models import EntryEvent, LedgerEntry
 from . import permissions
 
+__all__ = ["FLOW", "TRANSITIONS", "TransitionNotAllowed", "WorkflowError"]
+
 Status = LedgerEntry.Status
-
-
-class WorkflowError(office_workflow.WorkflowError):
-    """A move that the rules refuse; the message is shown to the user (one family with office.workflow's,
-    so a view catching office.workflow.WorkflowError catches these too)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-class TransitionNotAllowed(WorkflowError, office_workflow.TransitionNotAllowed):
-    def __init__(self, current, action):
-        self.current = current
-        self.action = action
-        super().__init__(
-            gettext("A dispute that is “%(current)s” cannot be %(action)s.")
-            % {"current": Status(current).label, "action": ACTION_VERBS[action]}
-        )
 
 
 # action: (the states it may start from, the state it leads to)
@@ -48,65 +31,67 @@ TRANSITIONS = {
     "request_mediation": ({Status.IN_PROGRESS, Status.UNRESOLVED}, Status.IN_PROGRESS),
 }
 
-ACTION_VERBS = {
-    "resolve": _("marked resolved"),
-    "mark_unresolved": _("marked unresolved"),
-    "transfer_to_police": _("transferred to the police station"),
-    "refer_to_meeting": _("referred to a special meeting"),
-    "request_mediation": _("sent to mediation"),
+# The history's change reason of each move: the words its timeline event shows.
+ACTION_LABELS = {
+    "resolve": EntryEvent.Action.RESOLVED.label,
+    "mark_unresolved": EntryEvent.Action.UNRESOLVED.label,
+    "transfer_to_police": EntryEvent.Action.TRANSFERRED.label,
+    "refer_to_meeting": EntryEvent.Action.MEETING.label,
+    "request_mediation": EntryEvent.Action.MEDIATION_REQUESTED.label,
 }
 
-PERMISSION_OF = {
-    "resolve": permissions.can_close_entry,
-    "mark_unresolved": permissions.can_close_entry,
-    "transfer_to_police": permissions.can_route_entry,
-    "refer_to_meeting": permissions.can_route_entry,
-    "request_mediation": permissions.can_request_mediation,
-}
+
+
+def _label(key):
+    if key in ACTION_LABELS:
+        return str(ACTION_LABELS[key])
+    if key in Status.values:
+        return str(Status(key).label)
+    return str(EntryEvent.Action(key).label)
+
+
+FLOW = Flow(
+    model=LedgerEntry,
+    event_model=EntryEvent,
+    case_field="entry",
+    transitions=TRANSITIONS,
+    labels=_label,
+    url_name="disputes:entry_detail",
+    lock_related=("township",),
+    rights={
+        "resolve": permissions.can_close_entry,
+        "mark_unresolved": permissions.can_close_entry,
+        "transfer_to_police": permissions.can_route_entry,
+        "refer_to_meeting": permissions.can_route_entry,
+        "request_mediation": permissions.can_request_mediation,
+    },
+)
 
 
 def allowed_actions(entry):
     """Return the names of the moves the table allows from the entry's current state."""
-    return {action for action, (sources, _target) in TRANSITIONS.items() if entry.status in sources}
+    return FLOW.possible(entry)
 
 
 def _today(at):
     return timezone.localdate(at or timezone.now())
 
 
-def _move(entry, *, by, action, event, note, at, changes=None, screening_round=None, guard=None):
-    """Lock the entry, check right and table, apply the move, and record it in history and timeline."""
+def _move(entry, *, by, action, event, note, at, changes=None, screening_round=None, guard=None,
+          expected_version=None):
+    """Lock the entry and check it (the case kit), apply the move, and record it in history and timeline."""
     at = at or timezone.now()
-    entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
-    if not PERMISSION_OF[action](by, entry):
-        raise PermissionDenied
-    sources, target = TRANSITIONS[action]
-    if entry.status not in sources:
-        raise TransitionNotAllowed(entry.status, action)
+    entry = FLOW.lock(entry, action, by, expected_version)
     if guard:
         guard(entry)
     if not (note or "").strip():
         raise WorkflowError(gettext("Write a note saying why."))
     previous = entry.status
-    entry.status = target
+    entry.status = TRANSITIONS[action][1]
     for field, value in (changes or {}).items():
         setattr(entry, field, value)
-    entry.full_clean()
-    entry._change_reason = str(event.label)
-    entry._history_date = at
-    entry._history_user = by
-    entry.save(update_fields=["status", *(changes or {})])
-    EntryEvent.objects.create(
-        entry=entry,
-        at=at,
-        by=by,
-        action=event,
-        from_status=previous,
-        to_status=target,
-        round=screening_round,
-        note=note.strip(),
-    )
-    return entry
+    return FLOW.save(entry, by, action, list(changes or {}), from_status=previous, note=note.strip(), event=event,
+                     at=at, round=screening_round)
 
 
 @transaction.atomic

@@ -65,7 +65,7 @@ def test_an_agreement_taking_effect_resolves_the_entry(mediator):
     entry.refresh_from_db()
     assert entry.status == Entry.RESOLVED and entry.closed_on
     event = entry.events.last()
-    assert event.action == EntryEvent.Action.RESOLVED and event.by == mediator
+    assert event.action == EntryEvent.Action.RESOLVED and event.actor == mediator
     assert case.agreement.number in event.note and case.number in event.note
 
 
@@ -99,7 +99,7 @@ def test_a_township_mediator_moves_a_village_entry_it_mediates(township, mediato
     assert case.committee_village is None
     advance(case, township_mediator, S.PERFORMING)
     entry.refresh_from_db()
-    assert entry.status == Entry.RESOLVED and entry.events.last().by == township_mediator
+    assert entry.status == Entry.RESOLVED and entry.events.last().actor == township_mediator
 
 
 def test_an_entry_already_closed_is_left_alone(mediator, coordinator):

@@ -61,7 +61,7 @@ def test_filing_entries_links_parties_to_shared_people_and_records_the_finding(m
     assert people[0].id_number == "11010519491231002X" and people[0].phone == "13812345678"
     assert people[0].village == village
     event = entry.events.get()
-    assert (event.action, event.by, event.round, event.to_status) == (
+    assert (event.action, event.actor, event.round, event.to_status) == (
         EntryEvent.Action.FOUND,
         mediator,
         screening_round,

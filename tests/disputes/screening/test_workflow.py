@@ -49,7 +49,7 @@ def test_every_move_of_the_table(action, status, mediator, coordinator, police):
         assert after[1] == before[1] + 1, "one history row per move"
         assert after[2] == before[2] + 1, "one timeline event per move"
         event = entry.events.last()
-        assert (event.by, event.from_status, event.to_status, event.note) == (coordinator, status, target, "说明")
+        assert (event.actor, event.from_status, event.to_status, event.note) == (coordinator, status, target, "说明")
         record = entry.history.first()
         assert record.history_user == coordinator and record.history_change_reason
     else:
