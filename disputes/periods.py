@@ -1,5 +1,5 @@
 """Screening periods: ISO weeks, fortnights counted from an anchor Monday, half-months,
-months, and special campaigns (集中排查) with dates of their own (domain.md §3.1).
+months, and special campaigns (集中排查) with dates of their own (docs/domain.md §3.1).
 
 A period is a plain value (kind, first day, last day); nothing here touches the database.
 """

@@ -1,4 +1,4 @@
-"""System checks: PDFs need a CJK font and HarfBuzz subsetting (design.md §4)."""
+"""System checks: PDFs need a CJK font and HarfBuzz subsetting (docs/architecture.md §4)."""
 import ctypes.util
 import shutil
 import subprocess

@@ -1,4 +1,4 @@
-"""Issue and store legal documents (design.md §4): rendered once, kept with their sha256."""
+"""Issue and store legal documents (docs/architecture.md §4): rendered once, kept with their sha256."""
 from io import BytesIO
 
 from django.contrib.contenttypes.models import ContentType

@@ -1,4 +1,4 @@
-"""Excel files for upward reporting (design.md §4, domain.md §4): one helper every export reuses.
+"""Excel files for upward reporting (docs/architecture.md §4, docs/domain.md §4): one helper every export reuses.
 
 ``write_table`` streams rows into an openpyxl write-only workbook (memory stays flat however
 long the ledger) and lays the sheet out the way township reports look: a title row with the

@@ -57,7 +57,7 @@ class ReturnVisitBase(models.Model):
 
 
 class EscalationBase(models.Model):
-    """A request to raise a case one level on the ladder (domain.md §2.4), decided by the person at
+    """A request to raise a case one level on the ladder (docs/domain.md §2.4), decided by the person at
     that level; petitions and mediation cases each add the link to their case."""
 
     class State(models.TextChoices):

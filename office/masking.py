@@ -1,4 +1,4 @@
-"""Mask personal data in lists and exports unless the role needs it (domain.md §5)."""
+"""Mask personal data in lists and exports unless the role needs it (docs/domain.md §5)."""
 
 
 def mask_id_number(value):

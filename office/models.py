@@ -79,7 +79,7 @@ class Unit(models.Model):
 
 
 class EscalationLevel(models.Model):
-    """One rung of the seven-level ladder (七级调防员); see domain.md §2.4."""
+    """One rung of the seven-level ladder (七级调防员); see docs/domain.md §2.4."""
 
     rank = models.PositiveSmallIntegerField(_("rank"), unique=True)
     name = models.CharField(_("name"), max_length=60)
@@ -219,7 +219,7 @@ class CalendarOverride(models.Model):
 
 
 class AccessLog(models.Model):
-    """Who opened full personal data or exported a file, when, and what (domain.md §5)."""
+    """Who opened full personal data or exported a file, when, and what (docs/domain.md §5)."""
 
     class Action(models.TextChoices):
         SHOW_PERSONAL = "show_personal", _("Showed personal data")
@@ -248,7 +248,7 @@ class Person(models.Model):
     """A petitioner or a party to a dispute: one record however many cases they bring.
 
     Kept in ``office`` so that petitions and disputes both link to it without disputes
-    reaching into petitions' internals (design.md §1: imports point downward only).
+    reaching into petitions' internals (docs/architecture.md §1: imports point downward only).
     """
 
     class Sex(models.TextChoices):

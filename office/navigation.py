@@ -1,4 +1,4 @@
-"""The menu: which sections each role sees (domain.md §1)."""
+"""The menu: which sections each role sees (docs/domain.md §1)."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 

@@ -1,4 +1,4 @@
-"""PDF rendering with WeasyPrint: local resources only, CJK fonts, A4 (design.md §4)."""
+"""PDF rendering with WeasyPrint: local resources only, CJK fonts, A4 (docs/architecture.md §4)."""
 import gc
 import hashlib
 from pathlib import Path

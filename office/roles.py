@@ -1,4 +1,4 @@
-"""The office's roles (domain.md §1) as auth groups, and the model permissions each holds.
+"""The office's roles (docs/domain.md §1) as auth groups, and the model permissions each holds.
 
 Group names are the Chinese role names the office uses; code refers to roles by key.
 Each app's data migration calls ``grant`` with its own permissions, so a new feature

@@ -1,4 +1,4 @@
-"""Object-level rules for petitions: the only place they live (design.md §3).
+"""Object-level rules for petitions: the only place they live (docs/architecture.md §3).
 
 Each ``can_<verb>(user, petition)`` answers "may this user do this to this case", whatever its
 state; the workflow checks the state against its table separately, so that a refusal says

@@ -17,7 +17,7 @@ from .models import (
 
 
 def visible_petitions(user):
-    """Return the petitions the user may see (domain.md §5; issue 3 §6). Anything else is a 404.
+    """Return the petitions the user may see (docs/domain.md §5; issue 3 §6). Anything else is a 404.
 
     - other townships: never;
     - clerks, coordinators, leaders: their township's cases;

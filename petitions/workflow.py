@@ -1,4 +1,4 @@
-"""The petition workflow: one transition table and one atomic function per step (design.md §2).
+"""The petition workflow: one transition table and one atomic function per step (docs/architecture.md §2).
 
 Article numbers are those of 信访工作条例 (2022).
 """
@@ -660,7 +660,7 @@ def reopen_petition(petition, *, by, reason, expected_version=None):
                  from_status=from_status, note=reason)
 
 
-# --- escalation on the ladder (domain.md §2.4; Art 25 for major matters) -----------------------
+# --- escalation on the ladder (docs/domain.md §2.4; Art 25 for major matters) -----------------------
 
 
 @transaction.atomic

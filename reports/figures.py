@@ -1,4 +1,4 @@
-"""The figures the office is judged by (domain.md §4): raw counts from a bounded number of
+"""The figures the office is judged by (docs/domain.md §4): raw counts from a bounded number of
 aggregate queries, the rate computed from them, the formula shown beside it.
 
 A rate whose denominator is zero is ``None`` ("no data"), never a division by zero.

@@ -412,7 +412,7 @@ class TransferForm(ActionForm):
 
 
 class AgreementForm(BootstrapMixin, forms.Form):
-    """The written agreement's contents (domain.md §3.3); a draft may be saved incomplete."""
+    """The written agreement's contents (docs/domain.md §3.3); a draft may be saved incomplete."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     facts = forms.CharField(label=_("Main facts"), widget=_textarea(4), required=False)

@@ -1,4 +1,4 @@
-"""Who may do what with mediation cases (domain.md §3.2): the only place these rules live.
+"""Who may do what with mediation cases (docs/domain.md §3.2): the only place these rules live.
 
 The township and village scope is disputes/permissions.py; opening a case from a ledger entry
 is the screening rule disputes.screening.permissions.can_open_from_entry.

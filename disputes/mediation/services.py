@@ -147,7 +147,7 @@ def _open(*, by, township, data, parties, ledger_entry=None, petition=None):
         procedure=data.procedure,
         ladder_level=data.ladder_level or EscalationLevel.objects.order_by("rank").first(),
         registered_on=today,
-        # Customary limit: one month from registration (domain.md §3.2), extendable with consent.
+        # Customary limit: one month from registration (docs/domain.md §3.2), extendable with consent.
         due_on=calendar.add_days(today, TimeLimits.for_township(township).mediation_days),
         registered_by=by,
     )

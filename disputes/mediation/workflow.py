@@ -1,4 +1,4 @@
-"""The mediation case workflow: one transition table and one atomic function per step (design.md §2).
+"""The mediation case workflow: one transition table and one atomic function per step (docs/architecture.md §2).
 
 Article numbers are those of 人民调解法 (2010).
 
@@ -202,7 +202,7 @@ def record_session(case, *, by, held_on, place, attendees, record, agreed="", ex
 
 @transaction.atomic
 def extend_mediation(case, *, by, days, reason, parties_agree, expected_version=None):
-    """Extend the one-month limit, only when both parties agree (domain.md §3.2)."""
+    """Extend the one-month limit, only when both parties agree (docs/domain.md §3.2)."""
     case = FLOW.lock(case, "extend", by, expected_version)
     if not parties_agree:
         raise ValidationError({"parties_agree": _("The limit is extended only when both parties agree.")})
@@ -219,7 +219,7 @@ def extend_mediation(case, *, by, days, reason, parties_agree, expected_version=
     return case
 
 
-# --- escalation on the ladder (domain.md §2.4) ------------------------------------------------
+# --- escalation on the ladder (docs/domain.md §2.4) ------------------------------------------------
 
 
 @transaction.atomic
@@ -260,7 +260,7 @@ def _label_of(model, name):
 
 
 def missing_contents(agreement):
-    """Return what the law requires and the agreement lacks (domain.md §3.3; Art 29), in words."""
+    """Return what the law requires and the agreement lacks (docs/domain.md §3.3; Art 29), in words."""
     missing = []
     parties = list(agreement.parties.all())
     roles = {party.role for party in parties}
@@ -362,7 +362,7 @@ def finalise_agreement(case, *, by, expected_version=None):
         raise IncompleteAgreementError([_("the agreement itself: draft it first")])
     _check_complete(agreement)
     # Gap-free per committee and year: the counter row stays locked until this transaction ends,
-    # so a failed render below gives the number back (design.md §2; see test_mediation_numbering).
+    # so a failed render below gives the number back (docs/architecture.md §2; see test_mediation_numbering).
     series = f"agreement:{case.committee_village_id or 'township'}"
     year = agreement.signed_on.year
     agreement.series, agreement.year = f"{case.township_id}:{series}", year

@@ -5,7 +5,7 @@ from django.db import migrations
 
 from office.roles import ADMIN, COORDINATOR, HANDLER, LEADER, MEDIATOR, grant
 
-# domain.md §3.1: the Ministry of Justice's dispute categories for people's mediation
+# docs/domain.md §3.1: the Ministry of Justice's dispute categories for people's mediation
 # statistics, with the sub-types village committees commonly record. Admin-editable.
 DISPUTE_TYPES = [
     ("婚姻家庭纠纷", ["婚姻纠纷", "家庭纠纷", "赡养纠纷", "抚养纠纷", "继承纠纷", "分家析产纠纷"]),
@@ -32,7 +32,7 @@ RISK_LEVELS = [
     ("red", "重大", "#dc3545", 3, True),
 ]
 
-# 一周一排查 for village committees, 两周一排查 for the township center (domain.md §3.1).
+# 一周一排查 for village committees, 两周一排查 for the township center (docs/domain.md §3.1).
 CADENCES = [("village", "week"), ("township", "fortnight")]
 ANCHOR = datetime.date(2024, 1, 1)  # a Monday
 

@@ -1,6 +1,6 @@
 """The disputes app's models: screening (rounds and the ledger) and people's mediation.
 
-Split by sub-domain (design.md §1); every name is re-exported here.
+Split by sub-domain (docs/architecture.md §1); every name is re-exported here.
 """
 from .mediation import (
     AgreementParty,

@@ -1,4 +1,4 @@
-"""People's mediation (人民调解, domain.md §3.2–3.3): cases, sessions, agreements, return visits.
+"""People's mediation (人民调解, docs/domain.md §3.2–3.3): cases, sessions, agreements, return visits.
 
 Article numbers are those of 人民调解法 (2010). Nothing here assigns a case's ``status``: the
 functions of disputes/mediation/workflow.py do, one per move.
@@ -399,7 +399,7 @@ class AgreementParty(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     history = HistoricalRecords()
 
-    # What the agreement must state about each party (domain.md §3.3; Art 29 (1)).
+    # What the agreement must state about each party (docs/domain.md §3.3; Art 29 (1)).
     REQUIRED = ["name", "sex", "ethnicity", "id_number", "address", "phone"]
 
     class Meta:

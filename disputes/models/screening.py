@@ -1,4 +1,4 @@
-"""Dispute screening (矛盾纠纷排查, domain.md §3.1): rounds, the ledger and its reference lists."""
+"""Dispute screening (矛盾纠纷排查, docs/domain.md §3.1): rounds, the ledger and its reference lists."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator

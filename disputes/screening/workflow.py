@@ -1,6 +1,6 @@
-"""The ledger entry's states and one function per move (design.md §2).
+"""The ledger entry's states and one function per move (docs/architecture.md §2).
 
-Routing rule of the work plan (domain.md §3.1): ordinary civil disputes go to village or
+Routing rule of the work plan (docs/domain.md §3.1): ordinary civil disputes go to village or
 township mediation; public-order or criminal matters are transferred to 派出所; large,
 group or sudden disputes go to a township special meeting (专题会议).
 """

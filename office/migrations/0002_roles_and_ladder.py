@@ -2,7 +2,7 @@ from django.db import migrations
 
 from office.roles import OFFICE_PERMISSIONS, grant
 
-# domain.md §2.4: the township's seven-level escalation ladder (七级调防员).
+# docs/domain.md §2.4: the township's seven-level escalation ladder (七级调防员).
 LADDER = [
     (1, "村综治（调委会）主任"),
     (2, "村主要领导"),

@@ -1,4 +1,4 @@
-"""Pages issue a constant number of queries whatever the data size (design.md §5)."""
+"""Pages issue a constant number of queries whatever the data size (docs/architecture.md §5)."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection

@@ -1,4 +1,4 @@
-"""Every page runs a fixed number of queries whatever the amount of data (design.md §3):
+"""Every page runs a fixed number of queries whatever the amount of data (docs/architecture.md §3):
 each is measured with one week of data and again with five."""
 import datetime
 import itertools
