@@ -92,7 +92,8 @@ class Flow:
 
     ``transitions`` maps an action to (the states it may start from, the state it leads to — None
     when it stays, "*" when it depends on what is recorded); ``rights`` maps each action to the
-    permission function ``(user, case) -> bool`` that the move checks and the page asks.
+    permission function ``(user, case) -> bool`` that the move checks and the page asks;
+    ``action_labels`` names each action (states and events are named by their model choices).
     """
 
     model: type[models.Model]
@@ -100,7 +101,7 @@ class Flow:
     case_field: str
     transitions: Mapping[str, tuple[set, Any]]
     rights: Mapping[str, Right]
-    labels: Callable[[str], str]
+    action_labels: Mapping[str, Any]
     # The case page's URL name (notifications link to it) and the area's escalation model, if any.
     url_name: str = ""
     escalation_model: type[models.Model] | None = None
@@ -109,6 +110,16 @@ class Flow:
     # Called before every save, e.g. to recompute a derived due date the lists sort on.
     before_save: Callable[[Any], None] | None = None
     always_saved: tuple[str, ...] = field(default=("status", "version"))
+
+    def labels(self, key: str) -> str:
+        """Return the words for an action of the table, a state, or a timeline event."""
+        if key in self.action_labels:
+            return str(self.action_labels[key])
+        for choice_field in (self.model._meta.get_field("status"), self.event_model._meta.get_field("action")):
+            choices = dict(choice_field.flatchoices)
+            if key in choices:
+                return str(choices[key])
+        return key
 
     def lock(self, case, action: str, by, expected_version: int | None = None, *, right: Right | None = None):
         """Re-read the case under a row lock; check the page's version, the state, then the right.

@@ -94,20 +94,13 @@ ACTION_LABELS = {
 
 
 
-def _label(key):
-    if key in ACTION_LABELS:
-        return str(ACTION_LABELS[key])
-    if key in S.values:
-        return str(S(key).label)
-    return str(CaseEvent.Action(key).label)
-
 
 FLOW = Flow(
     model=Petition,
     event_model=CaseEvent,
     case_field="petition",
     transitions=TRANSITIONS,
-    labels=_label,
+    action_labels=ACTION_LABELS,
     url_name="petitions:detail",
     escalation_model=EscalationRequest,
     lock_related=("township",),

@@ -9,7 +9,6 @@ switch exists to catch the tests and the code that quietly assume one.
 real date, so every day in it comes round within a week of CI runs.
 """
 import datetime
-import os
 import sys
 import zoneinfo
 

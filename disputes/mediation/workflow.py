@@ -93,18 +93,13 @@ ACTION_LABELS = {
 }
 
 
-def _label(key):
-    if key in ACTION_LABELS:
-        return str(ACTION_LABELS[key])
-    return str(S(key).label)
-
 
 FLOW = Flow(
     model=MediationCase,
     event_model=MediationEvent,
     case_field="case",
     transitions=TRANSITIONS,
-    labels=_label,
+    action_labels=ACTION_LABELS,
     url_name="disputes:mediation_detail",
     escalation_model=MediationEscalation,
     lock_related=("township", "committee_village"),
@@ -142,7 +137,7 @@ def _limits(case):
 
 def _keep(obj, by, fields=None, *, clean=True, action=None):
     """Save a record beside the case (validated unless told not to) with the action as its history reason."""
-    return keep(obj, by, fields, reason=_label(action) if action else "", clean=clean)
+    return keep(obj, by, fields, reason=FLOW.labels(action) if action else "", clean=clean)
 
 
 def _case_url(case):

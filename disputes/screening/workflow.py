@@ -42,20 +42,13 @@ ACTION_LABELS = {
 
 
 
-def _label(key):
-    if key in ACTION_LABELS:
-        return str(ACTION_LABELS[key])
-    if key in Status.values:
-        return str(Status(key).label)
-    return str(EntryEvent.Action(key).label)
-
 
 FLOW = Flow(
     model=LedgerEntry,
     event_model=EntryEvent,
     case_field="entry",
     transitions=TRANSITIONS,
-    labels=_label,
+    action_labels=ACTION_LABELS,
     url_name="disputes:entry_detail",
     lock_related=("township",),
     rights={
