@@ -75,6 +75,10 @@ class CaseEventBase(models.Model):
         return str(choices.get(value, value))
 
 
+def _always(case) -> bool:
+    return True
+
+
 def keep(obj: models.Model, by, fields: Iterable[str] | None = None, *, reason: str = "", clean: bool = False):
     """Save a record beside a case (an extension, a session, a visit) with its history user and reason."""
     obj._history_user = by
@@ -110,6 +114,9 @@ class Flow:
     # Called before every save, e.g. to recompute a derived due date the lists sort on.
     before_save: Callable[[Any], None] | None = None
     always_saved: tuple[str, ...] = field(default=("status", "version"))
+    # What a move needs beyond its state, read from what the case page has at hand (a pending
+    # extension to approve, an open window): the page offers the move only when it holds.
+    ready: Mapping[str, Callable[[Any], bool]] = field(default_factory=dict)
 
     def labels(self, key: str) -> str:
         """Return the words for an action of the table, a state, or a timeline event."""
@@ -167,6 +174,11 @@ class Flow:
         return {action for action, (sources, _to) in self.transitions.items() if case.status in sources}
 
     def offers(self, user, case) -> dict[str, bool]:
-        """Return {action: may this user take it now}: the table's state check and the action's right."""
+        """Return {action: True} for each move this user may take now: the table allows it from the
+        case's state, what it needs is there (``ready``), and the user holds its right."""
         possible = self.possible(case)
-        return {action: action in possible and self.rights[action](user, case) for action in self.transitions}
+        return {
+            action: True
+            for action in self.transitions
+            if action in possible and self.ready.get(action, _always)(case) and self.rights[action](user, case)
+        }

@@ -44,11 +44,15 @@ def can_decide(user, escalation: EscalationBase, case) -> bool:
     )
 
 
-def may_decide_pending(user, case, pending: list[EscalationBase] | None = None) -> bool:
-    """True when the user may decide one of the case's pending escalations (``pending`` when the page
-    has them at hand, else they are read)."""
-    if pending is None:
-        pending = case.escalations.filter(state=PENDING)
+def pending_of(case) -> list[EscalationBase]:
+    """The case's pending escalations: those its page's selector read (``pending_escalations``), else a query."""
+    pending = getattr(case, "pending_escalations", None)
+    return list(case.escalations.filter(state=PENDING)) if pending is None else pending
+
+
+def may_decide_pending(user, case) -> bool:
+    """True when the user may decide one of the case's pending escalations (its right on the page)."""
+    pending = pending_of(case)
     return any(can_decide(user, escalation, case) for escalation in pending)
 
 

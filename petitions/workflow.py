@@ -107,6 +107,15 @@ FLOW = Flow(
     clean_exclude=("number", "intake_token"),
     before_save=lambda petition: refresh_due(petition),
     always_saved=("status", "due_on", "version"),
+    # Read from what the case page's selector prepared (selectors.petition_detail).
+    ready={
+        "approve_extension": lambda petition: bool(petition.pending_extensions),
+        "reject_extension": lambda petition: bool(petition.pending_extensions),
+        "record_supervision_result": lambda petition: bool(petition.open_supervisions),
+        "request_extension": lambda petition: not petition.has_extension,
+        "close_evaluation": lambda petition: opinion_window_expired(petition),
+        "raise_escalation": lambda petition: not escalation.pending_of(petition),
+    },
     rights={
         "propose_decision": permissions.can_propose_decision,
         "approve_decision": permissions.can_approve_decision,

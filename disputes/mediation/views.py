@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from office.documents import documents_of, read_document
 from office.models import AccessLog, TimeLimits
-from office import escalation
+from office.actions import ActionPages, versioned
 from office.forms import apply_errors
 from office.views import require_section
 from office.workflow import WorkflowError
@@ -79,36 +79,7 @@ def queue(request):
 
 def available_actions(user, case):
     """The actions this user may take on this case now: the ``can`` dict of the case page."""
-    agreement = case.agreement_or_none
-    written = agreement is not None and agreement.is_written
-    can = {}
-    for action, (states, _to) in workflow.TRANSITIONS.items():
-        if case.status not in states:
-            continue
-        if action == "decide_escalation":
-            allowed = escalation.may_decide_pending(user, case, case.pending_escalations)
-        elif action == "raise_escalation":
-            allowed = not case.pending_escalations and p.can_route_case(user, case)
-        elif action == "save_agreement":
-            allowed = p.can_mediate(user, case) and not (agreement and agreement.is_final)
-        elif action == "finalise_agreement":
-            allowed = written and p.can_mediate(user, case)
-        elif action == "correct_agreement":
-            allowed = written and agreement.document_id is not None and p.can_mediate(user, case)
-        elif action == "apply_confirmation":
-            allowed = agreement is not None and agreement.confirmation_open and p.can_follow_up(user, case)
-        elif action == "record_confirmation":
-            allowed = (agreement is not None and bool(agreement.confirmation_applied_on)
-                       and not agreement.confirmation_result and p.can_follow_up(user, case))
-        elif action == "record_return_visit":
-            allowed = case.pending_visit is not None and p.can_follow_up(user, case)
-        elif action == "archive":
-            allowed = not (case.status == workflow.S.PERFORMED and case.is_standard) and p.can_follow_up(user, case)
-        else:
-            allowed = ACTION_VIEWS[action].permission(user, case)
-        if allowed:
-            can[action] = True
-    return can
+    return workflow.FLOW.offers(user, case)
 
 
 ACTION_URLS = {"save_agreement": "disputes:mediation_agreement", "correct_agreement": "disputes:mediation_correct"}
@@ -209,86 +180,43 @@ def open_from_petition(request, pk):
 # --- actions ------------------------------------------------------------------------------------
 
 
-def make_action_view(action, form_class, permission, perform, *, help_text=""):
-    """Build the view for one action: 404 for an unseen case, 403 for a user who may not act."""
-
-    @require_http_methods(["GET", "POST"])
-    def view(request, pk):
-        require_section(request, SECTION)
-        case = selectors.get_case_for_user(request.user, pk)
-        if not permission(request.user, case):
-            raise PermissionDenied
-        form = form_class(request.POST or None, case=case, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version")
-            try:
-                perform(case, request.user, data, version)
-            except ValidationError as error:
-                apply_errors(form, error)
-            except workflow.IncompleteAgreementError as error:
-                for item in error.missing:
-                    form.add_error(None, item)
-            except WorkflowError as error:
-                messages.error(request, str(error))
-                return redirect("disputes:mediation_detail", pk=case.pk)
-            else:
-                messages.success(request, _("Done: %(action)s.") % {"action": workflow.ACTION_LABELS[action]})
-                return redirect("disputes:mediation_detail", pk=case.pk)
-        return render(request, "disputes/mediation_action.html", {
-            "case": case, "form": form, "action": action, "title": workflow.ACTION_LABELS[action],
-            "help_text": help_text, "allowed": case.status in workflow.TRANSITIONS[action][0],
-            "missing": _missing(case) if action == "finalise_agreement" else None,
-        })
-
-    view.permission = permission
-    view.__name__ = f"{action}_view"
-    view.__doc__ = f"Confirm and perform “{action}” on one mediation case."
-    return view
-
-
 def _missing(case):
     agreement = selectors.agreement_of(case)
     return workflow.missing_contents(agreement) if agreement is not None else None
 
 
-def _v(fn):
-    """Adapt a workflow function taking (case, by=, **data, expected_version=)."""
-    return lambda case, user, data, version: fn(case, by=user, expected_version=version, **data)
+PAGES = ActionPages(
+    flow=workflow.FLOW,
+    get_case=selectors.get_case_for_user,
+    section=SECTION,
+    detail_url="disputes:mediation_detail",
+    template="disputes/mediation_action.html",
+    extra_context=lambda case, action: {"missing": _missing(case) if action == "finalise_agreement" else None},
+)
+
+
+def _decide_escalation(case, user, data, version):
+    return workflow.decide_case_escalation(data["escalation"], by=user, approve=data["approve"],
+                                           comment=data["comment"])
 
 
 ACTION_VIEWS = {
-    "start": make_action_view("start", f.StartForm, p.can_mediate, _v(workflow.start_mediation)),
-    "assign_mediators": make_action_view("assign_mediators", f.AssignMediatorsForm, p.can_follow_up,
-                                         _v(workflow.assign_mediators)),
-    "record_session": make_action_view("record_session", f.SessionForm, p.can_mediate, _v(workflow.record_session)),
-    "extend": make_action_view("extend", f.ExtendForm, p.can_follow_up, _v(workflow.extend_mediation)),
-    "raise_escalation": make_action_view("raise_escalation", f.ReasonForm, p.can_route_case,
-                                         _v(workflow.raise_case_escalation)),
-    "decide_escalation": make_action_view(
-        "decide_escalation", f.DecideEscalationForm,
-        escalation.may_decide_pending,
-        lambda case, user, data, version: workflow.decide_case_escalation(
-            data["escalation"], by=user, approve=data["approve"], comment=data["comment"]),
-    ),
-    "finalise_agreement": make_action_view("finalise_agreement", f.ConfirmForm, p.can_mediate,
-                                           _v(workflow.finalise_agreement)),
-    "record_oral_agreement": make_action_view("record_oral_agreement", f.OralAgreementForm, p.can_mediate,
-                                              _v(workflow.record_oral_agreement)),
-    "record_signatures": make_action_view("record_signatures", f.SignaturesForm, p.can_mediate,
-                                          _v(workflow.record_signatures)),
-    "record_performance": make_action_view("record_performance", f.PerformanceForm, p.can_mediate,
-                                           _v(workflow.record_performance)),
-    "apply_confirmation": make_action_view("apply_confirmation", f.ApplyConfirmationForm, p.can_follow_up,
-                                           _v(workflow.apply_confirmation)),
-    "record_confirmation": make_action_view("record_confirmation", f.ConfirmationResultForm, p.can_follow_up,
-                                            _v(workflow.record_confirmation)),
-    "record_return_visit": make_action_view("record_return_visit", f.ReturnVisitForm, p.can_follow_up,
-                                            _v(workflow.record_return_visit)),
-    "terminate": make_action_view("terminate", f.TerminateForm, p.can_mediate, _v(workflow.terminate_mediation)),
-    "transfer_to_police": make_action_view("transfer_to_police", f.TransferForm, p.can_route_case,
-                                           _v(workflow.transfer_case_to_police)),
-    "archive": make_action_view("archive", f.ConfirmForm, p.can_follow_up, _v(workflow.archive_case)),
+    "start": PAGES.view("start", f.StartForm, versioned(workflow.start_mediation)),
+    "assign_mediators": PAGES.view("assign_mediators", f.AssignMediatorsForm, versioned(workflow.assign_mediators)),
+    "record_session": PAGES.view("record_session", f.SessionForm, versioned(workflow.record_session)),
+    "extend": PAGES.view("extend", f.ExtendForm, versioned(workflow.extend_mediation)),
+    "raise_escalation": PAGES.view("raise_escalation", f.ReasonForm, versioned(workflow.raise_case_escalation)),
+    "decide_escalation": PAGES.view("decide_escalation", f.DecideEscalationForm, _decide_escalation),
+    "finalise_agreement": PAGES.view("finalise_agreement", f.ConfirmForm, versioned(workflow.finalise_agreement)),
+    "record_oral_agreement": PAGES.view("record_oral_agreement", f.OralAgreementForm, versioned(workflow.record_oral_agreement)),
+    "record_signatures": PAGES.view("record_signatures", f.SignaturesForm, versioned(workflow.record_signatures)),
+    "record_performance": PAGES.view("record_performance", f.PerformanceForm, versioned(workflow.record_performance)),
+    "apply_confirmation": PAGES.view("apply_confirmation", f.ApplyConfirmationForm, versioned(workflow.apply_confirmation)),
+    "record_confirmation": PAGES.view("record_confirmation", f.ConfirmationResultForm, versioned(workflow.record_confirmation)),
+    "record_return_visit": PAGES.view("record_return_visit", f.ReturnVisitForm, versioned(workflow.record_return_visit)),
+    "terminate": PAGES.view("terminate", f.TerminateForm, versioned(workflow.terminate_mediation)),
+    "transfer_to_police": PAGES.view("transfer_to_police", f.TransferForm, versioned(workflow.transfer_case_to_police)),
+    "archive": PAGES.view("archive", f.ConfirmForm, versioned(workflow.archive_case)),
 }
 
 

@@ -104,6 +104,20 @@ FLOW = Flow(
     escalation_model=MediationEscalation,
     lock_related=("township", "committee_village"),
     clean_exclude=("number",),
+    # Read from what the case page's selector prepared (selectors.case_detail).
+    ready={
+        "raise_escalation": lambda case: not escalation.pending_of(case),
+        "save_agreement": lambda case: not (case.agreement_or_none and case.agreement_or_none.is_final),
+        "finalise_agreement": lambda case: _written(case),
+        "correct_agreement": lambda case: _written(case) and case.agreement_or_none.document_id is not None,
+        "apply_confirmation": lambda case: bool(case.agreement_or_none and case.agreement_or_none.confirmation_open),
+        "record_confirmation": lambda case: bool(
+            case.agreement_or_none and case.agreement_or_none.confirmation_applied_on
+            and not case.agreement_or_none.confirmation_result),
+        "record_return_visit": lambda case: case.pending_visit is not None,
+        # A standard case is archived with its case file after the return visit (Art 27).
+        "archive": lambda case: not (case.status == S.PERFORMED and case.is_standard),
+    },
     rights={
         "start": permissions.can_mediate,
         "assign_mediators": permissions.can_follow_up,
@@ -125,6 +139,11 @@ FLOW = Flow(
         "archive": permissions.can_follow_up,
     },
 )
+
+
+def _written(case):
+    agreement = case.agreement_or_none
+    return agreement is not None and agreement.is_written
 
 
 def _today():
@@ -237,6 +256,7 @@ class IncompleteAgreementError(WorkflowError):
 
     def __init__(self, missing):
         self.missing = missing
+        self.form_errors = missing  # the action page lists them on the form (office.actions)
         super().__init__(_("The agreement cannot be finalised yet. Missing: %(missing)s.")
                          % {"missing": "；".join(missing)})
 

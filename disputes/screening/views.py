@@ -277,18 +277,9 @@ def round_detail(request, pk):
 
 
 def _entry_can(user, entry):
-    allowed = workflow.allowed_actions(entry)
-    close = permissions.can_close_entry(user, entry)
-    route = permissions.can_route_entry(user, entry)
     return {
+        **workflow.FLOW.offers(user, entry),
         "edit": permissions.can_edit_entry(user, entry),
-        "resolve": close and "resolve" in allowed,
-        "mark_unresolved": close and "mark_unresolved" in allowed,
-        "transfer_to_police": route and "transfer_to_police" in allowed,
-        "refer_to_meeting": route and "refer_to_meeting" in allowed and not entry.meeting_referred_on,
-        "request_mediation": permissions.can_request_mediation(user, entry)
-        and "request_mediation" in allowed
-        and not entry.mediation_requested_on,
         "personal_data": permissions.can_see_personal_data(user),
         "open_mediation": _mediation_case(entry) is None and permissions.can_open_from_entry(user, entry),
     }
@@ -363,7 +354,7 @@ class EntryAction:
     explanation: str
     button: str
     done: str
-    permission: object
+    permission: object  # None for a move of the table: it is checked with the move's own right
     run: object
     form: object = _note_form
     # The name in the workflow's transition table; None for changes that are not moves.
@@ -376,7 +367,7 @@ ENTRY_ACTIONS = {
         gettext_lazy("Say how the dispute was settled (e.g. agreement reached, parties reconciled)."),
         gettext_lazy("Mark resolved"),
         gettext_lazy("The dispute is marked resolved."),
-        permissions.can_close_entry,
+        None,  # the move's own right: workflow.FLOW.rights
         lambda entry, user, data: workflow.resolve_entry(entry, by=user, note=data["note"]),
         move="resolve",
     ),
@@ -385,7 +376,7 @@ ENTRY_ACTIONS = {
         gettext_lazy("Say why the dispute could not be resolved so far; it stays on the ledger and carries over."),
         gettext_lazy("Mark unresolved"),
         gettext_lazy("The dispute is marked unresolved."),
-        permissions.can_close_entry,
+        None,  # the move's own right: workflow.FLOW.rights
         lambda entry, user, data: workflow.mark_entry_unresolved(entry, by=user, note=data["note"]),
         move="mark_unresolved",
     ),
@@ -394,7 +385,7 @@ ENTRY_ACTIONS = {
         gettext_lazy("For public-order or criminal matters. The police station follows it up from here."),
         gettext_lazy("Transfer"),
         gettext_lazy("The dispute is transferred to the police station."),
-        permissions.can_route_entry,
+        None,  # the move's own right: workflow.FLOW.rights
         lambda entry, user, data: workflow.transfer_entry_to_police(
             entry, by=user, unit=data["unit"], note=data["note"]
         ),
@@ -406,7 +397,7 @@ ENTRY_ACTIONS = {
         gettext_lazy("For large, group or sudden disputes: the township's special meeting (专题会议) takes it on."),
         gettext_lazy("Refer"),
         gettext_lazy("The dispute is referred to a township special meeting."),
-        permissions.can_route_entry,
+        None,  # the move's own right: workflow.FLOW.rights
         lambda entry, user, data: workflow.refer_entry_to_meeting(entry, by=user, note=data["note"]),
         move="refer_to_meeting",
     ),
@@ -418,7 +409,7 @@ ENTRY_ACTIONS = {
         ),
         gettext_lazy("Request mediation"),
         gettext_lazy("Mediation is requested for this dispute."),
-        permissions.can_request_mediation,
+        None,  # the move's own right: workflow.FLOW.rights
         lambda entry, user, data: workflow.request_mediation(entry, by=user, note=data["note"]),
         move="request_mediation",
     ),
@@ -451,7 +442,8 @@ def _entry_action(request, pk, name):
     user = request.user
     entry = selectors.get_entry_for_user(user, pk)
     action = ENTRY_ACTIONS[name]
-    if not action.permission(user, entry):
+    right = workflow.FLOW.rights[action.move] if action.move else action.permission
+    if not right(user, entry):
         raise PermissionDenied
     form = action.form(request.POST if request.method == "POST" else None, entry)
     if request.method == "POST" and form.is_valid():

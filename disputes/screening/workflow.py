@@ -51,6 +51,11 @@ FLOW = Flow(
     action_labels=ACTION_LABELS,
     url_name="disputes:entry_detail",
     lock_related=("township",),
+    # Taken once: the page stops offering them when their date is set (the move refuses too).
+    ready={
+        "refer_to_meeting": lambda entry: not entry.meeting_referred_on,
+        "request_mediation": lambda entry: not entry.mediation_requested_on,
+    },
     rights={
         "resolve": permissions.can_close_entry,
         "mark_unresolved": permissions.can_close_entry,

@@ -1,0 +1,87 @@
+"""One action-view kit: turn a move of a case-kit Flow into a confirmation page (docs/architecture.md §3).
+
+GET shows a small form (with the page's hidden ``version``); POST validates it and calls the move's
+one workflow function. The right checked here is the Flow's own ``rights[action]`` — the function
+the move itself checks — so the page, the button and the rule cannot drift apart.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .casekit import Flow
+from .forms import apply_errors
+from .views import require_section
+from .workflow import WorkflowError
+
+Perform = Callable[[Any, Any, dict, int | None], Any]
+
+
+def versioned(fn: Callable) -> Perform:
+    """Adapt a workflow function taking ``(case, by=, **data, expected_version=)``."""
+    return lambda case, user, data, version: fn(case, by=user, expected_version=version, **data)
+
+
+def unversioned(fn: Callable) -> Perform:
+    """Adapt a workflow function that takes no page version (a note that changes no field)."""
+    return lambda case, user, data, version: fn(case, by=user, **data)
+
+
+@dataclass(frozen=True)
+class ActionPages:
+    """How one area shows its action pages: its Flow, how a user fetches a case, and the template."""
+
+    flow: Flow
+    get_case: Callable[[Any, int], Any]  # (user, pk) -> the case, or a 404 when the user may not see it
+    section: str  # the menu section a user must have (office.views.require_section)
+    detail_url: str  # the URL name of the case page
+    template: str
+    case_name: str = "case"  # the case's name in the template
+    extra_context: Callable[[Any, str], Mapping] = field(default=lambda case, action: {})
+
+    def view(self, action: str, form_class, perform: Perform, *, help_text: str = ""):
+        """Build the view for one action: 404 for an unseen case, 403 for a user who may not act."""
+        right = self.flow.rights[action]
+        title = self.flow.action_labels[action]
+
+        @require_http_methods(["GET", "POST"])
+        def view(request, pk):
+            require_section(request, self.section)
+            case = self.get_case(request.user, pk)
+            if not right(request.user, case):
+                raise PermissionDenied
+            form = form_class(request.POST or None, user=request.user, **{self.case_name: case})
+            if request.method == "POST" and form.is_valid():
+                data = dict(form.cleaned_data)
+                version = data.pop("version")
+                try:
+                    perform(case, request.user, data, version)
+                except ValidationError as error:
+                    apply_errors(form, error)
+                except WorkflowError as error:
+                    # An error that lists what the form lacks (an incomplete agreement) stays on the form.
+                    listed = getattr(error, "form_errors", None)
+                    if listed is None:
+                        messages.error(request, str(error))
+                        return redirect(self.detail_url, pk=case.pk)
+                    for item in listed:
+                        form.add_error(None, item)
+                else:
+                    messages.success(request, _("Done: %(action)s.") % {"action": title})
+                    return redirect(self.detail_url, pk=case.pk)
+            return render(request, self.template, {
+                self.case_name: case, "form": form, "action": action, "title": title, "help_text": help_text,
+                "allowed": case.status in self.flow.transitions[action][0],
+                **self.extra_context(case, action),
+            })
+
+        view.__name__ = f"{action}_view"
+        view.__doc__ = f"Confirm and perform “{action}” on one case."
+        return view
