@@ -43,7 +43,7 @@ class ActionPages:
     section: str  # the menu section a user must have (office.views.require_section)
     detail_url: str  # the URL name of the case page
     template: str
-    case_name: str = "case"  # the case's name in the template
+    case_name: str = "case"  # the case's name in the page's template
     extra_context: Callable[[Any, str], Mapping] = field(default=lambda case, action: {})
 
     def view(self, action: str, form_class, perform: Perform, *, help_text: str = ""):
@@ -57,7 +57,7 @@ class ActionPages:
             case = self.get_case(request.user, pk)
             if not right(request.user, case):
                 raise PermissionDenied
-            form = form_class(request.POST or None, user=request.user, **{self.case_name: case})
+            form = form_class(request.POST or None, case=case, user=request.user)
             if request.method == "POST" and form.is_valid():
                 data = dict(form.cleaned_data)
                 version = data.pop("version")

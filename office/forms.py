@@ -3,6 +3,15 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker that reads and writes ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class BootstrapMixin:
     """Give every widget the Bootstrap class it needs, so templates stay plain."""
 

@@ -4,13 +4,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from office.followup import CaseClass, Satisfaction, VisitMethod
-from office.forms import BootstrapMixin
+from office import action_forms as shared
+from office.followup import CaseClass
 from office.models import TimeLimits, Unit, Village
 from office.roles import HANDLER, LEADER, ROLE_GROUPS
 
-from .forms import DateInput
-from .models import EscalationRequest, Petition, Reply, Supervision
+from office.forms import DateInput
+from .models import Petition, Reply, Supervision
 
 DEFAULT_REVIEW_RIGHT = _(
     "If you do not accept this opinion, you may, within 30 days of receiving it, ask the administrative "
@@ -18,18 +18,18 @@ DEFAULT_REVIEW_RIGHT = _(
 )
 
 
-class ActionForm(BootstrapMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class ActionForm(shared.ActionForm):
+    """A petition's action form: the case is ``self.petition`` as well as ``self.case``."""
 
-    def __init__(self, *args, petition, user, **kwargs):
-        self.petition, self.user = petition, user
-        kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("version", petition.version)
-        super().__init__(*args, **kwargs)
+    @property
+    def petition(self):
+        return self.case
 
 
-class ConfirmForm(ActionForm):
-    pass
+ConfirmForm = shared.ConfirmForm
+ReasonForm = shared.ReasonForm
+ReturnVisitForm = shared.ReturnVisitForm
+DecideEscalationForm = shared.DecideEscalationForm
 
 
 class CommentForm(ActionForm):
@@ -38,10 +38,6 @@ class CommentForm(ActionForm):
 
 class RequiredCommentForm(ActionForm):
     comment = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ReasonForm(ActionForm):
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class NoteForm(ActionForm):
@@ -170,31 +166,8 @@ class OpinionForm(ActionForm):
     opinion_on = forms.DateField(label=_("opinion on"), widget=DateInput(), initial=timezone.localdate)
 
 
-class ReturnVisitForm(ActionForm):
-    visited_on = forms.DateField(label=_("visited on"), widget=DateInput(), initial=timezone.localdate)
-    method = forms.ChoiceField(label=_("method"), choices=VisitMethod.choices)
-    reached = forms.TypedChoiceField(label=_("person reached"), choices=[("1", _("yes")), ("0", _("no"))],
-                                     coerce=lambda v: v == "1", widget=forms.RadioSelect)
-    result = forms.CharField(label=_("result"), widget=forms.Textarea(attrs={"rows": 3}))
-    satisfaction = forms.ChoiceField(label=_("satisfaction"), choices=[("", "—")] + list(Satisfaction.choices),
-                                     required=False)
-
-
 class EscalateForm(ActionForm):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
     is_major = forms.BooleanField(label=_("major or urgent matter: report at once (信访工作条例 Art 25)"), required=False)
 
 
-class DecideEscalationForm(ActionForm):
-    escalation = forms.ModelChoiceField(queryset=EscalationRequest.objects.none(), widget=forms.HiddenInput)
-    approve = forms.TypedChoiceField(label=_("decision"), choices=[("1", _("approve")), ("0", _("refuse"))],
-                                     coerce=lambda v: v == "1", widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        pending = self.petition.escalations.filter(state=EscalationRequest.State.PENDING)
-        self.fields["escalation"].queryset = pending
-        first = pending.first()
-        if first is not None:
-            self.initial.setdefault("escalation", first.pk)

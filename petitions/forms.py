@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from office.forms import BootstrapMixin
+from office.forms import BootstrapMixin, DateInput
 from office.models import Person, Unit, Village
 from office.validators import normalise_id_number, normalise_phone, validate_id_number, validate_phone
 
@@ -24,13 +24,6 @@ ALLOWED_UPLOADS = {
     "docx": [b"PK\x03\x04"],
     "doc": [b"\xd0\xcf\x11\xe0"],
 }
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PetitionForm(BootstrapMixin, forms.ModelForm):

@@ -9,13 +9,14 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from office.followup import CaseClass, Satisfaction, VisitMethod
+from office.followup import CaseClass
+from office import action_forms as shared
 from office.forms import BootstrapMixin
 from office.models import EscalationLevel, Person, Unit, display_name
 from office.roles import COORDINATOR, LEADER, has_role
 from office.validators import normalise_id_number, normalise_phone, validate_id_number, validate_phone
 
-from ..models import AgreementParty, MediationAgreement, MediationCase, MediationEscalation, MediationParty
+from ..models import AgreementParty, MediationAgreement, MediationCase, MediationParty
 from ..screening.forms import DATE_INPUT, ReferenceLists
 from .services import CaseData, CaseParty, eligible_mediators
 from .workflow import SNAPSHOT_FIELDS
@@ -233,18 +234,16 @@ class FromPetitionForm(CaseFieldsForm):
 # --- actions on a case ------------------------------------------------------------------------
 
 
-class ActionForm(BootstrapMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+ActionForm = shared.ActionForm
+ConfirmForm = shared.ConfirmForm
+ReasonForm = shared.ReasonForm
+DecideEscalationForm = shared.DecideEscalationForm
 
-    def __init__(self, *args, case, user, **kwargs):
-        self.case, self.user = case, user
-        kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("version", case.version)
+
+class ReturnVisitForm(shared.ReturnVisitForm):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-
-
-class ConfirmForm(ActionForm):
-    pass
+        self.fields["reached"].label = _("Parties reached")
 
 
 class StartForm(ActionForm):
@@ -279,25 +278,6 @@ class ExtendForm(ActionForm):
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=30, initial=15)
     reason = forms.CharField(label=_("Reason"), widget=_textarea(2))
     parties_agree = forms.BooleanField(label=_("Both parties agree to the extension"), required=False)
-
-
-class ReasonForm(ActionForm):
-    reason = forms.CharField(label=_("Reason"), widget=_textarea(3))
-
-
-class DecideEscalationForm(ActionForm):
-    escalation = forms.ModelChoiceField(queryset=MediationEscalation.objects.none(), widget=forms.HiddenInput)
-    approve = forms.TypedChoiceField(label=_("Decision"), choices=[("1", _("Approve")), ("0", _("Refuse"))],
-                                     coerce=lambda v: v == "1", widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment"), widget=_textarea(2), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        pending = self.case.escalations.filter(state=MediationEscalation.State.PENDING)
-        self.fields["escalation"].queryset = pending
-        first = pending.first()
-        if first is not None:
-            self.initial.setdefault("escalation", first.pk)
 
 
 TERM_NUMBER = re.compile(r"^\s*[（(]?[0-9一二三四五六七八九十]{1,3}[)）.、．](?!\d)\s*")
@@ -374,16 +354,6 @@ class ConfirmationResultForm(ActionForm):
                                widget=forms.RadioSelect)
     ruling_number = forms.CharField(label=_("Ruling number"), max_length=60)
     ruled_on = forms.DateField(label=_("Ruled on"), widget=DATE_INPUT, initial=timezone.localdate)
-
-
-class ReturnVisitForm(ActionForm):
-    visited_on = forms.DateField(label=_("Visited on"), widget=DATE_INPUT, initial=timezone.localdate)
-    method = forms.ChoiceField(label=_("Method"), choices=VisitMethod.choices)
-    reached = forms.TypedChoiceField(label=_("Parties reached"), choices=[("1", _("Yes")), ("0", _("No"))],
-                                     coerce=lambda v: v == "1", widget=forms.RadioSelect)
-    result = forms.CharField(label=_("Result"), widget=_textarea(3))
-    satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=[("", "—")] + list(Satisfaction.choices),
-                                     required=False)
 
 
 class TerminateForm(ActionForm):

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from office.forms import BootstrapMixin
+from office.forms import BootstrapMixin, DateInput
 from office.models import Unit
 from office.validators import normalise_id_number, normalise_phone, validate_id_number, validate_phone
 
@@ -13,7 +13,7 @@ from ..models import DisputeType, RiskLevel
 from .services import EntryData, PartyData
 from .workflow import allowed_actions
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = DateInput()
 
 
 class ReferenceLists:
