@@ -1,10 +1,14 @@
 """Return visits by case class (一类 1 month, 二类 3 months, 三类 6 months), shared by petitions and mediation."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import calendar
 from .models import TimeLimits
+from .workflow import TransitionNotAllowed
 
 
 class CaseClass(models.IntegerChoices):
@@ -88,3 +92,42 @@ class EscalationBase(models.Model):
     class Meta:
         abstract = True
         ordering = ["requested_at", "pk"]
+
+
+def schedule_return_visit(case, start, by=None):
+    """Schedule the case's return visit, due by its class after ``start`` (the reply, the agreement's effect)."""
+    visit = case.return_visits.model(due_on=return_visit_due(case.township, start, case.case_class),
+                                     **{case.return_visits.field.name: case})
+    # Not cleaned: "person reached" stays unknown (null) until the visit is made.
+    visit._history_user = by
+    visit.save()
+    return visit
+
+
+def record_return_visit(flow, case, *, by, visited_on, method, reached, result, satisfaction="", to_status,
+                        since, since_message, none_message, expected_version=None):
+    """Record the case's scheduled return visit (method, reached, result, satisfaction) through its Flow.
+
+    ``since(case)`` is the first day a visit may be dated (the reply, the agreement), ``to_status`` the
+    state the case moves to.
+    """
+    case = flow.lock(case, "record_return_visit", by, expected_version)
+    visit = case.return_visits.select_for_update().filter(visited_on__isnull=True).order_by("due_on").first()
+    if visit is None:
+        raise TransitionNotAllowed(none_message)
+    first = since(case)
+    if visited_on is None or visited_on > timezone.localdate() or (first and visited_on < first):
+        raise ValidationError({"visited_on": since_message})
+    if not result.strip():
+        raise ValidationError({"result": gettext("Write the result of the visit.")})
+    visit.visited_on, visit.method, visit.reached = visited_on, method, reached
+    visit.result, visit.satisfaction, visit.visited_by = result, satisfaction, by
+    visit._history_user = by
+    visit._change_reason = flow.labels("record_return_visit")
+    visit.save()
+    from_status = case.status
+    case.status = to_status
+    late = visited_on > visit.due_on
+    flow.save(case, by, "record_return_visit", [], from_status=from_status,
+              note=result + (" · " + gettext("later than due (%(due)s)") % {"due": visit.due_on} if late else ""))
+    return visit

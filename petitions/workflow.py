@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from office import calendar, escalation
+from office import calendar, escalation, followup
 from office.casekit import Flow
-from office.followup import return_visit_due
 from office.models import TimeLimits
 from office.notify import notify
 from office.workflow import StaleStateError, TransitionNotAllowed, WorkflowError
@@ -25,7 +24,6 @@ from .models import (
     Extension,
     Petition,
     Reply,
-    ReturnVisit,
     Supervision,
 )
 
@@ -565,11 +563,8 @@ def serve_reply(petition, *, by, served_on, method, expected_version=None):
 # --- the petitioner's opinion and the return visit --------------------------------------------
 
 
-def _schedule_visit(petition):
-    visit = ReturnVisit(petition=petition, due_on=return_visit_due(petition.township, petition.replied_on,
-                                                                      petition.case_class))
-    visit.save()
-    return visit
+def _schedule_visit(petition, by):
+    return followup.schedule_return_visit(petition, petition.replied_on, by)
 
 
 @transaction.atomic
@@ -589,7 +584,7 @@ def record_opinion(petition, *, by, opinion, opinion_on, expected_version=None):
         petition.review_due_on = calendar.add_days(petition.replied_on, _limits(petition).review_request_days)
         fields.append("review_due_on")
         note += " · " + _("review may be requested from the next-higher organ by %(due)s") % {"due": petition.review_due_on}
-    _schedule_visit(petition)
+    _schedule_visit(petition, by)
     return FLOW.save(petition, by, "record_opinion", fields, from_status=from_status, note=note)
 
 
@@ -604,7 +599,7 @@ def close_evaluation(petition, *, by, expected_version=None):
     from_status = petition.status
     petition.status = S.EVALUATED
     petition.opinion = Petition.Opinion.NONE
-    _schedule_visit(petition)
+    _schedule_visit(petition, by)
     return FLOW.save(petition, by, "close_evaluation", ["opinion"], from_status=from_status)
 
 
@@ -612,22 +607,12 @@ def close_evaluation(petition, *, by, expected_version=None):
 def record_return_visit(petition, *, by, visited_on, method, reached, result, satisfaction="",
                         expected_version=None):
     """Record the scheduled return visit: method, whether the person was reached, result, satisfaction."""
-    petition = FLOW.lock(petition, "record_return_visit", by, expected_version)
-    if visited_on > _today() or (petition.replied_on and visited_on < petition.replied_on):
-        raise ValidationError({"visited_on": _("The date must lie between the reply and today.")})
-    if not result.strip():
-        raise ValidationError({"result": _("Write the result of the visit.")})
-    visit = petition.return_visits.select_for_update().filter(visited_on__isnull=True).order_by("due_on").first()
-    visit.visited_on, visit.method, visit.reached = visited_on, method, reached
-    visit.result, visit.satisfaction, visit.visited_by = result, satisfaction, by
-    visit._history_user = by
-    visit.save()
-    from_status = petition.status
-    petition.status = S.VISITED
-    late = visited_on > visit.due_on
-    FLOW.save(petition, by, "record_return_visit", [], from_status=from_status,
-          note=result + (" · " + _("later than due (%(due)s)") % {"due": visit.due_on} if late else ""))
-    return visit
+    return followup.record_return_visit(
+        FLOW, petition, by=by, visited_on=visited_on, method=method, reached=reached, result=result,
+        satisfaction=satisfaction, expected_version=expected_version, to_status=S.VISITED,
+        since=lambda case: case.replied_on, since_message=_("The date must lie between the reply and today."),
+        none_message=_("No return visit is scheduled for this case."),
+    )
 
 
 # --- archive and reopen ---------------------------------------------------------------------

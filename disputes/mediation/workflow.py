@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from office import calendar, escalation
 from office.casekit import Flow, keep
-from office.followup import return_visit_due
+from office import followup
 from office.models import TimeLimits, Unit, display_name
 from office.notify import notify
 from office.workflow import StaleStateError, TransitionNotAllowed, WorkflowError
@@ -33,7 +33,6 @@ from ..models import (
     MediationEscalation,
     MediationEvent,
     MediationParty,
-    MediationReturnVisit,
     MediationSession,
 )
 from ..screening import workflow as entry_workflow
@@ -491,9 +490,7 @@ def record_signatures(case, *, by, effective_on, signed_parties, mediator_signed
 def _took_effect(case, agreement, by):
     """Schedule the return visit by class; resolve the ledger entry; note the petition."""
     if case.is_standard:
-        due_on = return_visit_due(case.township, agreement.effective_on, case.case_class)
-        # Not cleaned: "person reached" stays unknown (null) until the visit is made.
-        _keep(MediationReturnVisit(case=case, due_on=due_on), by, clean=False, action="record_signatures")
+        followup.schedule_return_visit(case, agreement.effective_on, by)
     what = agreement.number or agreement.get_form_display()
     _follow_links(case, by, "resolve", _("Mediation succeeded: %(what)s, in effect from %(date)s.")
                   % {"what": what, "date": agreement.effective_on})
@@ -595,22 +592,13 @@ def record_confirmation(case, *, by, result, ruling_number, ruled_on, expected_v
 @transaction.atomic
 def record_return_visit(case, *, by, visited_on, method, reached, result, satisfaction="", expected_version=None):
     """Record the scheduled return visit: method, whether the parties were reached, result, satisfaction."""
-    case = FLOW.lock(case, "record_return_visit", by, expected_version)
-    visit = case.return_visits.select_for_update().filter(visited_on__isnull=True).order_by("due_on").first()
-    if visit is None:
-        raise TransitionNotAllowed(_("No return visit is scheduled: the simple procedure has none."))
-    _date_between(visited_on, case.closed_on, "visited_on", _("The date must lie between the agreement and today."))
-    if not result.strip():
-        raise ValidationError({"result": _("Write the result of the visit.")})
-    visit.visited_on, visit.method, visit.reached = visited_on, method, reached
-    visit.result, visit.satisfaction, visit.visited_by = result, satisfaction, by
-    _keep(visit, by, action="record_return_visit")
-    from_status = case.status
-    case.status = S.VISITED
-    late = visited_on > visit.due_on
-    FLOW.save(case, by, "record_return_visit", [], from_status=from_status,
-          note=result + (" · " + _("later than due (%(due)s)") % {"due": visit.due_on} if late else ""))
-    return visit
+    return followup.record_return_visit(
+        FLOW, case, by=by, visited_on=visited_on, method=method, reached=reached, result=result,
+        satisfaction=satisfaction, expected_version=expected_version, to_status=S.VISITED,
+        since=lambda locked: locked.closed_on,
+        since_message=_("The date must lie between the agreement and today."),
+        none_message=_("No return visit is scheduled: the simple procedure has none."),
+    )
 
 
 # --- ending without an agreement ------------------------------------------------------------
