@@ -1,7 +1,15 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Campaign, DisputeType, LedgerEntry, RiskLevel, ScreeningCadence, ScreeningRound
+from office.admin import ReadOnlyHistoryAdmin
+
+from .models import (
+    Campaign,
+    DisputeType,
+    LedgerEntry,
+    RiskLevel,
+    ScreeningCadence,
+    ScreeningRound,
+)
 
 
 class SubTypeInline(admin.TabularInline):
@@ -43,19 +51,6 @@ class CampaignAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-
-
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
-    """Rounds and entries change only through the screening pages (and their service functions)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ScreeningRound)

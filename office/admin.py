@@ -1,9 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-
-from . import calendar
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import calendar
 from .models import (
     AccessLog,
     CalendarOverride,
@@ -29,6 +28,23 @@ class VillageInline(admin.TabularInline):
 class UnitInline(admin.TabularInline):
     model = Unit
     extra = 0
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never changed here: records that change only through their own pages and workflow."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only, with the record's history."""
 
 
 @admin.register(Township)
@@ -91,20 +107,11 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     list_display = ["at", "user", "action", "target", "row_count"]
     list_filter = ["action"]
     search_fields = ["user__username", "target"]
     readonly_fields = ["at", "user", "action", "target", "detail", "row_count"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Person)

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from office.admin import ReadOnlyHistoryAdmin
 
 from .models import ContentCategory, Petition
 
@@ -11,18 +12,9 @@ class ContentCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Petition)
-class PetitionAdmin(SimpleHistoryAdmin):
+class PetitionAdmin(ReadOnlyHistoryAdmin):
     """Read-only in the admin: cases change only through the workflow."""
 
     list_display = ["number", "title", "status", "received_on", "township"]
     list_filter = ["township", "status", "channel"]
     search_fields = ["number", "title"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
