@@ -9,7 +9,8 @@ township roles see the whole township, and nobody sees another township.
 """
 from office.roles import COORDINATOR, HANDLER, LEADER, MEDIATOR, has_role
 
-# Roles that see every round and entry of their township.
+# Roles that see every round and entry of their township. The scope is about a post, not a right
+# (township staff versus a village committee's mediator), hence role names rather than permissions.
 TOWNSHIP_WIDE_ROLES = (COORDINATOR, LEADER, HANDLER)
 
 

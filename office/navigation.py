@@ -1,4 +1,8 @@
-"""The menu: which sections each role sees (docs/domain.md §1)."""
+"""The menu: which sections each role sees (docs/domain.md §1).
+
+Sections follow the post (a clerk works petitions, a mediator disputes), so they are role
+names; what a user may do inside a section is a model permission checked in ``permissions.py``.
+"""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 

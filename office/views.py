@@ -1,13 +1,17 @@
 import math
+import re
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from .models import AccessLog, Notification
 from .navigation import section_roles
 from .roles import has_role
 
@@ -42,14 +46,26 @@ def require_section(request, url_name):
         raise PermissionDenied
 
 
+def reveal_personal(request, obj, people, what):
+    """Log that the user opened the full ID numbers, phones and addresses of ``people`` (Person ids)
+    on the case ``obj``; ``what`` names it in the log (docs/domain.md §5).
+
+    The one way a page reveals personal data: a POST to the area's ``show_personal`` view, which
+    checks the area's right first and then renders the page unmasked. A GET reveals nothing.
+    """
+    if request.method != "POST":
+        raise PermissionDenied
+    key = re.sub(r"(?<!^)(?=[A-Z])", "_", type(obj).__name__).lower()  # petition, ledger_entry, mediation_case
+    AccessLog.objects.create(
+        user=request.user,
+        action=AccessLog.Action.SHOW_PERSONAL,
+        target=str(what)[:200],
+        detail={key: obj.pk, "people": list(people)},
+    )
 
 
 def notifications(request):
     """The user's in-app notifications, newest first."""
-    from django.core.paginator import Paginator
-
-    from .models import Notification
-
     page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "office/notifications.html", {"page": page})
 
@@ -57,11 +73,6 @@ def notifications(request):
 @require_POST
 def open_notification(request, pk):
     """Mark one notification read and go to what it is about."""
-    from django.shortcuts import get_object_or_404, redirect
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    from .models import Notification
-
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
     if notification.read_at is None:
         notification.read_at = timezone.now()
@@ -73,10 +84,6 @@ def open_notification(request, pk):
 @require_POST
 def read_all_notifications(request):
     """Mark every unread notification of the user read."""
-    from django.shortcuts import redirect
-
-    from .models import Notification
-
     for notification in Notification.objects.filter(user=request.user, read_at__isnull=True):
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

@@ -249,6 +249,8 @@ class Petition(models.Model):
             ("decide_petition", _("Can sign off decisions, extensions, replies and reopenings")),
             ("supervise_petition", _("Can route and supervise petitions")),
             ("handle_petition", _("Can handle petitions referred to the unit")),
+            ("process_petition", _("Can propose decisions, serve replies, record opinions and archive petitions")),
+            ("follow_up_petition", _("Can request extensions and record return visits for petitions")),
         ]
 
     def __str__(self):

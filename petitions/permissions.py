@@ -3,9 +3,21 @@
 Each ``can_<verb>(user, petition)`` answers "may this user do this to this case", whatever its
 state; the workflow checks the state against its table separately, so that a refusal says
 which of the two failed.
-"""
-from office.roles import CLERK, COORDINATOR, HANDLER, LEADER, has_role
 
+A rule is a right plus a scope. The right is a model permission (``Petition.Meta.permissions``,
+granted to the role groups by the data migrations through ``office.roles.grant``, so /admin/
+shows who holds what):
+
+- ``register_petition``: register, and correct the registration until the case is decided;
+- ``process_petition``: propose the decision, serve the reply, record the opinion, archive;
+- ``follow_up_petition``: request an extension, record the return visit;
+- ``supervise_petition``: route, supervise, add notes, raise escalations;
+- ``decide_petition``: sign off decisions, extensions, replies and reopenings;
+- ``handle_petition``: work a case referred to one's own unit or village (``is_assigned_handler``);
+- ``add_attachment``; ``office.view_personal_data``.
+
+The scope is the same township for office rights and the referral for a handler's.
+"""
 from .models import Petition
 
 
@@ -18,14 +30,15 @@ def _same_township(user, petition):
     return staff is not None and staff.township_id == petition.township_id
 
 
-def _office(user, petition, *roles):
-    return _same_township(user, petition) and has_role(user, *roles)
+def _office(user, petition, right):
+    """The user holds the petitions right ``right`` and works in the case's township."""
+    return _same_township(user, petition) and user.has_perm(f"petitions.{right}")
 
 
 def is_assigned_handler(user, petition):
     """The user works in the unit or village the case was referred to (or is its named handler)."""
     staff = _staff(user)
-    if staff is None or not has_role(user, HANDLER) or not _same_township(user, petition):
+    if staff is None or not user.has_perm("petitions.handle_petition") or not _same_township(user, petition):
         return False
     if petition.handler_id == user.pk:
         return True
@@ -37,17 +50,17 @@ def is_assigned_handler(user, petition):
 
 
 def can_register(user):
-    return has_role(user, CLERK, COORDINATOR) and user.has_perm("petitions.register_petition")
+    return user.has_perm("petitions.register_petition")
 
 
 def can_edit_registration(user, petition):
     """Registration details may change until the case is decided."""
-    return petition.status == Petition.Status.REGISTERED and _office(user, petition, CLERK, COORDINATOR)
+    return petition.status == Petition.Status.REGISTERED and _office(user, petition, "register_petition")
 
 
 def can_add_attachment(user, petition):
     return petition.is_open and (
-        _office(user, petition, CLERK, COORDINATOR, LEADER) or is_assigned_handler(user, petition)
+        _office(user, petition, "add_attachment") or is_assigned_handler(user, petition)
     )
 
 
@@ -59,12 +72,12 @@ def can_view_personal_data(user, petition=None):
 
 
 def can_propose_decision(user, petition):
-    return _office(user, petition, CLERK, COORDINATOR)
+    return _office(user, petition, "process_petition")
 
 
 def can_sign_off(user, petition):
     """Leaders sign off decisions, extensions, replies and reopenings."""
-    return _office(user, petition, LEADER) and user.has_perm("petitions.decide_petition")
+    return _office(user, petition, "decide_petition")
 
 
 can_approve_decision = can_sign_off
@@ -75,7 +88,7 @@ can_reopen = can_sign_off
 
 def can_assign(user, petition):
     """Routing with the leader's instruction: leaders, and coordinators recording it."""
-    return _office(user, petition, LEADER, COORDINATOR)
+    return _office(user, petition, "supervise_petition")
 
 
 def can_respond_to_referral(user, petition):
@@ -84,7 +97,7 @@ def can_respond_to_referral(user, petition):
 
 
 def can_add_note(user, petition):
-    return is_assigned_handler(user, petition) or _office(user, petition, COORDINATOR, LEADER)
+    return is_assigned_handler(user, petition) or _office(user, petition, "supervise_petition")
 
 
 def can_record_mediation_outcome(user, petition):
@@ -93,7 +106,7 @@ def can_record_mediation_outcome(user, petition):
 
 
 def can_supervise(user, petition):
-    return _office(user, petition, COORDINATOR, LEADER)
+    return _office(user, petition, "supervise_petition")
 
 
 def can_record_supervision_result(user, petition):
@@ -101,7 +114,7 @@ def can_record_supervision_result(user, petition):
 
 
 def can_request_extension(user, petition):
-    return is_assigned_handler(user, petition) or _office(user, petition, COORDINATOR)
+    return is_assigned_handler(user, petition) or _office(user, petition, "follow_up_petition")
 
 
 def can_draft_reply(user, petition):
@@ -109,20 +122,20 @@ def can_draft_reply(user, petition):
 
 
 def can_serve_reply(user, petition):
-    return is_assigned_handler(user, petition) or _office(user, petition, CLERK, COORDINATOR)
+    return is_assigned_handler(user, petition) or _office(user, petition, "process_petition")
 
 
 def can_record_opinion(user, petition):
-    return _office(user, petition, CLERK, COORDINATOR)
+    return _office(user, petition, "process_petition")
 
 
 def can_record_return_visit(user, petition):
-    return _office(user, petition, COORDINATOR)
+    return _office(user, petition, "follow_up_petition")
 
 
 def can_archive(user, petition):
-    return _office(user, petition, CLERK, COORDINATOR)
+    return _office(user, petition, "process_petition")
 
 
 def can_raise_escalation(user, petition):
-    return _office(user, petition, COORDINATOR, LEADER) or is_assigned_handler(user, petition)
+    return _office(user, petition, "supervise_petition") or is_assigned_handler(user, petition)

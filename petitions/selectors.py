@@ -24,6 +24,9 @@ def visible_petitions(user):
     - unit and village handlers: only cases referred to their unit or village, or to them;
     - confidential cases: only the clerk who registered it, leaders and the assigned handler;
     - the unit complained about, and staff who recused themselves: never.
+
+    Who sees which cases follows the post (center, leader, unit or village handler), so this reads
+    role names; what a user may do to a case is a model permission (permissions.py).
     """
     staff = getattr(user, "staff", None)
     if staff is None or not user.is_active:
@@ -173,9 +176,7 @@ QUEUE_LABELS = {
 
 
 def queues_for(user):
-    """The queue slugs a user works from, in menu order."""
-    from office.roles import COORDINATOR, HANDLER, LEADER, role_keys
-
+    """The queue slugs a user works from, in menu order (a post's work, hence role names)."""
     roles = role_keys(user)
     slugs = []
     if COORDINATOR in roles:

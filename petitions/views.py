@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from office.history import changes_in_words
 from office.models import AccessLog, TimeLimits
 from office.validators import normalise_id_number, normalise_phone
-from office.views import require_section
+from office.views import require_section, reveal_personal
 
 from . import documents, permissions, selectors, services
 from .action_views import available_actions
@@ -221,12 +221,7 @@ def show_personal(request, pk):
     petition = selectors.petition_detail(request.user, pk)
     if not permissions.can_view_personal_data(request.user, petition):
         raise PermissionDenied
-    AccessLog.objects.create(
-        user=request.user,
-        action=AccessLog.Action.SHOW_PERSONAL,
-        target=petition.number,
-        detail={"petition": petition.pk, "people": [p.person_id for p in petition.parties.all()]},
-    )
+    reveal_personal(request, petition, [party.person_id for party in petition.parties.all()], petition.number)
     if request.htmx:
         return render(
             request, "petitions/includes/_parties.html",

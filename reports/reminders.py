@@ -76,7 +76,7 @@ def collect(today):
     reminders = []
     for user in users:
         items = _petition_items(user, today)
-        if has_role(user, MEDIATOR):
+        if has_role(user, MEDIATOR):  # a post: a village committee files its rounds
             items += _missing_round_items(user, today)
         if items:
             reminders.append(Reminder(user, items))

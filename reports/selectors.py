@@ -53,7 +53,7 @@ def missing_rounds(user, township, today):
     current = recent_periods(cadence.kind, today, 1, cadence.anchor)
     rows = compliance_rows(township, ScreeningCadence.Scope.VILLAGE, current, today, cadence)
     staff = user.staff
-    if has_role(user, MEDIATOR) and not has_role(user, COORDINATOR, LEADER):
+    if has_role(user, MEDIATOR) and not has_role(user, COORDINATOR, LEADER):  # a post: own village
         rows = [row for row in rows if row.village is not None and row.village.pk == staff.village_id]
     return current[0], [row for row in rows if row.cells[0].round is None]
 

@@ -33,7 +33,7 @@ def dashboard(request):
     form = PeriodForm(request.GET)  # empty: the current month
     period = form.period() if form.is_valid() else None
     context = {"form": form, "period": period, "today": today, "soon": soon}
-    office_view = has_role(user, COORDINATOR, LEADER)
+    office_view = has_role(user, COORDINATOR, LEADER)  # a post: the township office's own figures
     if _sees(user, "petitions:index"):
         context["my_work"] = selectors.my_petition_work(user, today, soon)
         context["petition_states"] = selectors.petition_state_counts(user)

@@ -73,7 +73,7 @@ class CaseFieldsForm(BootstrapMixin, forms.Form):
         self.villages = {str(v.pk): v for v in villages}
         choices = [(str(v.pk), f"{v.name}人民调解委员会") for v in villages]
         choices.append((TOWNSHIP_COMMITTEE, f"{self.township.name}人民调解委员会"))
-        if not has_role(user, COORDINATOR, LEADER):
+        if not has_role(user, COORDINATOR, LEADER):  # a post, as in permissions.can_open_case
             own = str(staff.village_id) if staff.village_id else TOWNSHIP_COMMITTEE
             choices = [choice for choice in choices if choice[0] == own] or choices
         self.fields["committee"].choices = choices

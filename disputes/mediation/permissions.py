@@ -46,6 +46,8 @@ def can_open_case(user, committee_village):
         return False
     if committee_village is not None and committee_village.township_id != staff.township_id:
         return False
+    # Which committee is about the post (the center serves every committee, a mediator their own):
+    # role names here, the right itself is the permission above.
     if has_role(user, COORDINATOR, LEADER):
         return True
     return has_role(user, MEDIATOR) and staff.village_id == (committee_village.pk if committee_village else None)
@@ -75,6 +77,7 @@ def can_route_case(user, case):
     """Escalate or transfer to the police: the case's mediators (Art 25), the center and leaders."""
     if not user.has_perm("disputes.route_mediationcase") or not _in_township(user, case):
         return False
+    # Which cases is about the post: a mediator routes their own cases, the center and leaders any.
     return is_case_mediator(user, case) or has_role(user, COORDINATOR, LEADER)
 
 

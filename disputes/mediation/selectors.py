@@ -35,7 +35,7 @@ def visible_cases(user):
     cases = MediationCase.objects.filter(township_id=staff.township_id)
     if permissions.sees_whole_township(user):
         return cases
-    if has_role(user, MEDIATOR):
+    if has_role(user, MEDIATOR):  # a post: their committee's cases and their own (Art 15)
         mediates = MediationCase.mediators.through.objects.filter(mediationcase_id=OuterRef("pk"), user_id=user.pk)
         return cases.filter(Q(committee_village_id=staff.village_id) | Exists(mediates))
     return MediationCase.objects.none()
@@ -95,7 +95,7 @@ def case_list(user):
 def _queue_cases(user):
     """The cases a queue is about: a mediator's own; everyone else's visible cases."""
     cases = visible_cases(user)
-    if has_role(user, MEDIATOR):
+    if has_role(user, MEDIATOR):  # a post: a mediator's queue is their own cases
         cases = cases.filter(mediators=user)
     return cases
 

@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from office.documents import documents_of, read_document
 from office.models import AccessLog, TimeLimits
 from office.actions import ActionPages, versioned
 from office.forms import apply_errors
-from office.views import require_section
+from office.views import require_section, reveal_personal
 from office.workflow import WorkflowError
 from petitions.selectors import get_petition_for_user
 
@@ -87,16 +87,28 @@ ACTION_URLS = {"save_agreement": "disputes:mediation_agreement", "correct_agreem
 
 @require_GET
 def detail(request, pk):
-    """The case page: parties (masked per role), sessions, agreement, timeline and history."""
+    """The case page: parties (masked), sessions, agreement, timeline and history."""
     require_section(request, SECTION)
+    case = selectors.case_detail(request.user, pk)
+    return _render_case(request, case, show_personal=False)
+
+
+@require_POST
+def show_personal(request, pk):
+    """The case page with the parties' full ID numbers, phones and addresses, on request and logged."""
+    require_section(request, SECTION)
+    case = selectors.case_detail(request.user, pk)
+    if not p.can_see_case_personal_data(request.user, case):
+        raise PermissionDenied
+    people = [link.person_id for link in case.party_links.all()]
+    reveal_personal(request, case, people, f"{case.number} {_('parties')}")
+    return _render_case(request, case, show_personal=True)
+
+
+def _render_case(request, case, *, show_personal):
     user = request.user
-    case = selectors.case_detail(user, pk)
     can = available_actions(user, case)
     personal = p.can_see_case_personal_data(user, case)
-    show_personal = personal and request.GET.get("personal") == "1"
-    if show_personal:
-        _log(user, AccessLog.Action.SHOW_PERSONAL, case, _("parties"),
-             people=[link.person_id for link in case.party_links.all()])
     actions = [(name, workflow.ACTION_LABELS[name], ACTION_URLS.get(name, f"disputes:mediation_{name}"))
                for name in workflow.TRANSITIONS if can.get(name)]
     return render(request, "disputes/mediation_detail.html", {

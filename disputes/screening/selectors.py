@@ -27,7 +27,7 @@ def _scope_filter(user):
         return None
     if permissions.sees_whole_township(user):
         return Q(township_id=staff.township_id)
-    if has_role(user, MEDIATOR):
+    if has_role(user, MEDIATOR):  # a post: a mediator sees only their village (permissions.in_scope)
         return Q(township_id=staff.township_id, village_id=staff.village_id)
     return None
 

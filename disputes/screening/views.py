@@ -14,12 +14,12 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from office import calendar
 from office.excel import CONTENT_TYPE
 from office.models import AccessLog
-from office.views import require_section
+from office.views import require_section, reveal_personal
 
 from ..models import Campaign, LedgerEntry
 from ..periods import PeriodKind, parse_period_key
@@ -295,25 +295,31 @@ def _mediation_case(entry):
 
 @require_GET
 def entry_detail(request, pk):
-    """One entry: its details, parties, what it led to, the rounds it appeared in, timeline and history."""
+    """One entry: its details, parties (masked), what it led to, the rounds it appeared in, timeline and history."""
     require_section(request, SECTION)
-    user = request.user
-    entry = selectors.get_entry_for_user(user, pk)
-    can = _entry_can(user, entry)
-    show_personal = can["personal_data"] and request.GET.get("personal") == "1"
-    if show_personal:
-        AccessLog.objects.create(
-            user=user,
-            action=AccessLog.Action.SHOW_PERSONAL,
-            target=f"disputes.ledgerentry:{entry.pk}",
-            detail={"parties": [link.person_id for link in entry.party_links.all()]},
-        )
+    entry = selectors.get_entry_for_user(request.user, pk)
+    return _render_entry(request, entry, show_personal=False)
+
+
+@require_POST
+def entry_show_personal(request, pk):
+    """The entry page with the parties' full ID numbers, phones and addresses, on request and logged."""
+    require_section(request, SECTION)
+    entry = selectors.get_entry_for_user(request.user, pk)
+    if not permissions.can_see_personal_data(request.user):
+        raise PermissionDenied
+    people = [link.person_id for link in entry.party_links.all()]
+    reveal_personal(request, entry, people, f"disputes.ledgerentry:{entry.pk}")
+    return _render_entry(request, entry, show_personal=True)
+
+
+def _render_entry(request, entry, *, show_personal):
     return render(
         request,
         "disputes/entry_detail.html",
         {
             "entry": entry,
-            "can": can,
+            "can": _entry_can(request.user, entry),
             "show_personal": show_personal,
             "events": entry.events.select_related("actor", "round"),
             "appearances": entry.appearances.select_related("round").order_by("round__starts_on", "pk"),

@@ -1,5 +1,9 @@
+import re
+from pathlib import Path
+
 import pytest
-from django.contrib.auth.models import Group
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 
 from office.models import EscalationLevel
 from office.roles import ROLE_GROUPS
@@ -18,6 +22,34 @@ def test_every_role_group_exists_after_migrate_with_its_permissions():
     assert "office.export_data" in perms["领导"]
     assert "office.export_data" not in perms["承办人"]
     assert "office.view_personal_data" not in perms["承办人"]
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _rule_sources():
+    """The code and templates that check rights: everything but models and migrations."""
+    for folder in ("office", "petitions", "disputes", "reports", "templates"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix not in (".py", ".html") or "migrations" in path.parts or "models" in path.parts:
+                continue
+            if path.name != "models.py":
+                yield path.read_text(encoding="utf-8")
+
+
+@pytest.mark.django_db
+def test_every_declared_right_is_granted_to_a_role_and_checked_somewhere():
+    """docs/architecture.md §3: a right in Meta.permissions is given to a role group and a rule checks it."""
+    text = "\n".join(_rule_sources())
+    granted = set(
+        Permission.objects.filter(group__name__in=ROLE_GROUPS.values()).values_list("content_type__app_label", "codename")
+    )
+    declared = [(model._meta.app_label, codename) for model in apps.get_models() for codename, _ in model._meta.permissions]
+    assert declared
+    for app_label, codename in declared:
+        assert (app_label, codename) in granted, f"{app_label}.{codename} is granted to no role"
+        checked = rf"[\"']{app_label}\.{codename}[\"']|perms\.{app_label}\.{codename}\b|[\"']{codename}[\"']"
+        assert re.search(checked, text), f"{app_label}.{codename} is checked nowhere"
 
 
 @pytest.mark.django_db

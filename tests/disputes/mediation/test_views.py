@@ -99,14 +99,32 @@ def test_parties_are_masked_until_shown_and_showing_is_logged(client, mediator, 
     body = client.get(url("mediation_detail", case)).content.decode()
     assert person.id_number not in body and person.id_number[:6] in body
     assert not AccessLog.objects.exists()
-    body = client.get(url("mediation_detail", case) + "?personal=1").content.decode()
+    body = client.post(url("mediation_show_personal", case)).content.decode()
     assert person.id_number in body
     log = AccessLog.objects.get()
     assert log.user == mediator and log.action == "show_personal" and case.number in log.target
     client.force_login(handler)
-    body = client.get(url("mediation_detail", case) + "?personal=1").content.decode()
+    body = client.post(url("mediation_show_personal", case)).content.decode()
     assert person.id_number not in body, "a handler has no right to full personal data"
     assert AccessLog.objects.count() == 1
+
+
+def test_a_get_reveals_no_personal_data_and_logs_nothing(client, mediator):
+    case = register(mediator)
+    person = case.party_links.first().person
+    client.force_login(mediator)
+    body = client.get(url("mediation_detail", case) + "?personal=1").content.decode()
+    assert person.id_number not in body and person.id_number[:6] in body
+    assert client.get(url("mediation_show_personal", case)).status_code == 405
+    assert not AccessLog.objects.exists()
+
+
+def test_showing_is_logged_like_a_petition(client, mediator):
+    case = register(mediator)
+    client.force_login(mediator)
+    client.post(url("mediation_show_personal", case))
+    people = [link.person_id for link in case.party_links.all()]
+    assert AccessLog.objects.get().detail == {"mediation_case": case.pk, "people": people}
 
 
 def test_register_a_case_through_the_form(client, mediator, village):

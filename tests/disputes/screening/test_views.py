@@ -296,7 +296,7 @@ def test_personal_data_is_masked_until_shown_and_showing_is_logged(client, media
     page = client.get(f"/disputes/entries/{entry.pk}/").content.decode()
     assert "138****5678" in page and "13812345678" not in page
     assert not AccessLog.objects.exists()
-    page = client.get(f"/disputes/entries/{entry.pk}/?personal=1").content.decode()
+    page = client.post(f"/disputes/entries/{entry.pk}/personal-data/").content.decode()
     assert "13812345678" in page
     log = AccessLog.objects.get()
     assert (log.user, log.action, log.target) == (mediator, AccessLog.Action.SHOW_PERSONAL, f"disputes.ledgerentry:{entry.pk}")
@@ -305,8 +305,25 @@ def test_personal_data_is_masked_until_shown_and_showing_is_logged(client, media
 def test_personal_data_stays_masked_for_roles_without_the_right(client, handler, mediator):
     entry = found_entry(mediator)
     client.force_login(handler)
-    page = client.get(f"/disputes/entries/{entry.pk}/?personal=1").content.decode()
+    page = client.post(f"/disputes/entries/{entry.pk}/personal-data/").content.decode()
     assert "13812345678" not in page and not AccessLog.objects.exists()
+
+
+def test_a_get_reveals_no_personal_data_and_logs_nothing(client, mediator):
+    entry = found_entry(mediator)
+    client.force_login(mediator)
+    page = client.get(f"/disputes/entries/{entry.pk}/?personal=1").content.decode()
+    assert "138****5678" in page and "13812345678" not in page
+    assert client.get(f"/disputes/entries/{entry.pk}/personal-data/").status_code == 405
+    assert not AccessLog.objects.exists()
+
+
+def test_showing_is_logged_like_a_petition(client, mediator):
+    entry = found_entry(mediator)
+    client.force_login(mediator)
+    client.post(f"/disputes/entries/{entry.pk}/personal-data/")
+    people = [link.person_id for link in entry.party_links.all()]
+    assert AccessLog.objects.get().detail == {"ledger_entry": entry.pk, "people": people}
 
 
 def test_the_coordinator_announces_a_campaign_and_villages_file_it(client, coordinator, mediator):
