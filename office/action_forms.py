@@ -29,7 +29,7 @@ class ReasonForm(ActionForm):
 class DecideEscalationForm(ActionForm):
     """Decide the case's pending escalation (office.escalation)."""
 
-    escalation = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    escalation: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
     approve = forms.TypedChoiceField(label=_("decision"), choices=[("1", _("approve")), ("0", _("refuse"))],
                                      coerce=lambda v: v == "1", widget=forms.RadioSelect)
     comment = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -37,10 +37,16 @@ class DecideEscalationForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         pending = self.case.escalations.filter(state=EscalationBase.State.PENDING)
-        self.fields["escalation"].queryset = pending
+        self.escalation_field().queryset = pending
         first = pending.first()
         if first is not None:
             self.initial.setdefault("escalation", first.pk)
+
+
+    def escalation_field(self) -> forms.ModelChoiceField:
+        field = self.fields["escalation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        return field
 
 
 class ReturnVisitForm(ActionForm):

@@ -15,7 +15,7 @@ import chinese_calendar
 MAX_SCAN_DAYS = 400  # no real calendar has a year without a working day; stop a bad override loop
 # Other server processes see an admin's change to the override table within this many seconds.
 OVERRIDE_CACHE_SECONDS = 60
-_cache = {"loaded": None, "table": {}}
+_cache: dict = {"loaded": None, "table": {}}
 
 
 def _overrides():

@@ -56,7 +56,7 @@ class CaseEventBase(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self._choice_label('action')}"
 
     @property
     def changes_state(self) -> bool:
@@ -64,15 +64,20 @@ class CaseEventBase(models.Model):
         return bool(self.from_status) and self.from_status != self.to_status
 
     def from_label(self) -> str:
-        return self._status_label("from_status")
+        return self._choice_label("from_status")
 
     def to_label(self) -> str:
-        return self._status_label("to_status")
+        return self._choice_label("to_status")
 
-    def _status_label(self, name: str) -> str:
+    def _choice_label(self, name: str) -> str:
         value = getattr(self, name)
-        choices = dict(self._meta.get_field(name).flatchoices)
-        return str(choices.get(value, value))
+        return str(choices_of(type(self), name).get(value, value))
+
+
+def choices_of(model: type[models.Model], name: str) -> dict:
+    """Return {value: label} of a model field's choices (empty when it has none)."""
+    field = model._meta.get_field(name)
+    return dict(field.flatchoices) if isinstance(field, models.Field) else {}
 
 
 def _always(case) -> bool:
@@ -81,9 +86,10 @@ def _always(case) -> bool:
 
 def keep(obj: models.Model, by, fields: Iterable[str] | None = None, *, reason: str = "", clean: bool = False):
     """Save a record beside a case (an extension, a session, a visit) with its history user and reason."""
-    obj._history_user = by
+    # django-simple-history reads these two attributes when it writes the history row.
+    setattr(obj, "_history_user", by)
     if reason:
-        obj._change_reason = str(reason)
+        setattr(obj, "_change_reason", str(reason))
     if clean:
         obj.full_clean()
     obj.save(update_fields=list(fields) if fields is not None else None)
@@ -122,8 +128,7 @@ class Flow:
         """Return the words for an action of the table, a state, or a timeline event."""
         if key in self.action_labels:
             return str(self.action_labels[key])
-        for choice_field in (self.model._meta.get_field("status"), self.event_model._meta.get_field("action")):
-            choices = dict(choice_field.flatchoices)
+        for choices in (choices_of(self.model, "status"), choices_of(self.event_model, "action")):
             if key in choices:
                 return str(choices[key])
         return key
@@ -135,8 +140,8 @@ class Flow:
         moved on is told what happened to the case, not a bare "forbidden" (docs/architecture.md §2).
         """
         # of=("self",): nullable joins (a committee village, a unit) cannot be locked on PostgreSQL.
-        locked = (
-            self.model.objects.select_for_update(of=("self",)).select_related(*self.lock_related).get(pk=case.pk)
+        locked: Any = (
+            self.model._default_manager.select_for_update(of=("self",)).select_related(*self.lock_related).get(pk=case.pk)
         )
         check_version(locked, expected_version)
         check_transition(self.transitions, action, locked.status, self.labels)
@@ -151,10 +156,10 @@ class Flow:
             self.before_save(case)
         case.version += 1
         case.full_clean(exclude=list(self.clean_exclude))
-        case._change_reason = self.labels(action)
-        case._history_user = by
+        setattr(case, "_change_reason", self.labels(action))
+        setattr(case, "_history_user", by)
         if at is not None:
-            case._history_date = at
+            setattr(case, "_history_date", at)
         case.save(update_fields=sorted(set(fields) | set(self.always_saved)))
         self.record(case, by, event or action, from_status=from_status, note=note, at=at, **event_fields)
         return case
@@ -167,7 +172,7 @@ class Flow:
                   **event_fields}
         if at is not None:
             values["at"] = at
-        return self.event_model.objects.create(**values)
+        return self.event_model._default_manager.create(**values)
 
     def possible(self, case) -> set[str]:
         """Return the actions the table allows from the case's current state."""

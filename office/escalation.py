@@ -56,6 +56,13 @@ def may_decide_pending(user, case) -> bool:
     return any(can_decide(user, escalation, case) for escalation in pending)
 
 
+def _escalation_model(flow: Flow) -> type[EscalationBase]:
+    model = flow.escalation_model
+    if model is None or not issubclass(model, EscalationBase):
+        raise TypeError(f"{flow.model.__name__} does not escalate")
+    return model
+
+
 def raise_escalation(flow: Flow, case, *, by, reason: str, expected_version: int | None = None,
                      extra_fields: dict | None = None, case_changes: dict | None = None) -> EscalationBase:
     """Ask to raise the case one rank; the holders of that rank are told and one of them decides.
@@ -64,8 +71,8 @@ def raise_escalation(flow: Flow, case, *, by, reason: str, expected_version: int
     the case in the same save (Art 25: a major matter is flagged at once, whatever the decision).
     """
     case = flow.lock(case, "raise_escalation", by, expected_version)
-    model = flow.escalation_model
-    if model.objects.filter(**{flow.case_field: case, "state": PENDING}).exists():
+    model = _escalation_model(flow)
+    if model._default_manager.filter(**{flow.case_field: case, "state": PENDING}).exists():
         raise TransitionNotAllowed(_("An escalation of this case already awaits sign-off."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for escalating.")})
@@ -89,7 +96,7 @@ def decide_escalation(flow: Flow, escalation: EscalationBase, *, by, approve: bo
     """Approve (the case moves up to the rank asked for) or refuse the escalation, with a comment."""
     case = flow.lock(getattr(escalation, flow.case_field), "decide_escalation", by,
                      right=lambda user, locked: can_decide(user, escalation, locked))
-    escalation = flow.escalation_model.objects.select_for_update().get(pk=escalation.pk)
+    escalation = _escalation_model(flow)._default_manager.select_for_update().get(pk=escalation.pk)
     if escalation.state != PENDING:
         raise TransitionNotAllowed(_("This escalation was already decided."))
     if not approve and not comment.strip():

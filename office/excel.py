@@ -152,8 +152,8 @@ class Sheet:
     subtitle: str
     columns: list
     rows: object
-    totals_label: str = None
-    footer: str = None
+    totals_label: str | None = None
+    footer: str | None = None
 
 
 def write_workbook(sheets):
@@ -205,7 +205,7 @@ def _write_sheet(wb, sheet):
             [text_cell(ws, value, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTRED, border=BORDER) for value in values]
         )
 
-    totals = [0] * width
+    totals: list = [0] * width
     count = 0
     for row in rows:
         cells = []

@@ -15,6 +15,8 @@ class DateInput(forms.DateInput):
 class BootstrapMixin:
     """Give every widget the Bootstrap class it needs, so templates stay plain."""
 
+    fields: dict[str, forms.Field]  # the form's, once Form.__init__ has run
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():

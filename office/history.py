@@ -9,7 +9,7 @@ def changes_in_words(records, model, hidden):
     changed, as a clerk reads it — choice labels, names of related records (one query per related
     model), 是/否 for flags; fields in ``hidden`` are left out."""
     records = list(records)
-    related = {}
+    related: dict = {}
     diffs = []
     for previous, record in zip([None, *records], records):
         changes = [] if previous is None else [

@@ -144,9 +144,9 @@ class Staff(models.Model):
     def clean(self):
         if self.unit_id and self.village_id:
             raise ValidationError(_("A staff member belongs to a unit or to a village, not both."))
-        if self.unit_id and self.unit.township_id != self.township_id:
+        if self.unit is not None and self.unit.township_id != self.township_id:
             raise ValidationError({"unit": _("The unit belongs to another township.")})
-        if self.village_id and self.village.township_id != self.township_id:
+        if self.village is not None and self.village.township_id != self.township_id:
             raise ValidationError({"village": _("The village belongs to another township.")})
 
 
@@ -301,7 +301,7 @@ class Person(models.Model):
         if self.id_number and not self.sex and len(self.id_number) == 18 and self.id_number[16].isdigit():
             # GB 11643: the 17th digit is odd for men, even for women.
             self.sex = self.Sex.MALE if int(self.id_number[16]) % 2 else self.Sex.FEMALE
-        if self.village_id and self.village.township_id != self.township_id:
+        if self.village is not None and self.village.township_id != self.township_id:
             raise ValidationError({"village": _("The village belongs to another township.")})
 
 
