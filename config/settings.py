@@ -122,6 +122,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Lists: rows per page (case lists and ledgers; the figures' case lists; the messages page).
+LIST_PAGE_SIZE = 25
+FIGURE_CASES_PAGE_SIZE = 50
+NOTIFICATIONS_PAGE_SIZE = 30
+# The judicial-confirmation window (30 days, 人民调解法 Art 33) is flagged in its last days.
+CONFIRMATION_WARNING_DAYS = 7
+# A mediator's queue shows return visits falling due within this many days.
+VISIT_HORIZON_DAYS = 30
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

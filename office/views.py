@@ -66,7 +66,7 @@ def reveal_personal(request, obj, people, what):
 
 def notifications(request):
     """The user's in-app notifications, newest first."""
-    page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
+    page = Paginator(Notification.objects.filter(user=request.user), settings.NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "office/notifications.html", {"page": page})
 
 

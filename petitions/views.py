@@ -1,6 +1,7 @@
 """Thin views: parse the form, call one service, message, redirect."""
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,12 +18,10 @@ from office.views import require_section, reveal_personal
 
 from . import documents, permissions, selectors, services
 from .action_views import available_actions
-from .workflow import ACTION_LABELS, TRANSITIONS
 from .filters import PetitionFilter
 from .forms import AttachmentForm, PetitionerFormSet, PetitionForm
 from .models import Attachment, Petition
-
-PAGE_SIZE = 25
+from .workflow import ACTION_LABELS, TRANSITIONS
 
 
 def index(request):
@@ -49,7 +48,7 @@ def _case_list(request, *, queue):
         queryset = selectors.petition_list(request.user).order_by("-received_on", "-sequence")
     petition_filter = PetitionFilter(request.GET or None, queryset=queryset, township=township)
     results = petition_filter.qs if petition_filter.is_bound and petition_filter.is_valid() else queryset
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(results, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "petitions/petition_list.html",

@@ -1,4 +1,5 @@
 """The dashboard, the cases behind each figure, and the Excel exports."""
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -86,7 +87,7 @@ def figure_cases(request, key):
     figure = next((f for f in all_figures if f.key == key), None)
     if figure is None:
         raise Http404
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, settings.FIGURE_CASES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reports/figure_cases.html", {
         "form": form, "figure": figure, "part": part, "page": page, "kind": kind, "period": period, "today": today,
     })

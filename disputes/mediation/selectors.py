@@ -1,6 +1,7 @@
 """Reads for people's mediation: which cases a user may see, the case page, the mediator's queue."""
 import datetime
 
+from django.conf import settings
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
@@ -100,10 +101,12 @@ def _queue_cases(user):
     return cases
 
 
-def mediator_queue(user, today, soon_days=3, window_warning_days=7, visit_horizon_days=30):
+def mediator_queue(user, today, soon_days=3, window_warning_days=None, visit_horizon_days=None):
     """Return the queue sections: cases due, agreements awaiting signatures or performance, return
     visits due (within a month), judicial-confirmation windows still open (closing first), and
     ledger disputes sent to mediation that wait for a case. Three queries, whatever the numbers."""
+    window_warning_days = window_warning_days or settings.CONFIRMATION_WARNING_DAYS
+    visit_horizon_days = visit_horizon_days or settings.VISIT_HORIZON_DAYS
     cases = _queue_cases(user)
     window_open = Q(
         agreement__form=MediationAgreement.Form.WRITTEN,

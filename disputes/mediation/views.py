@@ -2,6 +2,7 @@
 and redirect. One view per action; GET shows a small form, POST performs it."""
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,10 +14,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from office.documents import documents_of, read_document
-from office.models import AccessLog, TimeLimits
 from office.actions import ActionPages, versioned
+from office.documents import documents_of, read_document
 from office.forms import apply_errors
+from office.models import AccessLog, TimeLimits
 from office.views import require_section, reveal_personal
 from office.workflow import WorkflowError
 from petitions.selectors import get_petition_for_user
@@ -30,7 +31,6 @@ from . import forms as f
 from . import permissions as p
 from .filters import MediationFilter
 
-PAGE_SIZE = 25
 SECTION = "disputes:index"
 
 
@@ -55,7 +55,7 @@ def case_list(request):
     cases = selectors.case_list(request.user)
     found = MediationFilter(request.GET or None, queryset=cases, request=request, refs=ReferenceLists())
     results = found.qs if found.is_bound and found.is_valid() else cases
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(results, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     user = request.user
@@ -114,7 +114,7 @@ def _render_case(request, case, *, show_personal):
     return render(request, "disputes/mediation_detail.html", {
         "case": case, "agreement": case.agreement_or_none, "can": can, "actions": actions,
         "personal": personal, "show_personal": show_personal, "history": selectors.case_history(case),
-        "today": timezone.localdate(), "window_warning_days": 7,
+        "today": timezone.localdate(), "window_warning_days": settings.CONFIRMATION_WARNING_DAYS,
     })
 
 

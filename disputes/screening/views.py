@@ -3,6 +3,7 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -40,7 +41,6 @@ from .forms import (
 )
 from .services import PartyData
 
-PAGE_SIZE = 25
 SECTION = "disputes:index"
 
 
@@ -59,7 +59,7 @@ def index(request):
     refs = ReferenceLists()
     entries = selectors.with_list_relations(selectors.visible_entries(request.user))
     ledger = _ledger_filter(request, refs, entries)
-    page = Paginator(ledger.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(ledger.qs, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     user = request.user
@@ -123,7 +123,7 @@ def round_list(request):
     """The rounds the user may see, newest first."""
     require_section(request, SECTION)
     rounds = selectors.visible_rounds(request.user).select_related("village", "campaign", "filed_by")
-    page = Paginator(selectors.with_entry_counts(rounds), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.with_entry_counts(rounds), settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "disputes/round_list.html",
