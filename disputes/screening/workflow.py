@@ -172,8 +172,8 @@ def refer_entry_to_meeting(entry, *, by, note, at=None):
 def request_mediation(entry, *, by, note, at=None):
     """Record that the dispute goes to people's mediation (人民调解).
 
-    The mediation case itself belongs to the mediation feature, which will open it from
-    entries with ``mediation_requested_on`` set and link it back to the entry.
+    The mediation case is opened from the entry by disputes.mediation.services.open_from_entry,
+    which links it back; when the mediation ends the entry follows (resolved, unresolved, transferred).
     """
     return _move(
         entry,
