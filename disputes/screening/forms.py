@@ -214,6 +214,8 @@ class RoundNoteForm(BootstrapMixin, forms.Form):
 
 class NoteForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+    # The entry's version when the page was opened: a move made from a stale page is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class TransferForm(NoteForm):

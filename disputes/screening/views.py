@@ -337,11 +337,11 @@ def _next_or(request, default):
 
 
 def _note_form(data, entry):
-    return NoteForm(data)
+    return NoteForm(data, initial={"version": entry.version})
 
 
 def _transfer_form(data, entry):
-    return TransferForm(data, township=entry.township)
+    return TransferForm(data, township=entry.township, initial={"version": entry.version})
 
 
 def _edit_form(data, entry):
@@ -374,7 +374,7 @@ ENTRY_ACTIONS = {
         gettext_lazy("Mark resolved"),
         gettext_lazy("The dispute is marked resolved."),
         None,  # the move's own right: workflow.FLOW.rights
-        lambda entry, user, data: workflow.resolve_entry(entry, by=user, note=data["note"]),
+        lambda entry, user, data: workflow.resolve_entry(entry, by=user, note=data["note"], expected_version=data.get("version")),
         move="resolve",
     ),
     "mark_unresolved": EntryAction(
@@ -383,7 +383,7 @@ ENTRY_ACTIONS = {
         gettext_lazy("Mark unresolved"),
         gettext_lazy("The dispute is marked unresolved."),
         None,  # the move's own right: workflow.FLOW.rights
-        lambda entry, user, data: workflow.mark_entry_unresolved(entry, by=user, note=data["note"]),
+        lambda entry, user, data: workflow.mark_entry_unresolved(entry, by=user, note=data["note"], expected_version=data.get("version")),
         move="mark_unresolved",
     ),
     "transfer_to_police": EntryAction(
@@ -393,7 +393,7 @@ ENTRY_ACTIONS = {
         gettext_lazy("The dispute is transferred to the police station."),
         None,  # the move's own right: workflow.FLOW.rights
         lambda entry, user, data: workflow.transfer_entry_to_police(
-            entry, by=user, unit=data["unit"], note=data["note"]
+            entry, by=user, unit=data["unit"], note=data["note"], expected_version=data.get("version")
         ),
         _transfer_form,
         move="transfer_to_police",
@@ -404,7 +404,7 @@ ENTRY_ACTIONS = {
         gettext_lazy("Refer"),
         gettext_lazy("The dispute is referred to a township special meeting."),
         None,  # the move's own right: workflow.FLOW.rights
-        lambda entry, user, data: workflow.refer_entry_to_meeting(entry, by=user, note=data["note"]),
+        lambda entry, user, data: workflow.refer_entry_to_meeting(entry, by=user, note=data["note"], expected_version=data.get("version")),
         move="refer_to_meeting",
     ),
     "request_mediation": EntryAction(
@@ -416,7 +416,7 @@ ENTRY_ACTIONS = {
         gettext_lazy("Request mediation"),
         gettext_lazy("Mediation is requested for this dispute."),
         None,  # the move's own right: workflow.FLOW.rights
-        lambda entry, user, data: workflow.request_mediation(entry, by=user, note=data["note"]),
+        lambda entry, user, data: workflow.request_mediation(entry, by=user, note=data["note"], expected_version=data.get("version")),
         move="request_mediation",
     ),
     "edit": EntryAction(

@@ -93,10 +93,11 @@ def _move(entry, *, by, action, event, note, at, changes=None, screening_round=N
 
 
 @transaction.atomic
-def resolve_entry(entry, *, by, note, at=None, screening_round=None):
+def resolve_entry(entry, *, by, note, at=None, screening_round=None, expected_version=None):
     """Mark a dispute resolved (已化解), saying how it was settled."""
     return _move(
         entry,
+        expected_version=expected_version,
         by=by,
         action="resolve",
         event=EntryEvent.Action.RESOLVED,
@@ -108,10 +109,11 @@ def resolve_entry(entry, *, by, note, at=None, screening_round=None):
 
 
 @transaction.atomic
-def mark_entry_unresolved(entry, *, by, note, at=None, screening_round=None):
+def mark_entry_unresolved(entry, *, by, note, at=None, screening_round=None, expected_version=None):
     """Record that a dispute could not be resolved so far (未化解); it stays on the ledger."""
     return _move(
         entry,
+        expected_version=expected_version,
         by=by,
         action="mark_unresolved",
         event=EntryEvent.Action.UNRESOLVED,
@@ -123,7 +125,7 @@ def mark_entry_unresolved(entry, *, by, note, at=None, screening_round=None):
 
 
 @transaction.atomic
-def transfer_entry_to_police(entry, *, by, unit, note, at=None):
+def transfer_entry_to_police(entry, *, by, unit, note, at=None, expected_version=None):
     """Hand a public-order or criminal matter to the township's police station (移交派出所)."""
 
     def guard(locked):
@@ -132,6 +134,7 @@ def transfer_entry_to_police(entry, *, by, unit, note, at=None):
 
     return _move(
         entry,
+        expected_version=expected_version,
         by=by,
         action="transfer_to_police",
         event=EntryEvent.Action.TRANSFERRED,
@@ -154,10 +157,11 @@ def _once(field, message):
 
 
 @transaction.atomic
-def refer_entry_to_meeting(entry, *, by, note, at=None):
+def refer_entry_to_meeting(entry, *, by, note, at=None, expected_version=None):
     """Put a large, group or sudden dispute before a township special meeting (专题会议)."""
     return _move(
         entry,
+        expected_version=expected_version,
         by=by,
         action="refer_to_meeting",
         event=EntryEvent.Action.MEETING,
@@ -169,7 +173,7 @@ def refer_entry_to_meeting(entry, *, by, note, at=None):
 
 
 @transaction.atomic
-def request_mediation(entry, *, by, note, at=None):
+def request_mediation(entry, *, by, note, at=None, expected_version=None):
     """Record that the dispute goes to people's mediation (人民调解).
 
     The mediation case is opened from the entry by disputes.mediation.services.open_from_entry,
@@ -177,6 +181,7 @@ def request_mediation(entry, *, by, note, at=None):
     """
     return _move(
         entry,
+        expected_version=expected_version,
         by=by,
         action="request_mediation",
         event=EntryEvent.Action.MEDIATION_REQUESTED,

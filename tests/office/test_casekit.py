@@ -63,3 +63,20 @@ def test_a_ledger_entry_acted_on_from_a_stale_page_is_refused(mediator):
     screening.FLOW.lock(entry, "resolve", mediator, entry.version)  # the current version passes
     with pytest.raises(StaleStateError):
         screening.FLOW.lock(entry, "resolve", mediator, entry.version + 1)
+
+
+@pytest.mark.django_db
+def test_the_ledger_page_refuses_a_move_made_from_a_stale_page(client, mediator):
+    from django.urls import reverse
+
+    from disputes.models import LedgerEntry
+
+    entry = found_entry(mediator)
+    client.force_login(mediator)
+    page = client.get(reverse("disputes:entry_resolve", args=[entry.pk]))
+    assert f'name="version" value="{entry.version}"' in page.content.decode()
+    screening.mark_entry_unresolved(entry, by=mediator, note="另一人先处理了")  # someone else moves it first
+    response = client.post(reverse("disputes:entry_resolve", args=[entry.pk]),
+                           {"note": "双方和解", "version": entry.version}, follow=True)
+    assert "该案件已被他人更新" in response.content.decode()
+    assert LedgerEntry.objects.get(pk=entry.pk).status == LedgerEntry.Status.UNRESOLVED
