@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from office import calendar
 from office.models import EscalationLevel, TimeLimits
 from office.notify import notify
+from office.people import find_or_create_person
 from office.roles import MEDIATOR, ROLE_GROUPS
 from petitions.models import Petition
 
 from ..models import LedgerEntry, MediationCase, MediationCounter, MediationEvent, MediationParty
 from ..screening import permissions as entry_permissions
 from ..screening import workflow as entry_workflow
-from ..screening.services import person_for
 from . import permissions
 
 Source = MediationCase.Source
@@ -83,29 +83,11 @@ def eligible_mediators(township):
 
 
 def _person(township, village, party):
-    if party.person is not None:
-        if party.person.township_id != township.pk:
-            raise ValidationError(_("A party belongs to another township."))
-        return party.person
-    if not party.name.strip():
-        raise ValidationError(_("Enter each party's name."))
-    person = person_for(township, village, party)
-    default_ethnicity = person._meta.get_field("ethnicity").default
-    changed = []
-    # Fill what the record lacks; never overwrite what another case recorded. The model's default
-    # ethnicity is not something anyone recorded.
-    if party.sex and not person.sex:
-        changed.append(("sex", party.sex))
-    if party.birth_date and not person.birth_date:
-        changed.append(("birth_date", party.birth_date))
-    if party.ethnicity and person.ethnicity in ("", default_ethnicity) and party.ethnicity != person.ethnicity:
-        changed.append(("ethnicity", party.ethnicity))
-    if changed:
-        for attr, value in changed:
-            setattr(person, attr, value)
-        person.full_clean()
-        person.save()
-    return person
+    return find_or_create_person(
+        township, person=party.person, name=party.name, sex=party.sex, ethnicity=party.ethnicity,
+        birth_date=party.birth_date, id_number=party.id_number, phone=party.phone, address=party.address,
+        case_village=village,
+    )
 
 
 def _check(township, data, parties):
