@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from office import calendar
 from office.models import Person, TimeLimits  # noqa: F401 (Person: tests reach it as services.Person)
+from office.numbering import next_number
 from office.people import DETAILS, find_or_create_person
 
 from . import permissions
@@ -17,15 +18,6 @@ from .selectors import open_cases_of
 
 class StaleEditError(Exception):
     """Someone else saved the case after this form was opened."""
-
-
-def next_number(township, year):
-    """Return the next gap-free sequence for the township and year, locking its counter row."""
-    PetitionCounter.objects.get_or_create(township=township, year=year)
-    counter = PetitionCounter.objects.select_for_update().get(township=township, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
 
 
 def decision_due(township, received_on):
@@ -81,7 +73,7 @@ def register_petition(*, by, data, petitioners, attachments=(), related=(), inta
     petition.is_repeat = bool(open_earlier)
     if petition.village_id is None:
         petition.village = next((p.village for p in people if p.village_id), None)
-    petition.sequence = next_number(township, year)
+    petition.sequence = next_number(PetitionCounter, township=township, year=year)
     petition.number = f"XF-{year}-{petition.sequence:04d}"
     petition.full_clean(exclude=["number", "intake_token"])
     petition._change_reason = _("Registered")

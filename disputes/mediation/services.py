@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from office import calendar
 from office.models import EscalationLevel, TimeLimits
 from office.notify import notify
+from office.numbering import next_number
 from office.people import find_or_create_person
 from office.roles import MEDIATOR, ROLE_GROUPS
 from petitions.models import Petition
@@ -63,15 +64,6 @@ class CaseData:
     ladder_level: object = None
 
 
-def next_number(township, series, year):
-    """Return the next gap-free number of a series and year, locking its counter row until commit."""
-    MediationCounter.objects.get_or_create(township=township, series=series, year=year)
-    counter = MediationCounter.objects.select_for_update().get(township=township, series=series, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
-
-
 def eligible_mediators(township):
     """Active staff of the township holding the mediator role (village and township committees)."""
     return (
@@ -108,7 +100,7 @@ def _open(*, by, township, data, parties, ledger_entry=None, petition=None):
     _check(township, data, parties)
     today = timezone.localdate()
     year = today.year
-    sequence = next_number(township, "case", year)
+    sequence = next_number(MediationCounter, township=township, series="case", year=year)
     case = MediationCase(
         township=township,
         number=f"TJ-{year}-{sequence:04d}",
