@@ -6,7 +6,6 @@ Article numbers are those of 人民调解法 (2010).
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -18,7 +17,7 @@ from office.models import EscalationLevel, TimeLimits
 from office.notify import notify
 from office.numbering import next_number
 from office.people import find_or_create_person
-from office.roles import MEDIATOR, ROLE_GROUPS
+from office.roles import MEDIATOR, holders
 from petitions.models import Petition
 
 from ..models import LedgerEntry, MediationCase, MediationCounter, MediationEvent, MediationParty
@@ -67,8 +66,7 @@ class CaseData:
 def eligible_mediators(township):
     """Active staff of the township holding the mediator role (village and township committees)."""
     return (
-        get_user_model()
-        .objects.filter(staff__township=township, groups__name=ROLE_GROUPS[MEDIATOR], is_active=True)
+        holders(MEDIATOR, township=township)
         .select_related("staff__village")
         .order_by("staff__village__sort_order", "last_name", "username")
     )
