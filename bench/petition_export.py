@@ -20,7 +20,7 @@ from django.core.management import call_command  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from petitions.models import Petition  # noqa: E402
-from reports.exports import export_petition_ledger, petition_ledger_rows  # noqa: E402
+from petitions.exports import export_petition_ledger, petition_ledger_rows  # noqa: E402
 
 
 def main():

@@ -7,17 +7,16 @@ so they lock, check, save and record exactly like every other move.
 """
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .casekit import Flow, keep
 from .followup import EscalationBase
-from .models import EscalationLevel, Township
+from .models import EscalationLevel
 from .notify import notify
+from .roles import holders
 from .workflow import TransitionNotAllowed
 
 PENDING = EscalationBase.State.PENDING
@@ -26,11 +25,6 @@ PENDING = EscalationBase.State.PENDING
 def next_rank(current: EscalationLevel | None) -> EscalationLevel | None:
     """Return the rank a case moves to from ``current`` (the first rank for a case with none)."""
     return current.next_level() if current else EscalationLevel.objects.order_by("rank").first()
-
-
-def ladder_holders(township: Township, level: EscalationLevel) -> QuerySet:
-    """Return the active staff of the township who hold ``level`` on the ladder."""
-    return get_user_model().objects.filter(staff__township=township, staff__ladder_level=level, is_active=True)
 
 
 def can_decide(user, escalation: EscalationBase, case) -> bool:
@@ -86,7 +80,7 @@ def raise_escalation(flow: Flow, case, *, by, reason: str, expected_version: int
         setattr(case, name, value)
     flow.save(case, by, "raise_escalation", list(case_changes or ()), from_status=case.status,
               note=_("to level %(level)s: %(reason)s") % {"level": target, "reason": reason})
-    notify(ladder_holders(case.township, target),
+    notify(holders(township=case.township, ladder_level=target),
            _("%(number)s: an escalation to your level awaits your decision.") % {"number": case.number},
            reverse(flow.url_name, args=[case.pk]))
     return escalation

@@ -15,8 +15,11 @@ import io
 from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import quote
 
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -57,6 +60,23 @@ class Column:
 class ExcelFile:
     content: bytes
     row_count: int
+
+
+def xlsx_response(content, filename):
+    """Return the workbook's bytes as a download named ``filename`` (Chinese kept: RFC 5987 ``filename*``)."""
+    response = HttpResponse(content, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def cell_lines(values):
+    """One line per value (a case's parties), so the parties' columns line up; no trailing empty lines."""
+    return "\n".join(value for value in values if value is not None).rstrip("\n")
+
+
+def unit_footer(unit_name):
+    """The footer line of a report: the reporting unit and today's date."""
+    return _("Reporting unit: %(unit)s    Date: %(date)s") % {"unit": unit_name, "date": timezone.localdate().isoformat()}
 
 
 def header_layout(columns):

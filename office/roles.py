@@ -3,7 +3,10 @@
 Group names are the Chinese role names the office uses; code refers to roles by key.
 Each app's data migration calls ``grant`` with its own permissions, so a new feature
 adds rights to roles in one place (its migration) rather than by hand in the admin.
+``holders`` is the one query for "who holds role X here" (to notify, to appoint, to chase).
 """
+from django.contrib.auth import get_user_model
+
 CLERK = "clerk"
 COORDINATOR = "coordinator"
 LEADER = "leader"
@@ -103,6 +106,24 @@ def role_keys(user):
 def has_role(user, *roles):
     """Return True when the user holds any of the given roles."""
     return bool(role_keys(user) & set(roles))
+
+
+def holders(role=None, *, township, village=None, unit=None, ladder_level=None):
+    """Return the township's active users holding the role, narrowed to a village, a unit or a ladder rung.
+
+    ``role=None`` asks only for the rung (docs/domain.md §2.4: who decides an escalation). Each
+    argument takes an object or its id; one query, to which callers add their select_related and order.
+    """
+    users = get_user_model().objects.filter(staff__township=township, is_active=True)
+    if role is not None:
+        users = users.filter(groups__name=ROLE_GROUPS[role])
+    if village is not None:
+        users = users.filter(staff__village=village)
+    if unit is not None:
+        users = users.filter(staff__unit=unit)
+    if ladder_level is not None:
+        users = users.filter(staff__ladder_level=ladder_level)
+    return users
 
 
 # Granted by office migration 0004, once Person exists.

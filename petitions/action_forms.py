@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from office import action_forms as shared
 from office.followup import CaseClass
 from office.models import TimeLimits, Unit, Village
-from office.roles import HANDLER, LEADER, ROLE_GROUPS
+from office.roles import HANDLER, LEADER, holders
 
 from office.forms import DateInput
 from .models import Petition, Reply, Supervision
@@ -79,14 +79,15 @@ class AssignForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         township = self.petition.township
-        users = get_user_model().objects.filter(staff__township=township, is_active=True).select_related("staff")
         units = Unit.objects.filter(township=township, is_active=True)
         if self.petition.complained_unit_id:
             units = units.exclude(pk=self.petition.complained_unit_id)
         self.fields["unit"].queryset = units
         self.fields["village"].queryset = Village.objects.filter(township=township, is_active=True)
-        self.fields["handler"].queryset = users.filter(groups__name=ROLE_GROUPS[HANDLER]).order_by("staff__unit", "last_name")
-        self.fields["lead_leader"].queryset = users.filter(groups__name=ROLE_GROUPS[LEADER])
+        self.fields["handler"].queryset = (
+            holders(HANDLER, township=township).select_related("staff").order_by("staff__unit", "last_name")
+        )
+        self.fields["lead_leader"].queryset = holders(LEADER, township=township).select_related("staff")
         self.fields["handler"].label_from_instance = lambda u: f"{u.last_name}{u.first_name or u.username}（{u.staff.unit or u.staff.village}）"
         self.fields["lead_leader"].label_from_instance = lambda u: f"{u.last_name}{u.first_name or u.username}"
         if self.petition.handling_due_on:

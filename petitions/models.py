@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from office.casekit import CaseEventBase
 from office.followup import CaseClass, EscalationBase, ReturnVisitBase
 from office.models import EscalationLevel, Person, Township, Unit, Village
+from office.numbering import CounterBase
 
 
 class ContentCategory(models.Model):
@@ -28,12 +29,8 @@ class ContentCategory(models.Model):
         return self.name
 
 
-class PetitionCounter(models.Model):
-    """Last number issued per township and year; locked with select_for_update when numbering."""
-
-    township = models.ForeignKey(Township, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
+class PetitionCounter(CounterBase):
+    """Last number issued per township and year (office.numbering.next_number locks it)."""
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["township", "year"], name="petition_counter_unique")]

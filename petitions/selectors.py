@@ -2,6 +2,7 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
+from office.people import matching_people  # noqa: F401 (the intake lookup: one rule, in office)
 from office.roles import CLERK, COORDINATOR, HANDLER, LEADER, role_keys
 
 from .models import (
@@ -98,22 +99,6 @@ def petition_detail(user, pk):
     petition.pending_escalations = [e for e in petition.escalation_list if e.state == EscalationRequest.State.PENDING]
     petition.document_list = list(documents_of(petition))
     return petition
-
-
-def matching_people(township, *, id_number="", phone="", name="", village_id=None):
-    """Return people who may be this petitioner: same ID number, same phone, or same name in the village."""
-    from office.models import Person
-
-    condition = Q()
-    if id_number:
-        condition |= Q(id_number=id_number)
-    if phone:
-        condition |= Q(phone=phone)
-    if name and village_id:
-        condition |= Q(name=name, village_id=village_id)
-    if not condition:
-        return Person.objects.none()
-    return Person.objects.filter(township=township).filter(condition).select_related("village")[:10]
 
 
 def earlier_cases(user, people):

@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from office import calendar
-from office.models import Person, TimeLimits
-from office.validators import normalise_id_number, normalise_phone
+from office.models import Person, TimeLimits  # noqa: F401 (Person: tests reach it as services.Person)
+from office.numbering import next_number
+from office.people import DETAILS, find_or_create_person
 
 from . import permissions
 from .models import Attachment, CaseEvent, Petition, PetitionCounter, PetitionParty
@@ -19,42 +20,9 @@ class StaleEditError(Exception):
     """Someone else saved the case after this form was opened."""
 
 
-def next_number(township, year):
-    """Return the next gap-free sequence for the township and year, locking its counter row."""
-    PetitionCounter.objects.get_or_create(township=township, year=year)
-    counter = PetitionCounter.objects.select_for_update().get(township=township, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
-
-
 def decision_due(township, received_on):
     """Decide and notify within 15 days of receipt (信访工作条例 Art 22), rolled to a working day."""
     return calendar.add_days(received_on, TimeLimits.for_township(township).decision_days)
-
-
-def _person_for(township, data):
-    """Reuse the chosen or same-ID person, filling fields they lacked; otherwise create one."""
-    data = {**data, "id_number": normalise_id_number(data.get("id_number")), "phone": normalise_phone(data.get("phone"))}
-    person = data.get("person")
-    if person is None and data.get("id_number"):
-        person = Person.objects.filter(township=township, id_number=data["id_number"]).first()
-    fields = ["name", "sex", "ethnicity", "birth_date", "id_number", "phone", "address", "village"]
-    if person is None:
-        person = Person(township=township, **{f: data[f] for f in fields if data.get(f) not in (None, "")})
-        person.full_clean()
-        person.save()
-        return person
-    changed = []
-    for field in fields:
-        value = data.get(field)
-        if value and not getattr(person, field):
-            setattr(person, field, value)
-            changed.append(field)
-    if changed:
-        person.full_clean()
-        person.save()
-    return person
 
 
 def _record(petition, by, action, note="", from_status="", to_status=""):
@@ -84,7 +52,11 @@ def register_petition(*, by, data, petitioners, attachments=(), related=(), inta
     if representatives > Petition.MAX_REPRESENTATIVES:
         raise ValidationError(_("A group visit sends at most five representatives (信访工作条例 Art 20)."))
 
-    people = [_person_for(township, p) for p in petitioners]
+    # A row also says whether the petitioner represents a group visit; the rest is about the person.
+    people = [
+        find_or_create_person(township, **{key: row[key] for key in ("person", *DETAILS) if key in row})
+        for row in petitioners
+    ]
     # The repeat flag is a fact about the person, whoever may see those earlier cases.
     open_earlier = list(open_cases_of(people))
     received_on = data["received_on"]
@@ -101,7 +73,7 @@ def register_petition(*, by, data, petitioners, attachments=(), related=(), inta
     petition.is_repeat = bool(open_earlier)
     if petition.village_id is None:
         petition.village = next((p.village for p in people if p.village_id), None)
-    petition.sequence = next_number(township, year)
+    petition.sequence = next_number(PetitionCounter, township=township, year=year)
     petition.number = f"XF-{year}-{petition.sequence:04d}"
     petition.full_clean(exclude=["number", "intake_token"])
     petition._change_reason = _("Registered")

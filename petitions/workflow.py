@@ -13,6 +13,7 @@ from office import calendar, escalation, followup
 from office.casekit import Flow
 from office.models import TimeLimits
 from office.notify import notify
+from office.roles import HANDLER, LEADER, holders
 from office.workflow import StaleStateError, TransitionNotAllowed, WorkflowError
 
 __all__ = ["PermissionDenied", "StaleStateError", "TransitionNotAllowed", "WorkflowError", "TRANSITIONS"]
@@ -176,26 +177,15 @@ def _case_url(petition):
 
 
 def _leaders(petition):
-    from django.contrib.auth import get_user_model
-
-    from office.roles import LEADER, ROLE_GROUPS
-
-    return get_user_model().objects.filter(
-        staff__township=petition.township, groups__name=ROLE_GROUPS[LEADER], is_active=True
-    )
+    return holders(LEADER, township=petition.township)
 
 
 def _unit_handlers(petition):
-    from django.contrib.auth import get_user_model
-
-    from office.roles import HANDLER, ROLE_GROUPS
-
     if petition.handler_id:
         return [petition.handler]
-    users = get_user_model().objects.filter(groups__name=ROLE_GROUPS[HANDLER], is_active=True)
-    if petition.assigned_unit_id:
-        return users.filter(staff__unit_id=petition.assigned_unit_id)
-    return users.filter(staff__village_id=petition.assigned_village_id)
+    # A case is referred to one unit or one village, never both (assign_petition).
+    return holders(HANDLER, township=petition.township,
+                   unit=petition.assigned_unit_id, village=petition.assigned_village_id)
 
 
 # --- decision (Art 22) ----------------------------------------------------------------------

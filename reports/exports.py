@@ -1,146 +1,20 @@
-"""Excel files for upward reporting: the petition ledger, the monthly statistics, the year-end
-village review and the annual report data of 信访工作条例 Art 41 (through office/excel.py)."""
+"""Excel files for upward reporting: the monthly statistics, the year-end village review and the
+annual report data of 信访工作条例 Art 41 (through office/excel.py). Each area's ledger lives in its
+own app: petitions/exports.py, disputes/screening/exports.py, disputes/mediation/exports.py."""
 import datetime
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from disputes.models import LedgerEntry, ScreeningCadence, ScreeningRound
+from disputes.models import LedgerEntry, RiskLevel, ScreeningCadence, ScreeningRound
 from disputes.periods import periods_between
-from office.excel import Column, Sheet, write_table, write_workbook
-from office.masking import mask_id_number, mask_phone
-from petitions.models import Petition, PetitionParty, ReturnVisit, Supervision
+from office import calendar
+from office.excel import Column, Sheet, unit_footer, write_table, write_workbook
+from office.models import Village
+from petitions.models import ContentCategory, Petition, Supervision
 
-P = Petition.Status
-
-
-def _lines(values):
-    return "\n".join(v for v in values if v is not None).rstrip("\n")
-
-
-def _footer(unit_name):
-    return _("Reporting unit: %(unit)s    Date: %(date)s") % {"unit": unit_name, "date": timezone.localdate().isoformat()}
-
-
-# --- 信访台账: one row per petition -------------------------------------------------------------
-
-def petition_ledger_columns():
-    """The petition ledger's columns with their two-row Chinese headers."""
-    return [
-        Column((_("No."),), 6),
-        Column((_("Case number"),), 14),
-        Column((_("Received"),), 11),
-        Column((_("Channel"),), 8),
-        Column((_("Petitioners"), _("Name")), 10, wrap=True),
-        Column((_("Petitioners"), _("ID number")), 20, wrap=True),
-        Column((_("Petitioners"), _("Phone")), 14, wrap=True),
-        Column((_("Village"),), 10),
-        Column((_("Title"),), 24, wrap=True),
-        Column((_("Purpose"),), 8),
-        Column((_("Category"),), 12),
-        Column((_("Decision"), _("Outcome")), 10),
-        Column((_("Decision"), _("Date")), 11),
-        Column((_("Referral"), _("Unit")), 12),
-        Column((_("Referral"), _("Handler")), 8),
-        Column((_("Referral"), _("Assigned")), 11),
-        Column((_("Referral"), _("Signed for")), 11),
-        Column((_("Reply"), _("Due")), 11),
-        Column((_("Reply"), _("Served")), 11),
-        Column((_("Reply"), _("Days taken")), 8, total=True),
-        Column((_("Reply"), _("On time")), 8),
-        Column((_("Opinion"), _("Opinion")), 10),
-        Column((_("Opinion"), _("Date")), 11),
-        Column((_("Return visit"),), 11),
-        Column((_("Archived"),), 11),
-        Column((_("Case status"),), 12),
-    ]
-
-
-LEDGER_FIELDS = [
-    "pk", "number", "received_on", "channel", "village__name", "title", "purpose", "category__name",
-    "proposed_decision", "decided_on", "assigned_unit__name", "assigned_village__name", "handler__last_name",
-    "handler__first_name", "assigned_on", "signed_on", "handling_due_on", "replied_on", "accepted_on", "opinion",
-    "opinion_on", "archived_on", "status",
-]
-CHUNK = 2000
-
-
-def _chunks(petitions):
-    """Yield lists of value dicts, CHUNK rows at a time (a server-side cursor on PostgreSQL)."""
-    chunk = []
-    for row in petitions.values(*LEDGER_FIELDS).iterator(chunk_size=CHUNK):
-        chunk.append(row)
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def petition_ledger_rows(petitions, *, masked, today):
-    """Yield one row per petition: plain values, three queries per 2,000 rows, memory flat.
-
-    Labels are looked up in dicts built once: a model's get_FOO_display() per cell costs more
-    than writing the cell.
-    """
-    id_number, phone = (mask_id_number, mask_phone) if masked else (str, str)
-    label = {
-        name: {key: str(text) for key, text in choices}
-        for name, choices in [
-            ("channel", Petition.Channel.choices), ("purpose", Petition.Purpose.choices),
-            ("decision", Petition.Decision.choices), ("opinion", Petition.Opinion.choices),
-            ("status", Petition.Status.choices),
-        ]
-    }
-    handling = set(Petition.HANDLING_STATUSES)
-    on_time, late = _("on time"), _("late")
-    number = 0
-    for chunk in _chunks(petitions):
-        pks = [row["pk"] for row in chunk]
-        people = {}
-        for petition_id, name, id_no, tel in PetitionParty.objects.filter(petition_id__in=pks).order_by(
-                "petition_id", "position", "pk").values_list("petition_id", "person__name", "person__id_number",
-                                                             "person__phone"):
-            people.setdefault(petition_id, []).append((name, id_no, tel))
-        visits = dict(ReturnVisit.objects.filter(petition_id__in=pks, visited_on__isnull=False).order_by(
-            "petition_id", "visited_on").values_list("petition_id", "visited_on"))
-        for p in chunk:
-            number += 1
-            parties = people.get(p["pk"], [])
-            if p["replied_on"] and p["accepted_on"]:
-                days = (p["replied_on"] - p["accepted_on"]).days
-                timely = on_time if p["replied_on"] <= p["handling_due_on"] else late
-            else:
-                days = None
-                overdue = p["handling_due_on"] and p["handling_due_on"] < today and p["status"] in handling
-                timely = late if overdue else ""
-            yield [
-                number, p["number"], p["received_on"], label["channel"][p["channel"]],
-                _lines(x[0] for x in parties), _lines(id_number(x[1]) for x in parties),
-                _lines(phone(x[2]) for x in parties),
-                p["village__name"] or "", p["title"], label["purpose"][p["purpose"]], p["category__name"] or "",
-                label["decision"][p["proposed_decision"]] if p["decided_on"] else "", p["decided_on"],
-                p["assigned_unit__name"] or p["assigned_village__name"] or "",
-                f"{p['handler__last_name'] or ''}{p['handler__first_name'] or ''}",
-                p["assigned_on"], p["signed_on"], p["handling_due_on"], p["replied_on"], days, timely,
-                label["opinion"].get(p["opinion"], ""), p["opinion_on"], visits.get(p["pk"]), p["archived_on"],
-                label["status"][p["status"]],
-            ]
-
-
-def export_petition_ledger(petitions, *, township, period_text, unit_name, masked):
-    """The filtered petition ledger (信访台账) as an Excel file."""
-    today = timezone.localdate()
-    return write_table(
-        sheet_title=_("Petition ledger"),
-        title=_("%(township)s petition ledger") % {"township": township.name},
-        subtitle=_("Township: %(township)s    Period: %(period)s") % {"township": township.name, "period": period_text},
-        columns=petition_ledger_columns(),
-        rows=petition_ledger_rows(petitions.order_by("received_on", "sequence"), masked=masked, today=today),
-        totals_label=_("Total: %(count)s petitions"),
-        footer=_footer(unit_name),
-    )
+from .figures import Figure
 
 
 # --- 月报: monthly statistics ------------------------------------------------------------------
@@ -204,8 +78,6 @@ def petition_stats(petitions, group_field, labels, first, last, today):
 
 def dispute_stats(entries, first, last):
     """Disputes found in the period by type category: risk and status counts."""
-    from disputes.models import RiskLevel
-
     risks = list(RiskLevel.objects.filter(is_active=True).order_by("rank"))
     found = entries.filter(found_on__range=(first, last))
     aggregates = {f"risk_{r.pk}": Count("pk", filter=Q(risk_level=r)) for r in risks}
@@ -233,14 +105,11 @@ def dispute_stats(entries, first, last):
 
 def export_monthly_report(petitions, entries, *, township, first, last, unit_name):
     """The monthly statistics (月报): petitions by channel, purpose, category and village; disputes by type."""
-    from office.models import Village
-    from petitions.models import ContentCategory
-
     today = timezone.localdate()
     period_text = f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
     subtitle = _("Township: %(township)s    Period: %(period)s") % {"township": township.name, "period": period_text}
     title = _("%(township)s petition and dispute statistics") % {"township": township.name}
-    footer = _footer(unit_name)
+    footer = unit_footer(unit_name)
     villages = [(v.pk, v.name) for v in Village.objects.filter(township=township).order_by("sort_order", "name")]
     categories = [(c.pk, c.name) for c in ContentCategory.objects.all()]
     groups = [
@@ -269,8 +138,6 @@ def year_review_rows(township, year, today):
     cadence = ScreeningCadence.for_scope(ScreeningCadence.Scope.VILLAGE)
     periods = [p for p in periods_between(cadence.kind, first, last, cadence.anchor)
                if p.ends_on <= last]
-    from office import calendar
-
     due = {p.key: calendar.add_days(p.ends_on, cadence.grace_days) for p in periods}
     rounds = {}
     for r in ScreeningRound.objects.filter(township=township, village__isnull=False, kind=cadence.kind,
@@ -292,8 +159,6 @@ def year_review_rows(township, year, today):
             evaluated=Count("pk", filter=Q(opinion__in=["satisfied", "basically", "dissatisfied"])),
             satisfied=Count("pk", filter=Q(opinion__in=["satisfied", "basically"])))
     }
-    from reports.figures import Figure
-
     for village in township.villages.filter(is_active=True).order_by("sort_order", "name"):
         filed = {(r["starts_on"], r["ends_on"]): r for r in rounds.get(village.pk, [])}
         on_time = late = missing = 0
@@ -338,7 +203,7 @@ def export_year_review(township, year, *, unit_name):
         title=_("%(township)s %(year)s year-end village review") % {"township": township.name, "year": year},
         subtitle=_("Township: %(township)s    Year: %(year)s") % {"township": township.name, "year": year},
         columns=columns, rows=year_review_rows(township, year, today), totals_label=_("Total"),
-        footer=_footer(unit_name),
+        footer=unit_footer(unit_name),
     )
 
 
@@ -350,7 +215,7 @@ def export_annual_report(petitions, *, township, year, unit_name):
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     year_cases = petitions.filter(received_on__range=(first, last))
     subtitle = _("Township: %(township)s    Year: %(year)s") % {"township": township.name, "year": year}
-    footer = _footer(unit_name)
+    footer = unit_footer(unit_name)
     totals = year_cases.aggregate(
         received=Count("pk"), visits=Count("pk", filter=Q(channel="visit")), letters=Count("pk", filter=Q(channel="letter")),
         calls=Count("pk", filter=Q(channel="phone")), online=Count("pk", filter=Q(channel="online")),
@@ -385,85 +250,3 @@ def export_annual_report(petitions, *, township, year, unit_name):
               [Column((_("Unit or person"),), 30), Column((_("Count"),), 10)],
               [(name, n) for name, n in units] + [(name, n) for name, n in parties], None, footer),
     ])
-
-
-# --- 调解台账: one row per mediation case --------------------------------------------------------
-
-def mediation_ledger_columns():
-    return [
-        Column((_("No."),), 6),
-        Column((_("Case number"),), 12),
-        Column((_("Registered"),), 11),
-        Column((_("Mediation committee"),), 14),
-        Column((_("Source"),), 10),
-        Column((_("Dispute"),), 22, wrap=True),
-        Column((_("Dispute type"),), 12),
-        Column((_("Parties"), _("Applicants")), 12, wrap=True),
-        Column((_("Parties"), _("Respondents")), 12, wrap=True),
-        Column((_("Parties"), _("ID number")), 20, wrap=True),
-        Column((_("Class"),), 6),
-        Column((_("Procedure"),), 8),
-        Column((_("Mediation"), _("Due")), 11),
-        Column((_("Mediation"), _("Ended")), 11),
-        Column((_("Mediation"), _("Outcome")), 14),
-        Column((_("Agreement"), _("Number")), 20),
-        Column((_("Agreement"), _("Form")), 8),
-        Column((_("Agreement"), _("In effect from")), 11),
-        Column((_("Agreement"), _("Perform by")), 11),
-        Column((_("Agreement"), _("Performance")), 10),
-        Column((_("Judicial confirmation"), _("Applied")), 11),
-        Column((_("Judicial confirmation"), _("Court")), 12),
-        Column((_("Judicial confirmation"), _("Result")), 10),
-        Column((_("Return visit"),), 11),
-    ]
-
-
-def mediation_ledger_rows(cases, *, masked):
-    """Yield one row per mediation case with its agreement and performance (queries per 1,000 rows)."""
-    from django.db.models import Prefetch
-
-    from disputes.models import MediationCase, MediationParty, MediationReturnVisit
-
-    id_number = mask_id_number if masked else str
-    applicant = MediationParty.Role.APPLICANT
-    cases = cases.select_related("township", "committee_village", "dispute_type", "agreement").prefetch_related(
-        Prefetch("party_links", queryset=MediationParty.objects.select_related("person").order_by("position", "pk")),
-        Prefetch("return_visits", queryset=MediationReturnVisit.objects.filter(visited_on__isnull=False)),
-    )
-    for number, case in enumerate(cases.iterator(chunk_size=1000), start=1):
-        links = list(case.party_links.all())
-        agreement = getattr(case, "agreement", None)
-        visits = [v.visited_on for v in case.return_visits.all()]
-        if case.status == MediationCase.Status.TERMINATED:
-            outcome = case.get_termination_display()
-        elif agreement is not None and agreement.effective_on:
-            outcome = _("Agreement reached")
-        else:
-            outcome = ""
-        yield [
-            number, case.number, case.registered_on, case.committee_name, case.get_source_display(), case.title,
-            str(case.dispute_type), _lines(x.person.name for x in links if x.role == applicant),
-            _lines(x.person.name for x in links if x.role != applicant),
-            _lines(id_number(x.person.id_number) for x in links),
-            case.get_case_class_display(), case.get_procedure_display(), case.due_on, case.closed_on, outcome,
-            agreement.number if agreement else "", agreement.get_form_display() if agreement else "",
-            agreement.effective_on if agreement else None, agreement.performance_deadline if agreement else None,
-            agreement.get_performance_status_display() if agreement and agreement.effective_on else "",
-            agreement.confirmation_applied_on if agreement else None,
-            agreement.confirmation_court if agreement else "",
-            agreement.get_confirmation_result_display() if agreement and agreement.confirmation_result else "",
-            max(visits) if visits else None,
-        ]
-
-
-def export_mediation_ledger(cases, *, township, period_text, unit_name, masked):
-    """The filtered mediation ledger (调解台账) as an Excel file."""
-    return write_table(
-        sheet_title=_("Mediation ledger"),
-        title=_("%(township)s people's mediation ledger") % {"township": township.name},
-        subtitle=_("Township: %(township)s    Period: %(period)s") % {"township": township.name, "period": period_text},
-        columns=mediation_ledger_columns(),
-        rows=mediation_ledger_rows(cases.order_by("registered_on", "pk"), masked=masked),
-        totals_label=_("Total: %(count)s mediation cases"),
-        footer=_footer(unit_name),
-    )

@@ -7,18 +7,22 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disputes.mediation import exports as mediation_exports
 from disputes.mediation.filters import MediationFilter
 from disputes.mediation.selectors import visible_cases
 from disputes.screening.forms import ReferenceLists
 from disputes.screening.selectors import visible_entries, with_list_relations
-from office.models import TimeLimits
+from office.excel import xlsx_response
+from office.models import AccessLog, TimeLimits
 from office.navigation import section_roles
 from office.roles import COORDINATOR, LEADER, has_role
 from office.views import require_section
+from petitions import exports as petition_exports
+from petitions.filters import PetitionFilter
 from petitions.selectors import petition_list, visible_petitions
 
-from . import figures, selectors
-from .forms import PeriodForm
+from . import exports, figures, selectors
+from .forms import PeriodForm, YearForm
 
 
 def _sees(user, url_name):
@@ -101,18 +105,9 @@ def require_export(request):
 
 
 def _excel_response(request, excel, *, filename, target, detail):
-    from django.http import HttpResponse
-
-    from office.excel import CONTENT_TYPE
-    from office.models import AccessLog
-
     AccessLog.objects.create(user=request.user, action=AccessLog.Action.EXPORT, target=target, detail=detail,
                              row_count=excel.row_count)
-    response = HttpResponse(excel.content, content_type=CONTENT_TYPE)
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_response(excel.content, filename)
 
 
 def _bad_request(request, form, title):
@@ -130,10 +125,6 @@ def _masked(user):
 
 def export_petition_ledger(request):
     """信访台账: the petition list as filtered on screen, one row per case."""
-    from petitions.filters import PetitionFilter
-
-    from .exports import export_petition_ledger as build
-
     require_export(request)
     township = request.user.staff.township
     petition_filter = PetitionFilter(request.GET or None, queryset=visible_petitions(request.user), township=township)
@@ -143,31 +134,29 @@ def export_petition_ledger(request):
     data = petition_filter.form.cleaned_data if petition_filter.is_bound else {}
     first, last = data.get("received_from"), data.get("received_to")
     period_text = f"{first or '…'} – {last or timezone.localdate()}"
-    excel = build(petitions, township=township, period_text=period_text, unit_name=_unit_name(request.user),
-                  masked=_masked(request.user))
+    excel = petition_exports.export_petition_ledger(
+        petitions, township=township, period_text=period_text, unit_name=_unit_name(request.user),
+        masked=_masked(request.user),
+    )
     return _excel_response(request, excel, filename=f"信访台账-{timezone.localdate():%Y%m%d}.xlsx",
                            target=_("Petition ledger"), detail={"filters": request.GET.dict(), "masked": _masked(request.user)})
 
 
 def export_monthly(request):
     """月报: the monthly statistics for the chosen month (or range)."""
-    from .exports import export_monthly_report
-
     require_export(request)
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return _bad_request(request, form, _("Monthly statistics"))
     period = form.period()
     township = request.user.staff.township
-    excel = export_monthly_report(visible_petitions(request.user), visible_entries(request.user), township=township,
+    excel = exports.export_monthly_report(visible_petitions(request.user), visible_entries(request.user), township=township,
                                   first=period.first, last=period.last, unit_name=_unit_name(request.user))
     return _excel_response(request, excel, filename=f"月报-{period.first:%Y%m}.xlsx", target=_("Monthly statistics"),
                            detail={"filters": request.GET.dict()})
 
 
 def _year(request, title):
-    from .forms import YearForm
-
     form = YearForm(request.GET or {"year": timezone.localdate().year})
     if not form.is_valid():
         return None, _bad_request(request, form, title)
@@ -176,26 +165,22 @@ def _year(request, title):
 
 def export_year_review(request):
     """年终考评表: one row per village for the year."""
-    from .exports import export_year_review as build
-
     require_export(request)
     year, error = _year(request, _("Year-end review"))
     if error:
         return error
-    excel = build(request.user.staff.township, year, unit_name=_unit_name(request.user))
+    excel = exports.export_year_review(request.user.staff.township, year, unit_name=_unit_name(request.user))
     return _excel_response(request, excel, filename=f"年终考评表-{year}.xlsx", target=_("Year-end review"),
                            detail={"year": year})
 
 
 def export_annual(request):
     """The annual report data of 信访工作条例 Art 41."""
-    from .exports import export_annual_report
-
     require_export(request)
     year, error = _year(request, _("Annual report data"))
     if error:
         return error
-    excel = export_annual_report(visible_petitions(request.user), township=request.user.staff.township, year=year,
+    excel = exports.export_annual_report(visible_petitions(request.user), township=request.user.staff.township, year=year,
                                  unit_name=_unit_name(request.user))
     return _excel_response(request, excel, filename=f"信访工作年度报告数据-{year}.xlsx", target=_("Annual report data"),
                            detail={"year": year})
@@ -203,15 +188,15 @@ def export_annual(request):
 
 def export_mediation_ledger(request):
     """调解台账: the mediation list as filtered on screen, one row per case."""
-    from .exports import export_mediation_ledger as build
-
     require_export(request)
     cases = visible_cases(request.user)
     found = MediationFilter(request.GET or None, queryset=cases, request=request, refs=ReferenceLists())
     if found.is_bound and not found.is_valid():
         return _bad_request(request, found.form, _("Mediation ledger"))
     cases = found.qs if found.is_bound else cases
-    excel = build(cases, township=request.user.staff.township, period_text=str(timezone.localdate()),
-                  unit_name=_unit_name(request.user), masked=_masked(request.user))
+    excel = mediation_exports.export_mediation_ledger(
+        cases, township=request.user.staff.township, period_text=str(timezone.localdate()),
+        unit_name=_unit_name(request.user), masked=_masked(request.user),
+    )
     return _excel_response(request, excel, filename=f"调解台账-{timezone.localdate():%Y%m%d}.xlsx",
                            target=_("Mediation ledger"), detail={"filters": request.GET.dict()})

@@ -6,7 +6,6 @@ Article numbers are those of 人民调解法 (2010).
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -16,13 +15,14 @@ from django.utils.translation import gettext as _
 from office import calendar
 from office.models import EscalationLevel, TimeLimits
 from office.notify import notify
-from office.roles import MEDIATOR, ROLE_GROUPS
+from office.numbering import next_number
+from office.people import find_or_create_person
+from office.roles import MEDIATOR, holders
 from petitions.models import Petition
 
 from ..models import LedgerEntry, MediationCase, MediationCounter, MediationEvent, MediationParty
 from ..screening import permissions as entry_permissions
 from ..screening import workflow as entry_workflow
-from ..screening.services import person_for
 from . import permissions
 
 Source = MediationCase.Source
@@ -63,49 +63,21 @@ class CaseData:
     ladder_level: object = None
 
 
-def next_number(township, series, year):
-    """Return the next gap-free number of a series and year, locking its counter row until commit."""
-    MediationCounter.objects.get_or_create(township=township, series=series, year=year)
-    counter = MediationCounter.objects.select_for_update().get(township=township, series=series, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
-
-
 def eligible_mediators(township):
     """Active staff of the township holding the mediator role (village and township committees)."""
     return (
-        get_user_model()
-        .objects.filter(staff__township=township, groups__name=ROLE_GROUPS[MEDIATOR], is_active=True)
+        holders(MEDIATOR, township=township)
         .select_related("staff__village")
         .order_by("staff__village__sort_order", "last_name", "username")
     )
 
 
 def _person(township, village, party):
-    if party.person is not None:
-        if party.person.township_id != township.pk:
-            raise ValidationError(_("A party belongs to another township."))
-        return party.person
-    if not party.name.strip():
-        raise ValidationError(_("Enter each party's name."))
-    person = person_for(township, village, party)
-    default_ethnicity = person._meta.get_field("ethnicity").default
-    changed = []
-    # Fill what the record lacks; never overwrite what another case recorded. The model's default
-    # ethnicity is not something anyone recorded.
-    if party.sex and not person.sex:
-        changed.append(("sex", party.sex))
-    if party.birth_date and not person.birth_date:
-        changed.append(("birth_date", party.birth_date))
-    if party.ethnicity and person.ethnicity in ("", default_ethnicity) and party.ethnicity != person.ethnicity:
-        changed.append(("ethnicity", party.ethnicity))
-    if changed:
-        for attr, value in changed:
-            setattr(person, attr, value)
-        person.full_clean()
-        person.save()
-    return person
+    return find_or_create_person(
+        township, person=party.person, name=party.name, sex=party.sex, ethnicity=party.ethnicity,
+        birth_date=party.birth_date, id_number=party.id_number, phone=party.phone, address=party.address,
+        case_village=village,
+    )
 
 
 def _check(township, data, parties):
@@ -126,7 +98,7 @@ def _open(*, by, township, data, parties, ledger_entry=None, petition=None):
     _check(township, data, parties)
     today = timezone.localdate()
     year = today.year
-    sequence = next_number(township, "case", year)
+    sequence = next_number(MediationCounter, township=township, series="case", year=year)
     case = MediationCase(
         township=township,
         number=f"TJ-{year}-{sequence:04d}",

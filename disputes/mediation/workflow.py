@@ -23,6 +23,7 @@ from office.casekit import Flow, keep
 from office import followup
 from office.models import TimeLimits, Unit, display_name
 from office.notify import notify
+from office.numbering import next_number
 from office.workflow import StaleStateError, TransitionNotAllowed, WorkflowError
 from petitions.workflow import record_mediation_outcome
 
@@ -30,6 +31,7 @@ from ..models import (
     AgreementParty,
     MediationAgreement,
     MediationCase,
+    MediationCounter,
     MediationEscalation,
     MediationEvent,
     MediationParty,
@@ -37,7 +39,7 @@ from ..models import (
 )
 from ..screening import workflow as entry_workflow
 from . import documents, permissions
-from .services import eligible_mediators, next_number
+from .services import eligible_mediators
 
 __all__ = ["PermissionDenied", "StaleStateError", "TransitionNotAllowed", "WorkflowError", "TRANSITIONS"]
 
@@ -380,7 +382,7 @@ def finalise_agreement(case, *, by, expected_version=None):
     series = f"agreement:{case.committee_village_id or 'township'}"
     year = agreement.signed_on.year
     agreement.series, agreement.year = f"{case.township_id}:{series}", year
-    agreement.sequence = next_number(case.township, series, year)
+    agreement.sequence = next_number(MediationCounter, township=case.township, series=series, year=year)
     # (2026)青溪村人调字第12号 for a village committee, (2026)青溪人调字第3号 for the township's.
     prefix = case.committee_village.name if case.committee_village_id else case.township.short_name
     agreement.number = f"({year}){prefix}人调字第{agreement.sequence}号"

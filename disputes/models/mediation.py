@@ -14,22 +14,20 @@ from simple_history.models import HistoricalRecords
 from office.casekit import CaseEventBase
 from office.followup import CaseClass, EscalationBase, ReturnVisitBase
 from office.models import EscalationLevel, IssuedDocument, Person, Township, Unit, Village
+from office.numbering import CounterBase
 from office.validators import validate_id_number, validate_phone
 
 from .screening import DisputeType, LedgerEntry
 
 
-class MediationCounter(models.Model):
-    """Last number issued in one series and year; locked with select_for_update when numbering.
+class MediationCounter(CounterBase):
+    """Last number issued in one series and year (office.numbering.next_number locks it).
 
     Series: ``case`` for the township's case numbers, ``agreement:<committee>`` for agreement
     numbers, which are gap-free per committee (a village committee or the township committee).
     """
 
-    township = models.ForeignKey(Township, on_delete=models.CASCADE, related_name="+")
     series = models.CharField(max_length=40)
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -1,8 +1,7 @@
 """The screening ledger as an Excel file for upward reporting (排查台帐)."""
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from office.excel import Column, write_table
+from office.excel import Column, cell_lines, unit_footer, write_table
 from office.masking import mask_address, mask_id_number, mask_phone
 
 
@@ -47,11 +46,6 @@ def _routing(entry):
     return "\n".join(parts)
 
 
-def _lines(values):
-    """One line per party, so the parties' columns line up; no trailing empty lines."""
-    return "\n".join(values).rstrip("\n")
-
-
 def ledger_rows(entries, *, masked):
     """Yield one row per entry; parties one per line, masked unless the user may see personal data."""
     id_number, phone, address = (mask_id_number, mask_phone, mask_address) if masked else (str, str, str)
@@ -66,10 +60,10 @@ def ledger_rows(entries, *, masked):
             entry.title,
             category.name,
             entry.dispute_type.name if entry.dispute_type.parent_id else "",
-            _lines(p.name for p in people),
-            _lines(id_number(p.id_number) for p in people),
-            _lines(phone(p.phone) for p in people),
-            _lines(address(p.address) for p in people),
+            cell_lines(p.name for p in people),
+            cell_lines(id_number(p.id_number) for p in people),
+            cell_lines(phone(p.phone) for p in people),
+            cell_lines(address(p.address) for p in people),
             entry.head_count,
             entry.place,
             entry.facts,
@@ -89,7 +83,6 @@ def ledger_rows(entries, *, masked):
 
 def export_ledger(entries, *, township, period_text, unit_name, masked):
     """Write the filtered ledger to an Excel file (returns content and row count)."""
-    today = timezone.localdate()
     return write_table(
         sheet_title=_("Screening ledger"),
         title=_("%(township)s dispute screening and resolution ledger") % {"township": township.name},
@@ -97,5 +90,5 @@ def export_ledger(entries, *, township, period_text, unit_name, masked):
         columns=ledger_columns(),
         rows=ledger_rows(entries, masked=masked),
         totals_label=_("Total: %(count)s disputes"),
-        footer=_("Reporting unit: %(unit)s    Date: %(date)s") % {"unit": unit_name, "date": today.isoformat()},
+        footer=unit_footer(unit_name),
     )

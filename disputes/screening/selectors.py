@@ -9,8 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from office import calendar
-from office.models import Staff
-from office.roles import COORDINATOR, MEDIATOR, ROLE_GROUPS, has_role
+from office.roles import COORDINATOR, MEDIATOR, has_role, holders
 
 from .. import permissions
 from ..models import Campaign, DisputeType, EntryParty, LedgerEntry, RiskLevel, RoundEntry, ScreeningCadence, ScreeningRound
@@ -176,16 +175,12 @@ def compliance_rows(township, scope, periods, today, cadence=None):
 def _people_to_chase(township, scope):
     """Return {village id (None: township): [staff]}: a village's mediators, the township's coordinators."""
     role = MEDIATOR if scope == Scope.VILLAGE else COORDINATOR
-    people = (
-        Staff.objects.filter(township=township, user__is_active=True, user__groups__name=ROLE_GROUPS[role])
-        .select_related("user")
-        .order_by("user__username")
-    )
+    people = holders(role, township=township).select_related("staff").order_by("username")
     if scope == Scope.VILLAGE:
-        people = people.filter(village__isnull=False)
+        people = people.filter(staff__village__isnull=False)
     chase = {}
-    for staff in people:
-        chase.setdefault(staff.village_id if scope == Scope.VILLAGE else None, []).append(staff)
+    for user in people:
+        chase.setdefault(user.staff.village_id if scope == Scope.VILLAGE else None, []).append(user.staff)
     return chase
 
 

@@ -3,7 +3,7 @@
 The ``at`` argument is the moment of the action and defaults to now; only the demo loader
 passes it, to replay several weeks of filing.
 """
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from office import calendar
-from office.models import Person, TimeLimits
+from office.models import TimeLimits
+from office.people import find_or_create_person
 
 from ..models import (
     Campaign,
@@ -91,31 +92,13 @@ def find_round(township, village, period):
     return rounds.filter(kind=period.kind, starts_on=period.starts_on, campaign__isnull=True).first()
 
 
-def person_for(township, village, party):
-    """Return the shared Person for a party: the same ID number, or the same name and phone, or a new one."""
-    people = Person.objects.filter(township=township)
-    person = None
-    if party.id_number:
-        person = people.filter(id_number=party.id_number.strip().upper()).first()
-    if person is None and party.phone:
-        person = people.filter(name=party.name, phone=party.phone.replace(" ", "")).first()
-    if person is None:
-        person = Person(township=township, village=village, name=party.name)
-    changed = False
-    for attr in ("id_number", "phone", "address"):
-        # Fill what the record lacks; never overwrite what another case recorded.
-        if getattr(party, attr) and not getattr(person, attr):
-            setattr(person, attr, getattr(party, attr))
-            changed = True
-    if changed or person.pk is None:
-        person.full_clean()
-        person.save()
-    return person
+def _person(entry, party):
+    return find_or_create_person(entry.township, case_village=entry.village, **asdict(party))
 
 
 def _attach_parties(entry, parties, start=0):
     for position, party in enumerate(parties, start=start):
-        person = person_for(entry.township, entry.village, party)
+        person = _person(entry, party)
         EntryParty.objects.get_or_create(entry=entry, person=person, defaults={"position": position})
 
 
@@ -294,7 +277,7 @@ def add_party(entry, *, by, party, at=None):
     entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
     if not permissions.can_edit_entry(by, entry):
         raise PermissionDenied
-    person = person_for(entry.township, entry.village, party)
+    person = _person(entry, party)
     if entry.party_links.filter(person=person).exists():
         raise WorkflowError(gettext("%(name)s is already a party to this dispute.") % {"name": person.name})
     position = entry.party_links.count()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from office import calendar
-from office.excel import CONTENT_TYPE
+from office.excel import xlsx_response
 from office.models import AccessLog
 from office.views import require_section, reveal_personal
 
@@ -113,9 +113,7 @@ def export(request):
         row_count=excel.row_count,
     )
     filename = _("dispute-ledger") + f"-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(excel.content, content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_response(excel.content, filename)
 
 
 @require_GET

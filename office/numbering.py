@@ -1,0 +1,32 @@
+"""Gap-free numbering, written once: petition numbers (XF-<year>-<0001>), mediation case numbers
+(TJ-…) and agreement numbers per committee (docs/domain.md §2.1, §3.2, §3.3).
+
+Each area keeps its own counter table (a subclass of ``CounterBase`` with its unique key) and
+numbers through ``next_number``. The counter row stays locked until the caller's transaction
+ends, so two people numbering at once wait for each other, and a step that fails after taking
+a number rolls the number back with it: no gaps, no number taken twice.
+"""
+from django.db import models
+
+from .models import Township
+
+
+class CounterBase(models.Model):
+    """The last number issued under one key (a township and year, and whatever the area adds)."""
+
+    township = models.ForeignKey(Township, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+def next_number(counter_model, **key):
+    """Return the next number of the counter row with this key, creating it and locking it until commit."""
+    counter_model.objects.get_or_create(**key)
+    # Must run inside the caller's transaction: select_for_update refuses to run outside one.
+    counter = counter_model.objects.select_for_update().get(**key)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number

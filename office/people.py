@@ -1,0 +1,75 @@
+"""Is this the same person? One rule for petition intake, the screening ledger, mediation and any
+import (docs/domain.md §2.1): a person is one ``office.models.Person`` record however many cases
+they bring, in whichever area.
+
+- ``find_or_create_person`` decides when a case is saved: the record the user chose (from the
+  lookup), else the record with the same ID number, else a new record. Only the ID number
+  identifies a person without asking: two people share a name, and a family shares a phone.
+- ``matching_people`` is the wider lookup shown while someone types (same ID number, same phone,
+  or same name in the same village). It only offers records to choose; it never merges.
+"""
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import Person
+from .validators import normalise_id_number, normalise_phone
+
+# What a form, a ledger row or a spreadsheet row may say about a person, besides choosing one.
+DETAILS = ("name", "sex", "ethnicity", "birth_date", "id_number", "phone", "address", "village")
+
+
+def find_or_create_person(township, *, person=None, name="", sex="", ethnicity="", birth_date=None,
+                          id_number="", phone="", address="", village=None, case_village=None):
+    """Return the chosen person, else the township's person with this ID number, else a new one.
+
+    Details the record lacks are filled in from what was given; what another case recorded is
+    never overwritten. The model's default ethnicity counts as lacking, since nobody recorded it.
+    ``case_village`` is where the case is (a ledger entry's village, a mediation committee's):
+    a new record without a ``village`` of its own is put there, an existing one is left alone.
+    """
+    if person is not None and person.township_id != township.pk:
+        raise ValidationError(_("A party belongs to another township."))
+    if person is None and not (name or "").strip():
+        raise ValidationError(_("Enter each party's name."))
+    id_number, phone = normalise_id_number(id_number), normalise_phone(phone)
+    if person is None and id_number:
+        person = Person.objects.filter(township=township, id_number=id_number).first()
+    given = {
+        "name": name, "sex": sex, "ethnicity": ethnicity, "birth_date": birth_date, "id_number": id_number,
+        "phone": phone, "address": address, "village": village,
+    }
+    given = {field: value for field, value in given.items() if value not in (None, "")}
+    if person is None:
+        person = Person(township=township, **{"village": case_village, **given})
+    else:
+        changed = [field for field, value in given.items() if _lacks(person, field, value)]
+        if not changed:
+            return person
+        for field in changed:
+            setattr(person, field, given[field])
+    person.full_clean()
+    person.save()
+    return person
+
+
+def _lacks(person, field, value):
+    model_field = Person._meta.get_field(field)
+    current = getattr(person, model_field.attname)  # village_id: no query for the village
+    if field == "ethnicity" and current == model_field.default:
+        return value != current
+    return current in (None, "")
+
+
+def matching_people(township, *, id_number="", phone="", name="", village_id=None):
+    """Return people who may be this person: same ID number, same phone, or same name in the village."""
+    condition = Q()
+    if id_number:
+        condition |= Q(id_number=id_number)
+    if phone:
+        condition |= Q(phone=phone)
+    if name and village_id:
+        condition |= Q(name=name, village_id=village_id)
+    if not condition:
+        return Person.objects.none()
+    return Person.objects.filter(township=township).filter(condition).select_related("village")[:10]
