@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/xinfang
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres test-awkward-day test-days install messages clean
+.PHONY: run test lint test-sqlite test-postgres test-awkward-day test-days install messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ define run_pytest
 	$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests ($(1))"; exit 1; fi; exit $$rc
 endef
+
+# ruff (pyflakes, import order, complexity) over the tree; mypy with django-stubs over office/.
+lint: $(STAMP)
+	@echo "==> ruff and mypy"
+	$(VENV)/bin/ruff check .
+	DATABASE_URL= $(VENV)/bin/mypy office
 
 test-sqlite: $(STAMP)
 	@echo "==> test suite on SQLite"
@@ -54,7 +60,7 @@ test-days: $(STAMP)
 # With CI set, the suite must also pass on PostgreSQL (and fails if it is unreachable), and once
 # more on SQLite with the clock on an awkward day. Without CI, PostgreSQL runs when a server
 # answers at PG_URL.
-test: test-sqlite
+test: lint test-sqlite
 	@if [ -n "$$CI" ]; then $(MAKE) --no-print-directory test-postgres && $(MAKE) --no-print-directory test-awkward-day; \
 	elif $(PY) -c "import psycopg; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  $(MAKE) --no-print-directory test-postgres; \

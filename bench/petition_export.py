@@ -14,13 +14,12 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from petition_list import connection, generate  # noqa: E402  (sets up Django and the bench database)
-
 from django.core.management import call_command  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
+from petition_list import connection, generate  # noqa: E402  (sets up Django and the bench database)
 
-from petitions.models import Petition  # noqa: E402
 from petitions.exports import export_petition_ledger, petition_ledger_rows  # noqa: E402
+from petitions.models import Petition  # noqa: E402
 
 
 def main():

@@ -9,6 +9,7 @@ they bring, in whichever area.
   or same name in the same village). It only offers records to choose; it never merges.
 """
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -55,6 +56,7 @@ def find_or_create_person(township, *, person=None, name="", sex="", ethnicity="
 
 def _lacks(person, field, value):
     model_field = Person._meta.get_field(field)
+    assert isinstance(model_field, models.Field)
     current = getattr(person, model_field.attname)  # village_id: no query for the village
     if field == "ethnicity" and current == model_field.default:
         return value != current

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from office import action_forms as shared
 from office.followup import CaseClass
+from office.forms import DateInput
 from office.models import TimeLimits, Unit, Village
 from office.roles import HANDLER, LEADER, holders
 
-from office.forms import DateInput
 from .models import Petition, Reply, Supervision
 
 DEFAULT_REVIEW_RIGHT = _(

@@ -13,7 +13,6 @@ from office.validators import normalise_id_number, normalise_phone
 from .models import ContentCategory, Petition, PetitionParty
 
 
-
 class FilterForm(BootstrapMixin, forms.Form):
     pass
 

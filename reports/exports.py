@@ -16,7 +16,6 @@ from petitions.models import ContentCategory, Petition, Supervision
 
 from .figures import Figure
 
-
 # --- 月报: monthly statistics ------------------------------------------------------------------
 
 def _petition_stat_columns(group_label):

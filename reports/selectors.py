@@ -10,7 +10,7 @@ from disputes.periods import recent_periods
 from disputes.screening.selectors import compliance_rows, visible_entries
 from office.roles import COORDINATOR, LEADER, MEDIATOR, has_role
 from petitions.models import Petition
-from petitions.selectors import queue_conditions, petition_list, queues_for, visible_petitions
+from petitions.selectors import petition_list, queue_conditions, queues_for, visible_petitions
 
 from . import charts, figures
 

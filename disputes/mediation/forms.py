@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from office.followup import CaseClass
 from office import action_forms as shared
+from office.followup import CaseClass
 from office.forms import BootstrapMixin
 from office.models import EscalationLevel, Person, Unit, display_name
 from office.roles import COORDINATOR, LEADER, has_role

@@ -18,9 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from office import calendar, escalation
+from office import calendar, escalation, followup
 from office.casekit import Flow, keep
-from office import followup
 from office.models import TimeLimits, Unit, display_name
 from office.notify import notify
 from office.numbering import next_number

@@ -12,7 +12,16 @@ from office import calendar
 from office.roles import COORDINATOR, MEDIATOR, has_role, holders
 
 from .. import permissions
-from ..models import Campaign, DisputeType, EntryParty, LedgerEntry, RiskLevel, RoundEntry, ScreeningCadence, ScreeningRound
+from ..models import (
+    Campaign,
+    DisputeType,
+    EntryParty,
+    LedgerEntry,
+    RiskLevel,
+    RoundEntry,
+    ScreeningCadence,
+    ScreeningRound,
+)
 from ..periods import PeriodKind, periods_between, recent_periods
 
 Status = LedgerEntry.Status

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from petitions import workflow
 from petitions.models import Petition
-from tests.builders import PASSWORD, petition_in_state, register_petition
+from tests.builders import petition_in_state, register_petition
 
 pytestmark = pytest.mark.django_db
 

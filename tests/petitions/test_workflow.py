@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from office.workflow import TransitionNotAllowed
 from petitions import workflow
-from petitions.models import CaseEvent, EscalationRequest, Extension, Petition, Supervision
+from petitions.models import EscalationRequest, Extension, Petition, Supervision
 from tests.builders import REPLY, advance, register_petition
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +172,4 @@ def test_archived_cases_refuse_every_change_but_reopening(users):
     petition = build(users, S.ARCHIVED)
     refused = [a for a, (states, _to) in workflow.TRANSITIONS.items() if S.ARCHIVED not in states]
     assert set(workflow.TRANSITIONS) - set(refused) == {"reopen"}
+    assert workflow.FLOW.possible(petition) == {"reopen"}

@@ -109,8 +109,8 @@ def test_a_performance_deadline_before_the_signing_date_is_refused(mediator):
 
 
 def test_numbers_are_gap_free_per_committee_and_year(mediator, coordinator, township):
-    from tests.builders import make_user
     from office.roles import MEDIATOR
+    from tests.builders import make_user
 
     village = [case_in(mediator, S.AGREED) for _ in range(2)]
     township_mediator = make_user(MEDIATOR, township)
