@@ -4,6 +4,7 @@ from io import BytesIO
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from pypdf import PdfReader, PdfWriter
 
 from .models import IssuedDocument
 from .pdf import render_pdf, sha256_of
@@ -11,8 +12,6 @@ from .pdf import render_pdf, sha256_of
 
 def count_pages(data):
     """Return the number of pages of a PDF."""
-    from pypdf import PdfReader
-
     return len(PdfReader(BytesIO(data)).pages)
 
 
@@ -66,8 +65,6 @@ def assemble_dossier(parts, render_front, *, front_pages=2):
     matter for entries [{"title", "first", "last"}] and the total page count. The front matter is
     rendered again until its own length, which shifts every page number after it, is stable.
     """
-    from pypdf import PdfReader, PdfWriter
-
     counts = [count_pages(data) for _title, data in parts]
     for _attempt in range(3):
         entries, page = [], front_pages + 1

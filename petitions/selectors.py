@@ -1,7 +1,11 @@
 """Reads: which petitions a user may see, and lookups for intake."""
-from django.db.models import Exists, OuterRef, Prefetch, Q
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from office.documents import documents_of
 from office.people import matching_people  # noqa: F401 (the intake lookup: one rule, in office)
 from office.roles import CLERK, COORDINATOR, HANDLER, LEADER, role_keys
 
@@ -58,8 +62,6 @@ def visible_petitions(user):
 
 def get_petition_for_user(user, pk):
     """Return one visible petition or raise Http404."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(visible_petitions(user), pk=pk)
 
 
@@ -72,10 +74,6 @@ def petition_list(user):
 
 def petition_detail(user, pk):
     """One visible petition with everything its page shows, prefetched (a constant number of queries)."""
-    from django.shortcuts import get_object_or_404
-
-    from office.documents import documents_of
-
     qs = visible_petitions(user).select_related(
         "category", "village", "complained_unit", "registered_by", "assigned_unit", "assigned_village", "handler",
         "township", "lead_leader", "decided_by", "ladder_level", "reply", "reply__drafted_by", "reply__approved_by",
@@ -119,10 +117,6 @@ def open_cases_of(people):
 
 def queue_conditions(user, today, soon_days):
     """The work queues (issue 4 §2) as conditions on visible petitions, keyed by their URL slug."""
-    import datetime
-
-    from django.db.models import Exists, OuterRef
-
     S = Petition.Status
     open_ = Q(status__in=Petition.OPEN_STATUSES)
     pending_extension = Exists(Extension.objects.filter(petition=OuterRef("pk"), state=Extension.State.PENDING))
@@ -184,8 +178,6 @@ def queue_petitions(user, slug, today, soon_days):
 
 def queue_counts(user, today, soon_days):
     """Counts of each of the user's queues in one aggregate query."""
-    from django.db.models import Count
-
     slugs = queues_for(user)
     if not slugs:
         return []

@@ -1,4 +1,5 @@
 """Thin views: parse the form, call one service, message, redirect."""
+import datetime
 import uuid
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from office.documents import documents_of, read_document
 from office.history import changes_in_words
 from office.models import AccessLog, TimeLimits
 from office.validators import normalise_id_number, normalise_phone
@@ -129,8 +131,6 @@ def register(request):
 
 
 def _decision_due_or_none(township, received):
-    import datetime
-
     if isinstance(received, str):
         try:
             received = datetime.date.fromisoformat(received)
@@ -304,8 +304,6 @@ def registration_pdf(request, pk):
 
 def download_document(request, pk, document_id):
     """Serve an issued document from storage, byte for byte as issued (never re-rendered)."""
-    from office.documents import documents_of, read_document
-
     require_section(request, "petitions:index")
     petition = selectors.get_petition_for_user(request.user, pk)
     document = get_object_or_404(documents_of(petition), pk=document_id)

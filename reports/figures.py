@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
-from disputes.models import LedgerEntry
+from disputes.models import LedgerEntry, MediationCase, MediationReturnVisit
 from petitions.models import Petition, ReturnVisit
 
 P = Petition.Status
@@ -132,8 +132,6 @@ def petition_cases(petitions, key, period, today, *, part):
 def dispute_figures(entries, cases, period, today):
     """Screening and mediation figures for the period (work plan targets: 参调率 and 调解成功率 ≥ 98 %,
     满意率 ≥ 96 %): one aggregate query over ledger entries, one over mediation cases, one over visits."""
-    from disputes.models import MediationCase, MediationReturnVisit
-
     found = Q(found_on__range=(period.first, period.last))
     mediated = found & (Q(mediation_case__isnull=False) | Q(mediation_requested_on__isnull=False))
     resolved = found & Q(status=LedgerEntry.Status.RESOLVED)
@@ -182,8 +180,6 @@ def dispute_cases(entries, key, period, *, part):
 
 def mediation_cases(cases, key, period, *, part):
     """The mediation cases behind one mediation figure."""
-    from disputes.models import MediationCase
-
     if key == "mediation_success":
         ended = cases.filter(closed_on__range=(period.first, period.last))
         return ended if part == "denominator" else ended.exclude(status=MediationCase.Status.TERMINATED)

@@ -1,7 +1,7 @@
 """Reads for the dashboard: a bounded number of aggregate queries whatever the data size."""
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -101,8 +101,6 @@ def on_time_chart(user, today, months=12):
     """On-time reply rate by the month the reply fell due (one grouped query)."""
     first = month_start(today, months - 1)
     due = Q(replied_on__isnull=False) | Q(handling_due_on__lt=today)
-    from django.db.models import F
-
     rows = (
         visible_petitions(user).filter(due, handling_due_on__gte=first, handling_due_on__lte=today)
         .annotate(month=TruncMonth("handling_due_on")).values_list("month")
