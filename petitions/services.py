@@ -14,6 +14,7 @@ from office.people import DETAILS, find_or_create_person
 from . import permissions
 from .models import Attachment, CaseEvent, Petition, PetitionCounter, PetitionParty
 from .selectors import open_cases_of
+from .workflow import FLOW
 
 
 class StaleEditError(Exception):
@@ -26,9 +27,7 @@ def decision_due(township, received_on):
 
 
 def _record(petition, by, action, note="", from_status="", to_status=""):
-    return CaseEvent.objects.create(
-        petition=petition, actor=by, action=action, note=note, from_status=from_status, to_status=to_status
-    )
+    return FLOW.record(petition, by, action, note=note, from_status=from_status, to_status=to_status)
 
 
 @transaction.atomic

@@ -18,7 +18,8 @@ from office.validators import normalise_id_number, normalise_phone, validate_id_
 
 from ..models import AgreementParty, MediationAgreement, MediationCase, MediationParty
 from ..screening.forms import DATE_INPUT, ReferenceLists
-from .services import CaseData, CaseParty, eligible_mediators
+from .selectors import eligible_mediators
+from .services import CaseData, CaseParty
 from .workflow import SNAPSHOT_FIELDS
 
 TOWNSHIP_COMMITTEE = "township"

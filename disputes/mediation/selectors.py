@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from office.documents import documents_of
 from office.history import changes_in_words
-from office.roles import MEDIATOR, has_role
+from office.roles import MEDIATOR, has_role, holders
 
 from .. import permissions
 from ..models import (
@@ -166,3 +166,12 @@ def case_history(case):
         rows += _versions(agreement.history.select_related("history_user").order_by("history_date", "history_id"),
                           MediationAgreement)
     return sorted(rows, key=lambda row: (row["record"].history_date, row["record"].history_id), reverse=True)
+
+
+def eligible_mediators(township):
+    """Active staff of the township holding the mediator role (village and township committees)."""
+    return (
+        holders(MEDIATOR, township=township)
+        .select_related("staff__village")
+        .order_by("staff__village__sort_order", "last_name", "username")
+    )

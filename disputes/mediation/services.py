@@ -17,13 +17,14 @@ from office.models import EscalationLevel, TimeLimits
 from office.notify import notify
 from office.numbering import next_number
 from office.people import find_or_create_person
-from office.roles import MEDIATOR, holders
 from petitions.models import Petition
 
 from ..models import LedgerEntry, MediationCase, MediationCounter, MediationEvent, MediationParty
 from ..screening import permissions as entry_permissions
 from ..screening import workflow as entry_workflow
 from . import permissions
+from .selectors import eligible_mediators
+from .workflow import FLOW
 
 Source = MediationCase.Source
 Role = MediationParty.Role
@@ -61,15 +62,6 @@ class CaseData:
     source_organ: str = ""
     source_reference: str = ""
     ladder_level: object = None
-
-
-def eligible_mediators(township):
-    """Active staff of the township holding the mediator role (village and township committees)."""
-    return (
-        holders(MEDIATOR, township=township)
-        .select_related("staff__village")
-        .order_by("staff__village__sort_order", "last_name", "username")
-    )
 
 
 def _person(township, village, party):
@@ -136,10 +128,8 @@ def _open(*, by, township, data, parties, ledger_entry=None, petition=None):
         )
         if not created:
             raise ValidationError(_("%(name)s is named twice among the parties.") % {"name": person.name})
-    MediationEvent.objects.create(
-        case=case, actor=by, action=MediationEvent.Action.REGISTERED, to_status=case.status,
-        note=f"{case.get_source_display()} · {case.committee_name}",
-    )
+    FLOW.record(case, by, MediationEvent.Action.REGISTERED, from_status="",
+                note=f"{case.get_source_display()} · {case.committee_name}")
     notify(
         [user for user in data.mediators if user.pk != by.pk],
         _("%(number)s: you are appointed to mediate “%(title)s”.") % {"number": case.number, "title": case.title},

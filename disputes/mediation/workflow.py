@@ -38,7 +38,7 @@ from ..models import (
 )
 from ..screening import workflow as entry_workflow
 from . import documents, permissions
-from .services import eligible_mediators
+from .selectors import eligible_mediators
 
 __all__ = ["PermissionDenied", "StaleStateError", "TransitionNotAllowed", "WorkflowError", "TRANSITIONS"]
 
@@ -347,9 +347,10 @@ def save_agreement(case, *, by, data, parties=None, expected_version=None):
     ``data`` holds agreement fields (terms as a list); ``parties`` maps a party's person id to the
     fields of their snapshot (taken from the person record when the draft is first saved).
     """
-    locked = MediationCase.objects.select_for_update().get(pk=case.pk)
-    agreement = MediationAgreement.objects.filter(case=locked).first()
-    if agreement is not None and agreement.is_final and locked.status in TRANSITIONS["correct_agreement"][0]:
+    # Before the kit's checks: a finalised agreement gets its own refusal, with the way to correct it.
+    status = MediationCase.objects.values_list("status", flat=True).get(pk=case.pk)
+    agreement = MediationAgreement.objects.filter(case_id=case.pk).first()
+    if agreement is not None and agreement.is_final and status in TRANSITIONS["correct_agreement"][0]:
         raise AgreementFinalisedError(_(
             "This agreement is finalised and can no longer be edited. Issue a corrected version instead: "
             "it is recorded, and the version issued before stays on file."

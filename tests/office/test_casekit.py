@@ -80,3 +80,18 @@ def test_the_ledger_page_refuses_a_move_made_from_a_stale_page(client, mediator)
                            {"note": "双方和解", "version": entry.version}, follow=True)
     assert "该案件已被他人更新" in response.content.decode()
     assert LedgerEntry.objects.get(pk=entry.pk).status == LedgerEntry.Status.UNRESOLVED
+
+
+@pytest.mark.parametrize("module", [petitions, screening, mediation], ids=lambda m: m.__name__)
+def test_no_workflow_locks_checks_or_writes_events_beside_the_kit(module):
+    """Every move of each table goes through its FLOW: no workflow module checks a transition or a
+    version itself, or writes its event table directly (the behaviour is pinned above and by each
+    area's table walk, which asserts one event per move)."""
+    import inspect
+
+    source = inspect.getsource(module)
+    event_model = module.FLOW.event_model.__name__
+    assert "check_transition" not in source and "check_version" not in source
+    assert f"{event_model}.objects" not in source and f"{module.FLOW.model.__name__}.objects.select_for_update" not in source
+    table_functions = {name for name in module.TRANSITIONS}
+    assert table_functions == set(module.FLOW.rights)
