@@ -1,4 +1,6 @@
 """The township office itself: its villages, member units, staff, ladder, limits and calendar."""
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,6 +23,12 @@ class Township(models.Model):
     code = models.SlugField(_("code"), max_length=20, unique=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("office phone"), max_length=40, blank=True)
+    # The day the township started using the system (docs/domain.md §1): rounds due and figures
+    # before it are not counted as missing; imported ledgers may hold cases from before it.
+    go_live_on = models.DateField(
+        _("in use since"), null=True, blank=True,
+        help_text=_("The date from which the township records its work in this system; nothing due before it counts as missing."),
+    )
 
     class Meta:
         verbose_name = _("township")
@@ -29,6 +37,10 @@ class Township(models.Model):
 
     def __str__(self):
         return self.name
+
+    def counting_from(self, start: datetime.date) -> datetime.date:
+        """The first day of a period starting at ``start`` that counts: the go-live date if later."""
+        return max(start, self.go_live_on) if self.go_live_on else start
 
 
 class Village(models.Model):
