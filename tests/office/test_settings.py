@@ -47,3 +47,20 @@ def test_production_configuration_passes_check_deploy():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _database_settings(**env):
+    code = ("import json, django; from django.conf import settings; django.setup(); "
+            "d = settings.DATABASES['default']; print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], "
+            "d.get('DISABLE_SERVER_SIDE_CURSORS', False)]))")
+    base = {k: v for k, v in os.environ.items() if k not in {"CONN_MAX_AGE", "PGBOUNCER", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env={**base, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings", **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_workers_keep_their_database_connection_and_check_it_before_reuse():
+    assert _database_settings() == "[60, true, false]"
+    assert _database_settings(CONN_MAX_AGE="0") == "[0, true, false]"
+    assert _database_settings(PGBOUNCER="1", DATABASE_URL="postgres://app@127.0.0.1:6432/xinfang") == "[60, true, true]"
