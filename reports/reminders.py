@@ -157,7 +157,13 @@ def send(today, *, dry_run=False, out=None):
     """
     people = messages = mails = 0
     key = digest_key(today)
-    for reminder in collect(today):
+    reminders = collect(today)
+    # Someone whose work was all done since this morning's digest: the digest says so.
+    emptied = Notification.objects.filter(key=key).exclude(user__in=[r.user for r in reminders]).exclude(detail="")
+    if not dry_run:
+        emptied.update(text=_("Reminders for %(date)s: nothing is waiting for you any more") % {"date": today},
+                       detail="", read_at=timezone.now())
+    for reminder in reminders:
         summary, detail = _digest(reminder, today)
         with transaction.atomic():
             existing = Notification.objects.select_for_update().filter(user=reminder.user, key=key).first()
