@@ -62,13 +62,11 @@ def current_round_due(user, today):
 
 
 def _round_queue(user, today):
+    """报送本期排查 while the unit the user files for has no round for the current period."""
     due = current_round_due(user, today)
-    if due is None:
+    if due is None or due[1] is not None:
         return []
-    period, filed = due
-    if filed is not None:
-        return []
-    return [WorkQueue("round", str(_("File this period's round")), reverse("disputes:round_new"), 1, urgent=False)]
+    return [WorkQueue("round", str(_("File this period's round")), reverse("disputes:round_new"), 1)]
 
 
 def _mediation_queues(user, today):
