@@ -88,7 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "office.context_processors.office",
-                "petitions.context_processors.queues",
+                "reports.context_processors.work_queues",
             ],
         },
     },

@@ -46,8 +46,13 @@ class ActionPages:
     case_name: str = "case"  # the case's name in the page's template
     extra_context: Callable[[Any, str], Mapping] = field(default=lambda case, action: {})
 
-    def view(self, action: str, form_class, perform: Perform, *, help_text: str = ""):
-        """Build the view for one action: 404 for an unseen case, 403 for a user who may not act."""
+    def view(self, action: str, form_class, perform: Perform, *, help_text: str = "",
+             then: Callable[[Any, Any], str | None] | None = None):
+        """Build the view for one action: 404 for an unseen case, 403 for a user who may not act.
+
+        ``then(user, case)`` may name where to go once the move is done (a leader's sign-off goes
+        back to their queue, with the next item on top); by default, the case page.
+        """
         right = self.flow.rights[action]
         title = self.flow.action_labels[action]
 
@@ -75,7 +80,8 @@ class ActionPages:
                         form.add_error(None, item)
                 else:
                     messages.success(request, _("Done: %(action)s.") % {"action": title})
-                    return redirect(self.detail_url, pk=case.pk)
+                    target = then(request.user, case) if then is not None else None
+                    return redirect(target) if target else redirect(self.detail_url, pk=case.pk)
             return render(request, self.template, {
                 self.case_name: case, "form": form, "action": action, "title": title, "help_text": help_text,
                 "allowed": case.status in self.flow.transitions[action][0],

@@ -29,6 +29,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .notify import complete, task_key
 from .workflow import check_transition, check_version
 
 Right = Callable[[Any, Any], bool]
@@ -123,6 +124,9 @@ class Flow:
     # What a move needs beyond its state, read from what the case page has at hand (a pending
     # extension to approve, an open window): the page offers the move only when it holds.
     ready: Mapping[str, Callable[[Any], bool]] = field(default_factory=dict)
+    # The tasks (office/notify.py task names) each move does: recording the move marks every message
+    # asking for them done, for every recipient, whoever moved the case.
+    clears: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def labels(self, key: str) -> str:
         """Return the words for an action of the table, a state, or a timeline event."""
@@ -172,7 +176,9 @@ class Flow:
                   **event_fields}
         if at is not None:
             values["at"] = at
-        return self.event_model._default_manager.create(**values)
+        event = self.event_model._default_manager.create(**values)
+        complete([task_key(case, name) for name in self.clears.get(action, ())])
+        return event
 
     def possible(self, case) -> set[str]:
         """Return the actions the table allows from the case's current state."""

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from .navigation import menu_for
+from .notify import open_task_count
 from .roles import ROLE_GROUPS, role_keys
 
 
@@ -19,5 +20,6 @@ def office(request):
         "staff": staff,
         "role_names": [ROLE_GROUPS[key] for key in sorted(role_keys(user))],
         "menu": menu_for(user),
-        "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+        # The badge counts only the tasks still open (a message whose task is done clears itself).
+        "open_tasks": open_task_count(user),
     }

@@ -364,6 +364,12 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # Reminders use a key so that running them twice a day sends nothing twice.
     key = models.CharField(max_length=120, blank=True, db_index=True)
+    # A message about a task (sign this, decide this, redo this) names the task; it is done when the
+    # task is done, by whoever did it (office/notify.py). An empty task: a message for information.
+    task = models.CharField(_("task"), max_length=120, blank=True, db_index=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    # The daily digest's lines (reports/reminders.py): one message per person per day, updated in place.
+    detail = models.TextField(_("detail"), blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -373,3 +379,11 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def is_task(self):
+        return bool(self.task)
+
+    @property
+    def is_open_task(self):
+        return bool(self.task) and self.done_at is None

@@ -66,8 +66,10 @@ def reveal_personal(request, obj, people, what):
 
 def notifications(request):
     """The user's in-app notifications, newest first."""
-    page = Paginator(Notification.objects.filter(user=request.user), settings.NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "office/notifications.html", {"page": page})
+    mine = Notification.objects.filter(user=request.user)
+    page = Paginator(mine, settings.NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    has_unread = mine.filter(read_at__isnull=True).exists()
+    return render(request, "office/notifications.html", {"page": page, "has_unread": has_unread})
 
 
 @require_POST
@@ -84,7 +86,5 @@ def open_notification(request, pk):
 @require_POST
 def read_all_notifications(request):
     """Mark every unread notification of the user read."""
-    for notification in Notification.objects.filter(user=request.user, read_at__isnull=True):
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("notifications")

@@ -1,5 +1,7 @@
 """One view per workflow action: GET shows a small confirmation form, POST calls one workflow function
 (the office.actions kit, with the petition Flow's own rights)."""
+from django.urls import reverse
+
 from office.actions import ActionPages, unversioned, versioned
 
 from . import action_forms as f
@@ -15,6 +17,16 @@ PAGES = ActionPages(
 )
 
 
+def _back_to_sign_offs(user, petition):
+    """After a sign-off, a leader goes back to 待我审批 (the next item on top), not to the case."""
+    if "sign-offs" in selectors.queues_for(user):
+        return reverse("petitions:queue", args=["sign-offs"])
+    return None
+
+
+SIGN_OFF = {"then": _back_to_sign_offs}
+
+
 def _decide_escalation(petition, user, data, version):
     return workflow.decide_escalation(data["escalation"], by=user, approve=data["approve"], comment=data["comment"])
 
@@ -25,8 +37,8 @@ def _record_supervision_result(petition, user, data, version):
 
 ACTION_VIEWS = {
     "propose_decision": PAGES.view("propose_decision", f.ProposeDecisionForm, versioned(workflow.propose_decision)),
-    "approve_decision": PAGES.view("approve_decision", f.CommentForm, versioned(workflow.approve_decision)),
-    "reject_decision": PAGES.view("reject_decision", f.RequiredCommentForm, versioned(workflow.reject_decision)),
+    "approve_decision": PAGES.view("approve_decision", f.CommentForm, versioned(workflow.approve_decision), **SIGN_OFF),
+    "reject_decision": PAGES.view("reject_decision", f.RequiredCommentForm, versioned(workflow.reject_decision), **SIGN_OFF),
     "assign": PAGES.view("assign", f.AssignForm, versioned(workflow.assign_petition)),
     "sign_for": PAGES.view("sign_for", f.ConfirmForm, versioned(workflow.sign_for_petition)),
     "return_referral": PAGES.view("return_referral", f.ReasonForm, versioned(workflow.return_referral)),
@@ -35,11 +47,11 @@ ACTION_VIEWS = {
     "record_supervision_result": PAGES.view("record_supervision_result", f.SupervisionResultForm,
                                             _record_supervision_result),
     "request_extension": PAGES.view("request_extension", f.ExtensionForm, versioned(workflow.request_extension)),
-    "approve_extension": PAGES.view("approve_extension", f.CommentForm, versioned(workflow.approve_extension)),
-    "reject_extension": PAGES.view("reject_extension", f.RequiredCommentForm, versioned(workflow.reject_extension)),
+    "approve_extension": PAGES.view("approve_extension", f.CommentForm, versioned(workflow.approve_extension), **SIGN_OFF),
+    "reject_extension": PAGES.view("reject_extension", f.RequiredCommentForm, versioned(workflow.reject_extension), **SIGN_OFF),
     "submit_reply": PAGES.view("submit_reply", f.ReplyForm, versioned(workflow.submit_reply)),
-    "approve_reply": PAGES.view("approve_reply", f.CommentForm, versioned(workflow.approve_reply)),
-    "reject_reply": PAGES.view("reject_reply", f.RequiredCommentForm, versioned(workflow.reject_reply)),
+    "approve_reply": PAGES.view("approve_reply", f.CommentForm, versioned(workflow.approve_reply), **SIGN_OFF),
+    "reject_reply": PAGES.view("reject_reply", f.RequiredCommentForm, versioned(workflow.reject_reply), **SIGN_OFF),
     "serve_reply": PAGES.view("serve_reply", f.ServeForm, versioned(workflow.serve_reply)),
     "record_opinion": PAGES.view("record_opinion", f.OpinionForm, versioned(workflow.record_opinion)),
     "close_evaluation": PAGES.view("close_evaluation", f.ConfirmForm, versioned(workflow.close_evaluation)),
@@ -47,7 +59,7 @@ ACTION_VIEWS = {
     "archive": PAGES.view("archive", f.ConfirmForm, versioned(workflow.archive_petition)),
     "reopen": PAGES.view("reopen", f.ReasonForm, versioned(workflow.reopen_petition)),
     "raise_escalation": PAGES.view("raise_escalation", f.EscalateForm, versioned(workflow.raise_escalation)),
-    "decide_escalation": PAGES.view("decide_escalation", f.DecideEscalationForm, _decide_escalation),
+    "decide_escalation": PAGES.view("decide_escalation", f.DecideEscalationForm, _decide_escalation, **SIGN_OFF),
 }
 
 

@@ -1,9 +1,10 @@
 """Reads: which petitions a user may see, and lookups for intake."""
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from office.documents import documents_of
 from office.people import matching_people  # noqa: F401 (the intake lookup: one rule, in office)
@@ -115,18 +116,41 @@ def open_cases_of(people):
     return Petition.objects.filter(Exists(has_party), status__in=Petition.OPEN_STATUSES)
 
 
+def _pending_escalation_to(user):
+    """Open cases with an escalation waiting for this user's rung (docs/domain.md §2.4)."""
+    staff = getattr(user, "staff", None)
+    if staff is None or staff.ladder_level_id is None:
+        return Q(pk__in=[])
+    return Exists(EscalationRequest.objects.filter(
+        petition=OuterRef("pk"), state=EscalationRequest.State.PENDING, to_level_id=staff.ladder_level_id))
+
+
+def _pending_extension():
+    return Exists(Extension.objects.filter(petition=OuterRef("pk"), state=Extension.State.PENDING))
+
+
+def _sent_back():
+    """A registered case whose proposed decision a leader sent back (退回重办)."""
+    return Exists(CaseEvent.objects.filter(petition=OuterRef("pk"), action=CaseEvent.Action.REJECT_DECISION))
+
+
+def _clerk_only(user):
+    """A 登记员 who is not also in the office or a leader: her own cases are what she answers for."""
+    roles = role_keys(user)
+    return CLERK in roles and not roles & {COORDINATOR, LEADER}
+
+
 def queue_conditions(user, today, soon_days):
-    """The work queues (issue 4 §2) as conditions on visible petitions, keyed by their URL slug."""
+    """The work queues (issue 4 §2, issue 12 §1) as conditions on visible petitions, keyed by their URL slug."""
     S = Petition.Status
     open_ = Q(status__in=Petition.OPEN_STATUSES)
-    pending_extension = Exists(Extension.objects.filter(petition=OuterRef("pk"), state=Extension.State.PENDING))
-    staff = getattr(user, "staff", None)
-    pending_escalation_to_me = Q(pk__in=[]) if staff is None or staff.ladder_level_id is None else Exists(
-        EscalationRequest.objects.filter(
-            petition=OuterRef("pk"), state=EscalationRequest.State.PENDING, to_level_id=staff.ladder_level_id
-        )
-    )
+    if _clerk_only(user):
+        open_ &= Q(registered_by=user)
+    pending_escalation_to_me = _pending_escalation_to(user)
+    sent_back = _sent_back()
     return {
+        "to-decide": Q(status=S.REGISTERED) & ~sent_back,
+        "sent-back": Q(status=S.REGISTERED) & sent_back,
         "awaiting-decision": Q(status__in=[S.REGISTERED, S.DECISION_REVIEW]),
         "overdue": open_ & Q(due_on__lt=today),
         "due-soon": open_ & Q(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=soon_days)),
@@ -134,13 +158,16 @@ def queue_conditions(user, today, soon_days):
         "reply-signoff": Q(status=S.REPLY_REVIEW),
         "opinions": Q(status=S.REPLIED),
         "visits-due": Q(status=S.EVALUATED, due_on__lte=today + datetime.timedelta(days=soon_days)),
-        "sign-offs": Q(status__in=[S.DECISION_REVIEW, S.REPLY_REVIEW]) | (open_ & pending_extension),
-        "escalations": open_ & pending_escalation_to_me,
+        "sign-offs": (Q(status__in=[S.DECISION_REVIEW, S.REPLY_REVIEW])
+                      | (Q(status__in=Petition.OPEN_STATUSES) & (_pending_extension() | pending_escalation_to_me))),
+        "escalations": Q(status__in=Petition.OPEN_STATUSES) & pending_escalation_to_me,
         "referred": Q(status__in=[S.ASSIGNED, S.IN_PROGRESS]),
     }
 
 
 QUEUE_LABELS = {
+    "to-decide": pgettext_lazy("queue", "Decision to propose"),
+    "sent-back": pgettext_lazy("queue", "Sent back to decide again"),
     "awaiting-decision": _("Awaiting decision"),
     "overdue": _("Overdue"),
     "due-soon": _("Due within 3 days"),
@@ -153,11 +180,69 @@ QUEUE_LABELS = {
     "referred": _("Referred to my unit"),
 }
 
+# How each queue is sorted: the clerk's decisions oldest first, a leader's sign-offs by the deadline of
+# the decision asked of them, everything else by the case's due date.
+QUEUE_ORDER = {
+    "to-decide": ("received_on", "sequence"),
+    "sent-back": ("received_on", "sequence"),
+    "sign-offs": ("awaits_due", "received_on"),
+}
+
+# What a case waits for, and the date that decision is due (issue 12 §1): a leader's queue says
+# 受理意见待批 / 延期申请待批 / 答复待审签 / 提级待决定, not the case's state.
+AWAITS_LABELS = {
+    "propose": pgettext_lazy("awaits", "Decision to propose"),
+    "redo-decision": pgettext_lazy("awaits", "Sent back: decide again"),
+    "decision": pgettext_lazy("awaits", "Decision awaiting sign-off"),
+    "extension": pgettext_lazy("awaits", "Extension awaiting sign-off"),
+    "reply": pgettext_lazy("awaits", "Reply awaiting sign-off"),
+    "escalation": pgettext_lazy("awaits", "Escalation awaiting decision"),
+}
+
+
+def with_awaits(petitions, user):
+    """Annotate what each case waits for (``awaits``, a key of AWAITS_LABELS or "") and the deadline
+    of that step (``awaits_due``): the decision by its Art 22 date, an extension before the limit it
+    extends runs out, a reply and an escalation by the case's due date. One query, no extra per row."""
+    S = Petition.Status
+    extension_due = Subquery(Extension.objects.filter(petition=OuterRef("pk"), state=Extension.State.PENDING)
+                             .order_by("pk").values("old_due_on")[:1])
+    return petitions.annotate(
+        awaits=Case(
+            When(status=S.DECISION_REVIEW, then=Value("decision")),
+            When(Q(status=S.REGISTERED) & _sent_back(), then=Value("redo-decision")),
+            When(status=S.REGISTERED, then=Value("propose")),
+            When(status=S.REPLY_REVIEW, then=Value("reply")),
+            When(Q(status__in=Petition.OPEN_STATUSES) & _pending_extension(), then=Value("extension")),
+            When(Q(status__in=Petition.OPEN_STATUSES) & _pending_escalation_to(user), then=Value("escalation")),
+            default=Value(""), output_field=CharField(),
+        ),
+        awaits_due=Case(
+            When(status__in=[S.DECISION_REVIEW, S.REGISTERED], then=F("decision_due_on")),
+            When(status=S.REPLY_REVIEW, then=F("due_on")),
+            When(Q(status__in=Petition.OPEN_STATUSES) & _pending_extension(), then=extension_due),
+            default=F("due_on"), output_field=DateField(),
+        ),
+    )
+
+
+def awaits_label(petition):
+    """The words for what a case waits for, or its state when it waits for no one's decision."""
+    key = getattr(petition, "awaits", "")
+    return AWAITS_LABELS[key] if key else petition.get_status_display()
+
 
 def queues_for(user):
-    """The queue slugs a user works from, in menu order (a post's work, hence role names)."""
+    """The queue slugs a user works from, in menu order (a post's work, hence role names).
+
+    Only for users who may open the petitions section: a queue link never answers 403.
+    """
     roles = role_keys(user)
+    if not roles & {CLERK, COORDINATOR, LEADER, HANDLER}:
+        return []
     slugs = []
+    if CLERK in roles:
+        slugs += ["to-decide", "sent-back", "overdue", "due-soon"]
     if COORDINATOR in roles:
         slugs += ["awaiting-decision", "overdue", "due-soon", "returned", "reply-signoff", "opinions", "visits-due"]
     if LEADER in roles:
@@ -170,10 +255,26 @@ def queues_for(user):
     return list(dict.fromkeys(slugs))
 
 
+# The queues that are a user's own work (the home page's 待我办理 and the reminders): every queue
+# but the overdue and due-soon views of it.
+WORK_EXCLUDED = ("overdue", "due-soon")
+
+
+def my_work_condition(user, today, soon_days):
+    """One condition: a case is in one of the user's work queues (Q(pk__in=[]) when they have none)."""
+    conditions = queue_conditions(user, today, soon_days)
+    condition = Q(pk__in=[])
+    for slug in queues_for(user):
+        if slug not in WORK_EXCLUDED:
+            condition |= conditions[slug]
+    return condition
+
+
 def queue_petitions(user, slug, today, soon_days):
-    """Visible petitions in one queue, most urgent first."""
+    """Visible petitions in one queue, most urgent first, with what each waits for."""
     condition = queue_conditions(user, today, soon_days)[slug]
-    return petition_list(user).filter(condition).order_by("due_on", "received_on")
+    petitions = with_awaits(petition_list(user).filter(condition), user)
+    return petitions.order_by(*QUEUE_ORDER.get(slug, ("due_on", "received_on")))
 
 
 def queue_counts(user, today, soon_days):

@@ -51,6 +51,9 @@ def _case_list(request, *, queue):
     petition_filter = PetitionFilter(request.GET or None, queryset=queryset, township=township)
     results = petition_filter.qs if petition_filter.is_bound and petition_filter.is_valid() else queryset
     page = Paginator(results, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    if queue:
+        for petition in page:
+            petition.awaits_label = selectors.awaits_label(petition)
     return render(
         request,
         "petitions/petition_list.html",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from office import calendar, escalation, followup
 from office.casekit import Flow
 from office.models import TimeLimits
-from office.notify import notify
+from office.notify import notify, task_key
 from office.roles import HANDLER, LEADER, holders
 from office.workflow import StaleStateError, TransitionNotAllowed, WorkflowError
 
@@ -105,6 +105,19 @@ FLOW = Flow(
     lock_related=("township",),
     clean_exclude=("number", "intake_token"),
     before_save=lambda petition: refresh_due(petition),
+    # The messages each move answers (office/notify.py): asked by the moves that notify with a task.
+    clears={
+        "propose_decision": ("redo-decision",),
+        "approve_decision": ("decision",),
+        "reject_decision": ("decision",),
+        "sign_for": ("referral",),
+        "return_referral": ("referral",),
+        "approve_extension": ("extension",),
+        "reject_extension": ("extension",),
+        "submit_reply": ("redo-reply",),
+        "approve_reply": ("reply",),
+        "reject_reply": ("reply",),
+    },
     always_saved=("status", "due_on", "version"),
     # Read from what the case page's selector prepared (selectors.petition_detail).
     ready={
@@ -213,7 +226,7 @@ def propose_decision(petition, *, by, decision, reasons, lawful_channel="", forw
           ["proposed_decision", "proposal_note", "lawful_channel", "forward_to", "case_class"],
           from_status=from_status, note=f"{decision.label}：{reasons}")
     notify(_leaders(petition), _("%(number)s: a decision awaits your sign-off.") % {"number": petition.number},
-           _case_url(petition))
+           _case_url(petition), task=task_key(petition, "decision"))
     return petition
 
 
@@ -245,7 +258,12 @@ def reject_decision(petition, *, by, comment, expected_version=None):
         raise ValidationError({"comment": _("Say why the proposal is sent back.")})
     from_status = petition.status
     petition.status = S.REGISTERED
-    return FLOW.save(petition, by, "reject_decision", [], from_status=from_status, note=comment)
+    FLOW.save(petition, by, "reject_decision", [], from_status=from_status, note=comment)
+    notify([petition.registered_by],
+           _("%(number)s: the proposed decision was sent back: %(comment)s") % {"number": petition.number,
+                                                                                "comment": comment},
+           _case_url(petition), task=task_key(petition, "redo-decision"))
+    return petition
 
 
 # --- referral (交办) and the unit's answer (Art 23) --------------------------------------------
@@ -288,7 +306,8 @@ def assign_petition(petition, *, by, instruction, lead_leader, unit=None, villag
            "return_due_on", "unit_due_on"],
           from_status=from_status, note=f"{unit or village}：{instruction}")
     notify(_unit_handlers(petition), _("%(number)s was referred to you: sign for it or return it by %(due)s.")
-           % {"number": petition.number, "due": petition.return_due_on}, _case_url(petition))
+           % {"number": petition.number, "due": petition.return_due_on}, _case_url(petition),
+           task=task_key(petition, "referral"))
     return petition
 
 
@@ -419,7 +438,7 @@ def request_extension(petition, *, by, days, reason, expected_version=None):
     extension.save()
     FLOW.record(petition, by, "request_extension", note=_("%(days)d days: %(reason)s") % {"days": days, "reason": reason})
     notify(_leaders(petition), _("%(number)s: an extension awaits your sign-off.") % {"number": petition.number},
-           _case_url(petition))
+           _case_url(petition), task=task_key(petition, "extension"))
     return extension
 
 
@@ -498,7 +517,7 @@ def submit_reply(petition, *, by, request_summary, facts, finding, legal_basis, 
     petition.status = S.REPLY_REVIEW
     FLOW.save(petition, by, "submit_reply", [], from_status=from_status, note=reply.get_finding_display())
     notify(_leaders(petition), _("%(number)s: a written reply awaits your sign-off.") % {"number": petition.number},
-           _case_url(petition))
+           _case_url(petition), task=task_key(petition, "reply"))
     return reply
 
 
@@ -525,7 +544,8 @@ def reject_reply(petition, *, by, comment, expected_version=None):
     petition.status = S.IN_PROGRESS
     FLOW.save(petition, by, "reject_reply", [], from_status=from_status, note=comment)
     notify(_unit_handlers(petition), _("%(number)s: the reply was sent back: %(comment)s")
-           % {"number": petition.number, "comment": comment}, _case_url(petition))
+           % {"number": petition.number, "comment": comment}, _case_url(petition),
+           task=task_key(petition, "redo-reply"))
     return petition
 
 

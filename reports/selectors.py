@@ -5,14 +5,23 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
+from disputes.mediation.selectors import mediator_queue
 from disputes.models import LedgerEntry, ScreeningCadence
 from disputes.periods import recent_periods
-from disputes.screening.selectors import compliance_rows, visible_entries
+from disputes.screening.selectors import compliance_rows, visible_entries, with_list_relations
 from office.roles import COORDINATOR, LEADER, MEDIATOR, has_role
 from petitions.models import Petition
-from petitions.selectors import petition_list, queue_conditions, queues_for, visible_petitions
+from petitions.selectors import (
+    awaits_label,
+    my_work_condition,
+    petition_list,
+    queues_for,
+    visible_petitions,
+    with_awaits,
+)
 
 from . import charts, figures
+from .queues import current_round_due
 
 
 def month_start(day, back=0):
@@ -22,15 +31,37 @@ def month_start(day, back=0):
 
 
 def my_petition_work(user, today, soon_days, limit=10):
-    """The open cases waiting for this user, most urgent first."""
-    slugs = [s for s in queues_for(user) if s not in ("overdue", "due-soon")]
-    if not slugs:
+    """The open cases waiting for this user, most urgent first, each with what it waits for and the
+    deadline of that step (petitions/selectors.py ``with_awaits``)."""
+    if not queues_for(user):
         return []
-    conditions = queue_conditions(user, today, soon_days)
-    condition = Q()
-    for slug in slugs:
-        condition |= conditions[slug]
-    return list(petition_list(user).filter(condition).order_by("due_on", "received_on")[:limit])
+    work = with_awaits(petition_list(user).filter(my_work_condition(user, today, soon_days)), user)
+    rows = list(work.order_by("awaits_due", "received_on")[:limit])
+    for petition in rows:
+        petition.awaits_label = awaits_label(petition)
+    return rows
+
+
+def mediator_home(user, today, soon_days):
+    """A village mediator's home (issue 12 §1): this period's round, their village's open disputes by
+    deadline, their mediation cases by due date, agreements awaiting signatures, confirmation windows
+    closing. A fixed number of queries."""
+    round_due = current_round_due(user, today)
+    queue = mediator_queue(user, today, soon_days=soon_days)
+    entries = list(
+        with_list_relations(visible_entries(user).filter(status__in=LedgerEntry.OPEN_STATUSES))
+        .order_by("deadline", "pk")[:20]
+    )
+    return {
+        "round_period": round_due[0] if round_due else None,
+        "round_filed": round_due[1] if round_due else None,
+        "files_round": round_due is not None,
+        "open_entries": entries,
+        "mediating": queue["due"],
+        "signatures": queue["signatures"],
+        "windows": queue["windows"],
+        "window_warning_days": queue["window_warning_days"],
+    }
 
 
 def petition_state_counts(user):

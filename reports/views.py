@@ -15,7 +15,7 @@ from disputes.screening.selectors import visible_entries, with_list_relations
 from office.excel import xlsx_response
 from office.models import AccessLog, TimeLimits
 from office.navigation import section_roles
-from office.roles import COORDINATOR, LEADER, has_role
+from office.roles import COORDINATOR, LEADER, MEDIATOR, has_role
 from office.views import require_section
 from petitions import exports as petition_exports
 from petitions.filters import PetitionFilter
@@ -42,7 +42,10 @@ def dashboard(request):
     if _sees(user, "petitions:index"):
         context["my_work"] = selectors.my_petition_work(user, today, soon)
         context["petition_states"] = selectors.petition_state_counts(user)
-    if _sees(user, "disputes:index"):
+    if has_role(user, MEDIATOR) and not office_view:
+        # A village mediator's home is their work: the round to file first, then their cases.
+        context["mediator"] = selectors.mediator_home(user, today, soon)
+    elif _sees(user, "disputes:index"):
         context["entry_states"] = selectors.entry_state_counts(user)
         context["screening_period"], context["missing_rounds"] = selectors.missing_rounds(user, township, today)
     if office_view and period is not None:

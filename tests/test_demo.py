@@ -40,3 +40,39 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises():
     rounds = ScreeningRound.objects.all()
     assert rounds.filter(zero_report=True).exists() and rounds.filter(zero_report=False).exists()
     assert not rounds.filter(starts_on__gt=today).exists(), "a round filed for a period that has not begun"
+
+
+@pytest.mark.django_db
+def test_each_demo_role_has_work_and_every_link_from_home_and_its_queues_opens(client,
+                                                                            django_capture_on_commit_callbacks):
+    """Issue 12 §1: a crawl per demo role over its menu, its queues and the links on its home page and
+    queue pages — no 403, 404 or 500 — and each role's queues hold something to do."""
+    from django.contrib.auth import get_user_model
+
+    from office.models import Notification
+    from reports.queues import work_queues
+
+    from .crawl import broken, crawl
+
+    reseed_reference_data()
+    with django_capture_on_commit_callbacks(execute=True):  # the messages are sent on commit
+        call_command("load_demo", stdout=io.StringIO())
+    today = timezone.localdate()
+    users = {u.username: u for u in get_user_model().objects.all()}
+    expected = {
+        "clerk": {"to-decide", "sent-back", "overdue"},
+        "coordinator": {"awaiting-decision", "overdue", "returned"},
+        "leader": {"sign-offs"},
+        "handler": {"referred"},
+        "mediator": {"mediating", "signatures"},
+    }
+    for username, keys in expected.items():
+        counts = {q.key: q.count for q in work_queues(users[username], today)}
+        assert all(counts.get(key) for key in keys), (username, counts)
+    for username in ["clerk", "coordinator", "leader", "leader2", "handler", "handler2", "mediator", "mediator2",
+                     "cunzhang", "admin"]:
+        assert broken(crawl(client, users[username])) == {}, username
+    # The demo's history was made through the workflow: the tasks done along the way are done.
+    leader_open = Notification.objects.filter(user=users["leader"], done_at__isnull=True).exclude(task="")
+    assert leader_open.count() == len({n.task for n in leader_open})
+    assert Notification.objects.filter(user=users["leader"]).exclude(task="").filter(done_at__isnull=False).exists()

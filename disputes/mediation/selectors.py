@@ -2,7 +2,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from office.documents import documents_of
@@ -175,3 +175,40 @@ def eligible_mediators(township):
         .select_related("staff__village")
         .order_by("staff__village__sort_order", "last_name", "username")
     )
+
+
+def _window_closing(today, warning_days):
+    """A written agreement in effect whose judicial-confirmation window (Art 33) closes within the
+    warning days and has not been used."""
+    return Q(
+        agreement__form=MediationAgreement.Form.WRITTEN,
+        agreement__effective_on__isnull=False,
+        agreement__confirmation_applied_on__isnull=True,
+        agreement__confirmation_due_on__gte=today,
+        agreement__confirmation_due_on__lte=today + datetime.timedelta(days=warning_days),
+    )
+
+
+def queue_conditions(today, warning_days=None):
+    """The mediation work queues (issue 12 §1) as conditions on a user's queue cases: being mediated,
+    past the mediation limit, finalised agreements awaiting signatures, confirmation windows in their
+    last week. The menu, the home page and the reminders all read these."""
+    warning_days = warning_days or settings.CONFIRMATION_WARNING_DAYS
+    return {
+        "mediating": Q(status__in=MediationCase.MEDIATION_STATUSES),
+        "past-limit": Q(status__in=MediationCase.MEDIATION_STATUSES, due_on__lt=today),
+        "signatures": Q(status=S.AGREED),
+        "windows": _window_closing(today, warning_days),
+    }
+
+
+def queue_cases(user):
+    """The cases a user's mediation queues are about (a mediator's own; the center's township)."""
+    return _queue_cases(user)
+
+
+def queue_counts(user, today, warning_days=None):
+    """{queue: count} of the user's mediation queues in one aggregate query."""
+    conditions = queue_conditions(today, warning_days)
+    counts = _queue_cases(user).aggregate(**{k.replace("-", "_"): Count("pk", filter=c) for k, c in conditions.items()})
+    return {key: counts[key.replace("-", "_")] for key in conditions}

@@ -7,9 +7,10 @@ from tests.builders import PASSWORD
 from .conftest import login, logout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SIGN_OFFS = "**/petitions/queues/sign-offs/"
 
 
-def act(page, petition_url, action, fields=None, checks=None, selects=None):
+def act(page, petition_url, action, fields=None, checks=None, selects=None, lands=None):
     page.goto(petition_url)
     page.click(f"[data-action={action}]")
     page.wait_for_selector("[data-testid=action-form]")
@@ -20,7 +21,7 @@ def act(page, petition_url, action, fields=None, checks=None, selects=None):
     for selector in checks or []:
         page.check(selector)
     page.click("[data-testid=confirm]")
-    page.wait_for_url(petition_url)
+    page.wait_for_url(lands or petition_url)
     assert "已完成" in page.locator("[data-testid=messages]").inner_text()
 
 
@@ -48,7 +49,8 @@ def test_registration_to_archive(page, users):
     act(page, case_url, "propose_decision", fields={"reasons": "属本镇职权，符合受理条件。"},
         checks=["input[name=decision][value=accept]"])
     switch(page, "leader")
-    act(page, case_url, "approve_decision")
+    # A sign-off takes the leader back to 待我审批, not to the case.
+    act(page, case_url, "approve_decision", lands=SIGN_OFFS)
     handler = users["handler"]
     act(page, case_url, "assign", fields={"instruction": "请司法所会同村委会调查处理。"},
         selects={"unit": str(handler.staff.unit_id), "handler": str(handler.pk), "lead_leader": str(users["leader"].pk)})
@@ -57,7 +59,7 @@ def test_registration_to_archive(page, users):
     act(page, case_url, "submit_reply", fields={"facts": "经查，占地属实。", "legal_basis": "《农村土地承包法》第五十七条。"},
         checks=["input[name=finding][value=support]"])
     switch(page, "leader")
-    act(page, case_url, "approve_reply")
+    act(page, case_url, "approve_reply", lands=SIGN_OFFS)
     switch(page, "clerk")
     act(page, case_url, "serve_reply", selects={"method": "in_person"})
     act(page, case_url, "record_opinion", checks=["input[name=opinion][value=satisfied]"])

@@ -118,12 +118,15 @@ def test_password_change_page(client, clerk):
 def test_notifications_list_unread_count_and_open_marks_read(client, clerk, leader):
     from office.models import Notification
 
-    note = Notification.objects.create(user=clerk, text="XF-2026-0001：受理意见待您审批。", url="/petitions/")
-    Notification.objects.create(user=leader, text="not yours")
+    note = Notification.objects.create(user=clerk, text="XF-2026-0001：受理意见待您审批。", url="/petitions/",
+                                       task="petitions.petition:1:decision")
+    Notification.objects.create(user=clerk, text="for information")  # not a task: not counted
+    Notification.objects.create(user=leader, text="not yours", task="petitions.petition:1:decision")
     client.force_login(clerk)
     body = client.get(reverse("notifications")).content.decode()
     assert "受理意见待您审批" in body and "not yours" not in body
-    assert 'data-testid="notifications">消息 <span class="badge text-bg-warning">1</span>' in body
+    # The menu counts the open tasks only.
+    assert 'data-testid="notifications">消息 <span class="badge text-bg-warning" title="待办事项">1</span>' in body
     assert client.get(reverse("open_notification", args=[note.pk])).status_code == 405
     response = client.post(reverse("open_notification", args=[note.pk]))
     assert response.status_code == 302 and response["Location"] == "/petitions/"

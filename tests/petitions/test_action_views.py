@@ -40,9 +40,11 @@ def test_propose_then_sign_off_through_the_pages(client, users):
     client.force_login(users["leader"])
     response = client.post(url("approve_decision", petition), {"version": petition.version, "comment": "同意"}, follow=True)
     assert "已完成" in response.content.decode()
+    # After signing, the leader is back in 待我审批 (the next item on top), not on the case.
+    assert response.redirect_chain[-1][0] == reverse("petitions:queue", args=["sign-offs"])
     petition.refresh_from_db()
     assert petition.status == Petition.Status.ACCEPTED
-    assert "受理告知书" in response.content.decode()
+    assert "受理告知书" in client.get(url("detail", petition)).content.decode()
 
 
 def test_field_errors_for_bad_input_and_nothing_changes(client, users):

@@ -37,7 +37,9 @@ def test_each_role_sees_only_its_parts(client, users):
     assert 'data-testid="figures"' not in body and 'data-testid="my-work"' in body
     assert 'data-testid="missing-rounds"' not in body  # clerks have no disputes section
     body, _ = get(client, users["mediator"])
-    assert 'data-testid="missing-rounds"' in body and 'data-testid="my-work"' not in body
+    # A village mediator's home is their work (issue 12 §1): no chase list naming themselves.
+    assert 'data-testid="mediator-home"' in body and 'data-testid="my-work"' not in body
+    assert 'data-testid="missing-rounds"' not in body
     assert "青溪村" in body and "柳塘村" not in body  # only the mediator's own village
 
 

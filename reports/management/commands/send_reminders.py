@@ -6,10 +6,11 @@ from reports import reminders
 
 
 class Command(BaseCommand):
-    help = "Send today's reminders (due-soon and overdue cases, missing screening rounds) once per day."
+    help = ("Write today's reminder digest for each person (due-soon and overdue cases, pending sign-offs and "
+            "decisions, mediation deadlines, missing screening rounds) and e-mail it once per day.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="Show what would be sent; send and store nothing.")
+        parser.add_argument("--dry-run", action="store_true", help="Show what would be sent and how many e-mails; send and store nothing.")
 
     def handle(self, *args, dry_run=False, **options):
         today = timezone.localdate()
