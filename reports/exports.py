@@ -7,14 +7,15 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from disputes.models import LedgerEntry, RiskLevel, ScreeningCadence, ScreeningRound
+from disputes.models import LedgerEntry, MediationCase, RiskLevel, ScreeningCadence, ScreeningRound
 from disputes.periods import periods_between
+from disputes.screening.selectors import round_due
 from office import calendar
 from office.excel import Column, Sheet, unit_footer, write_table, write_workbook
 from office.models import Village
 from petitions.models import ContentCategory, Petition, Supervision
 
-from .figures import Figure
+from .figures import ENTERED_MEDIATION, Figure, Period, mediation_outcomes
 
 # --- 月报: monthly statistics ------------------------------------------------------------------
 
@@ -81,7 +82,7 @@ def dispute_stats(entries, first, last):
     found = entries.filter(found_on__range=(first, last))
     aggregates = {f"risk_{r.pk}": Count("pk", filter=Q(risk_level=r)) for r in risks}
     aggregates.update({f"status_{value}": Count("pk", filter=Q(status=value)) for value in LedgerEntry.Status.values})
-    aggregates["mediated"] = Count("pk", filter=Q(mediation_case__isnull=False) | Q(mediation_requested_on__isnull=False))
+    aggregates["mediated"] = Count("pk", filter=ENTERED_MEDIATION)
     rows = found.order_by().annotate(category=F("dispute_type__parent__name")).values("category", "dispute_type__name").annotate(
         found=Count("pk"), **aggregates)
     merged = {}
@@ -93,7 +94,7 @@ def dispute_stats(entries, first, last):
     columns = [Column((_("Dispute type"),), 16), Column((_("Disputes found"),), 8, total=True)]
     columns += [Column((_("Risk"), r.name), 8, total=True) for r in risks]
     columns += [Column((_("Status"), label), 8, total=True) for _value, label in LedgerEntry.Status.choices]
-    columns += [Column((_("Mediated"),), 10, total=True)]
+    columns += [Column((_("Entered mediation"),), 10, total=True)]
     data = [
         [name, row["found"]] + [row[f"risk_{r.pk}"] for r in risks]
         + [row[f"status_{v}"] for v in LedgerEntry.Status.values] + [row["mediated"]]
@@ -131,12 +132,14 @@ def export_monthly_report(petitions, entries, *, township, first, last, unit_nam
 # --- 年终考评表: per village ----------------------------------------------------------------------
 
 def year_review_rows(township, year, today):
-    """One row per village: rounds filed / late / missing, disputes found, mediated, resolved, rates,
-    overdue petitions and satisfaction (a bounded number of grouped queries)."""
+    """One row per village: rounds due / on time / late / missing (counted from the township's go-live date),
+    disputes found, entered mediation, mediation cases actually mediated and their agreements, the rates,
+    overdue petitions and satisfaction (a bounded number of grouped queries; the rates are those of
+    reports/figures.py over the year, per village)."""
     first, last = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
     cadence = ScreeningCadence.for_scope(ScreeningCadence.Scope.VILLAGE)
     periods = [p for p in periods_between(cadence.kind, first, last, cadence.anchor)
-               if p.ends_on <= last]
+               if p.ends_on <= last and p.starts_on >= first and round_due(township, p)]
     due = {p.key: calendar.add_days(p.ends_on, cadence.grace_days) for p in periods}
     rounds = {}
     for r in ScreeningRound.objects.filter(township=township, village__isnull=False, kind=cadence.kind,
@@ -146,10 +149,12 @@ def year_review_rows(township, year, today):
     entries = {
         row["village_id"]: row for row in LedgerEntry.objects.filter(
             township=township, found_on__range=(first, last)).values("village_id").annotate(
-            found=Count("pk"),
-            mediated=Count("pk", filter=Q(mediation_case__isnull=False) | Q(mediation_requested_on__isnull=False)),
-            successful=Count("pk", filter=Q(mediation_case__closed_on__isnull=False)
-                             & ~Q(mediation_case__status="terminated")))
+            found=Count("pk"), mediated=Count("pk", filter=ENTERED_MEDIATION, distinct=True))
+    }
+    ended, agreed = mediation_outcomes(Period(first, last))
+    mediation = {
+        row["committee_village_id"]: row for row in MediationCase.objects.filter(township=township).values(
+            "committee_village_id").annotate(ended=Count("pk", filter=ended), agreed=Count("pk", filter=agreed))
     }
     petitions = {
         row["village_id"]: row for row in Petition.objects.filter(
@@ -170,12 +175,13 @@ def year_review_rows(township, year, today):
             else:
                 on_time += 1
         e = entries.get(village.pk, {})
+        m = mediation.get(village.pk, {})
         p = petitions.get(village.pk, {})
         yield [
             village.name, len(periods), on_time, late, missing,
-            e.get("found", 0), e.get("mediated", 0), e.get("successful", 0),
+            e.get("found", 0), e.get("mediated", 0), m.get("ended", 0), m.get("agreed", 0),
             Figure("", "", "", e.get("mediated", 0), e.get("found", 0)).rate,
-            Figure("", "", "", e.get("successful", 0), e.get("mediated", 0)).rate,
+            Figure("", "", "", m.get("agreed", 0), m.get("ended", 0)).rate,
             p.get("overdue", 0), Figure("", "", "", p.get("satisfied", 0), p.get("evaluated", 0)).rate,
         ]
 
@@ -190,17 +196,23 @@ def export_year_review(township, year, *, unit_name):
         Column((_("Screening rounds"), _("Late")), 8, total=True),
         Column((_("Screening rounds"), _("Missing")), 8, total=True),
         Column((_("Disputes"), _("Disputes found")), 8, total=True),
-        Column((_("Disputes"), _("Mediated")), 8, total=True),
-        Column((_("Disputes"), _("Mediated successfully")), 8, total=True),
+        Column((_("Disputes"), _("Entered mediation")), 8, total=True),
+        Column((_("Mediation cases"), _("Actually mediated")), 8, total=True),
+        Column((_("Mediation cases"), _("Agreements")), 8, total=True),
         Column((_("Rates (%)"), _("Participation")), 9),
         Column((_("Rates (%)"), _("Mediation success")), 9),
         Column((_("Overdue petitions"),), 9, total=True),
         Column((_("Satisfaction (%)"),), 9),
     ]
+    subtitle = _("Township: %(township)s    Year: %(year)s") % {"township": township.name, "year": year}
+    counting_from = township.counting_from(datetime.date(year, 1, 1))
+    if counting_from > datetime.date(year, 1, 1):
+        subtitle += "    " + _("Rounds due counted from %(date)s (the day the township started using the system)") % {
+            "date": counting_from.isoformat()}
     return write_table(
         sheet_title=_("Year-end review"),
         title=_("%(township)s %(year)s year-end village review") % {"township": township.name, "year": year},
-        subtitle=_("Township: %(township)s    Year: %(year)s") % {"township": township.name, "year": year},
+        subtitle=subtitle,
         columns=columns, rows=year_review_rows(township, year, today), totals_label=_("Total"),
         footer=unit_footer(unit_name),
     )

@@ -28,6 +28,7 @@ from petitions.workflow import record_mediation_outcome
 
 from ..models import (
     AgreementParty,
+    LedgerEntry,
     MediationAgreement,
     MediationCase,
     MediationCounter,
@@ -503,7 +504,8 @@ def _follow_links(case, by, entry_action, note, unit=None):
     entry = case.ledger_entry
     if entry is not None and entry_action in entry_workflow.allowed_actions(entry):
         if entry_action == "resolve":
-            entry_workflow.resolve_entry(entry, by=by, note=f"{case.number} {note}")
+            entry_workflow.resolve_entry(entry, by=by, note=f"{case.number} {note}",
+                                         how=LedgerEntry.Resolution.MEDIATED)
         elif entry_action == "mark_unresolved":
             entry_workflow.mark_entry_unresolved(entry, by=by, note=f"{case.number} {note}")
         else:

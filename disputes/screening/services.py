@@ -76,6 +76,7 @@ class CarryOverUpdate:
     entry_id: int
     outcome: str  # "resolved" or "unresolved"
     note: str
+    how: str = ""  # for "resolved": a LedgerEntry.Resolution
 
 
 def cadence_for(village):
@@ -216,8 +217,11 @@ def file_round(*, by, village, period, zero_report=False, entries=(), updates=()
         item = items.get(update.entry_id)
         if item is None:
             raise FilingError(gettext("Only disputes carried over into this round can be updated in it."))
-        move = {"resolved": resolve_entry, "unresolved": mark_entry_unresolved}[update.outcome]
-        moved = move(item.entry, by=by, note=update.note, at=at, screening_round=screening_round)
+        if update.outcome == "resolved":
+            moved = resolve_entry(item.entry, by=by, note=update.note, how=update.how, at=at,
+                                  screening_round=screening_round)
+        else:
+            moved = mark_entry_unresolved(item.entry, by=by, note=update.note, at=at, screening_round=screening_round)
         item.status = moved.status
         item.note = update.note.strip()
         item.save(update_fields=["status", "note"])

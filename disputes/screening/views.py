@@ -36,6 +36,7 @@ from .forms import (
     NoteForm,
     PartyForm,
     ReferenceLists,
+    ResolveForm,
     RoundNoteForm,
     TransferForm,
 )
@@ -203,7 +204,8 @@ def round_new(request):
         elif entry_forms.is_valid() and carry_forms.is_valid() and note_form.is_valid():
             entries = [form.entry_data() for form in entry_forms.forms if form.has_changed()]
             updates = [
-                services.CarryOverUpdate(form.ledger_entry.pk, form.cleaned_data["outcome"], form.cleaned_data["note"])
+                services.CarryOverUpdate(form.ledger_entry.pk, form.cleaned_data["outcome"], form.cleaned_data["note"],
+                                         form.cleaned_data.get("how", ""))
                 for form in carry_forms.forms
                 if form.ledger_entry is not None and form.cleaned_data.get("outcome")
             ]
@@ -338,6 +340,10 @@ def _note_form(data, entry):
     return NoteForm(data, initial={"version": entry.version})
 
 
+def _resolve_form(data, entry):
+    return ResolveForm(data, initial={"version": entry.version})
+
+
 def _transfer_form(data, entry):
     return TransferForm(data, township=entry.township, initial={"version": entry.version})
 
@@ -372,7 +378,9 @@ ENTRY_ACTIONS = {
         gettext_lazy("Mark resolved"),
         gettext_lazy("The dispute is marked resolved."),
         None,  # the move's own right: workflow.FLOW.rights
-        lambda entry, user, data: workflow.resolve_entry(entry, by=user, note=data["note"], expected_version=data.get("version")),
+        lambda entry, user, data: workflow.resolve_entry(entry, by=user, note=data["note"], how=data["how"],
+                                                         expected_version=data.get("version")),
+        _resolve_form,
         move="resolve",
     ),
     "mark_unresolved": EntryAction(
@@ -534,6 +542,7 @@ def compliance(request):
             "township_grid": grids[1],
             "to_chase": [row for grid in grids for row in grid["rows"] if row.not_filed],
             "count": count,
+            "go_live_on": _township(request).go_live_on,
             "can_start_campaign": permissions.can_start_campaign(request.user),
         },
     )

@@ -64,8 +64,9 @@ def filing_post(*entries, zero=False, carry=(), period=None, **extra):
         data.update({"entries-0-head_count": "2", "entries-0-risk_level": str(risk("green").pk)})
     for index, entry in enumerate(entries):
         data.update({k.replace("entries-0", f"entries-{index}"): v for k, v in entry.items()})
-    for index, (entry_id, outcome, note) in enumerate(carry):
-        data.update({f"carry-{index}-entry": str(entry_id), f"carry-{index}-outcome": outcome, f"carry-{index}-note": note})
+    for index, (entry_id, outcome, note, *how) in enumerate(carry):
+        data.update({f"carry-{index}-entry": str(entry_id), f"carry-{index}-outcome": outcome, f"carry-{index}-note": note,
+                     f"carry-{index}-how": how[0] if how else ""})
     if zero:
         data["zero_report"] = "1"
     if period:
@@ -205,10 +206,14 @@ def test_carried_over_entries_are_resolved_on_the_filing_page(client, mediator, 
     # Resolved needs a note.
     response = client.post("/disputes/rounds/new/", filing_post(zero=True, carry=[(entry.pk, "resolved", "")]))
     assert "note" in response.context["carry_forms"].forms[0].errors
+    # ... and how it was resolved (参调率 counts a dispute resolved by mediation).
     response = client.post("/disputes/rounds/new/", filing_post(zero=True, carry=[(entry.pk, "resolved", "已赔偿")]))
+    assert "how" in response.context["carry_forms"].forms[0].errors
+    response = client.post("/disputes/rounds/new/", filing_post(zero=True, carry=[(entry.pk, "resolved", "已赔偿", "mediated")]))
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.status == Status.RESOLVED and entry.outcome == "已赔偿"
+    assert entry.resolution == LedgerEntry.Resolution.MEDIATED
     screening_round = ScreeningRound.objects.get(starts_on=datetime.date(2026, 11, 23))
     assert screening_round.items.get().status == Status.RESOLVED
 
@@ -222,10 +227,10 @@ def test_each_routing_action_is_a_post_recorded_in_timeline_and_history(client, 
     assert response.status_code == 302
     response = client.post(f"/disputes/entries/{entry.pk}/transfer/", {"unit": str(police.pk), "note": "涉嫌伤害"})
     assert response.status_code == 302
-    response = client.post(f"/disputes/entries/{entry.pk}/resolve/", {"note": "派出所处理完毕"})
+    response = client.post(f"/disputes/entries/{entry.pk}/resolve/", {"note": "派出所处理完毕", "how": "other"})
     assert response.status_code == 302
     entry.refresh_from_db()
-    assert entry.status == Status.RESOLVED and entry.transferred_to == police
+    assert entry.status == Status.RESOLVED and entry.transferred_to == police and entry.resolution == "other"
     actions = list(entry.events.values_list("action", flat=True))
     assert actions == [
         EntryEvent.Action.FOUND,
