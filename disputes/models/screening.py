@@ -256,7 +256,7 @@ class ScreeningRound(models.Model):
 
 
 class LedgerEntry(models.Model):
-    """One dispute on the screening ledger (排查台帐), carried from round to round until closed."""
+    """One dispute on the screening ledger (排查台账), carried from round to round until closed."""
 
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", _("Being resolved")

@@ -131,6 +131,8 @@ def test_a_figure_below_target_is_red_with_the_gap_and_drills_down_to_the_same_c
     assert "33.3%" in row and "低于目标 64.7 个百分点" in row
     assert "figure-met" in page.split('data-testid="rate-cell-mediation_success"')[0].rsplit("<td", 1)[1]
     assert "实际开展调解" in page  # the formula names what is counted
+    visits = page.split('data-figure="return_visit"')[1].split("</tr>")[0]
+    assert "应回访" in visits and "到期日" not in visits  # the denominator says what it counts
     for key, count in (("participation", 2), ("mediation_success", 2)):
         listing = client.get(reverse("reports:figure_cases", args=[key]),
                              {"start": "2026-11-01", "end": "2026-11-30", "part": "numerator"})
