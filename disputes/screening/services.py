@@ -232,6 +232,30 @@ def file_round(*, by, village, period, zero_report=False, entries=(), updates=()
     return screening_round
 
 
+@transaction.atomic
+def withdraw_zero_report(screening_round, *, by, at=None):
+    """Withdraw a zero report filed by mistake: the filer may, until the period's deadline, when no
+    carried-over dispute was moved in it. The round is deleted; its history keeps who withdrew it and when."""
+    at = at or timezone.now()
+    screening_round = ScreeningRound.objects.select_for_update().select_related("township", "village").get(
+        pk=screening_round.pk)
+    if not permissions.can_file_round(by, screening_round.township, screening_round.village):
+        raise PermissionDenied
+    if not screening_round.zero_report:
+        raise FilingError(gettext("Only a zero report can be withdrawn."))
+    if screening_round.filed_by_id != by.pk:
+        raise FilingError(gettext("Only the person who filed the zero report can withdraw it."))
+    if timezone.localdate(at) > screening_round.due_on:
+        raise FilingError(gettext("The deadline of this period (%(date)s) has passed: the zero report stands.")
+                          % {"date": screening_round.due_on.isoformat()})
+    if EntryEvent.objects.filter(round=screening_round).exists():
+        raise FilingError(gettext("Disputes were updated in this round: it cannot be withdrawn."))
+    screening_round._change_reason = gettext("Zero report withdrawn by its filer")
+    screening_round._history_date = at
+    screening_round._history_user = by
+    screening_round.delete()
+
+
 EDITABLE_FIELDS = [
     "title",
     "dispute_type",

@@ -196,9 +196,14 @@ def round_new(request):
     note_form = RoundNoteForm(data)
     _bind_carry_over(carry_forms, carried, today)
 
+    zero_report = bool(request.POST.get("zero_report"))
+    confirm_zero = False
     if request.method == "POST":
         if existing:
             messages.error(request, _exists_message(existing))
+        elif zero_report and not request.POST.get("zero_confirmed") and not future:
+            # One confirmation before a zero report goes in (it says nothing was found in the whole period).
+            confirm_zero = True
         elif future:
             messages.error(request, _("A round can be filed only for the current period or an earlier one."))
         elif entry_forms.is_valid() and carry_forms.is_valid() and note_form.is_valid():
@@ -214,7 +219,7 @@ def round_new(request):
                     by=user,
                     village=village,
                     period=period,
-                    zero_report=bool(request.POST.get("zero_report")),
+                    zero_report=zero_report,
                     entries=entries,
                     updates=updates,
                     note=note_form.cleaned_data["note"],
@@ -254,6 +259,7 @@ def round_new(request):
             "carry_forms": carry_forms,
             "note_form": note_form,
             "today": today,
+            "confirm_zero": confirm_zero,
         },
     )
 
@@ -272,8 +278,26 @@ def round_detail(request, pk):
             "new_items": [item for item in items if not item.is_carry_over],
             "carried_items": [item for item in items if item.is_carry_over],
             "today": timezone.localdate(),
+            "can_withdraw": permissions.can_withdraw_zero_report(request.user, screening_round, timezone.localdate()),
         },
     )
+
+
+@require_POST
+def round_withdraw(request, pk):
+    """Withdraw a zero report (its filer, until the period's deadline); then the round can be filed anew."""
+    require_section(request, SECTION)
+    screening_round = selectors.get_round_for_user(request.user, pk)
+    if not permissions.can_file_round(request.user, screening_round.township, screening_round.village):
+        raise PermissionDenied
+    period_key = screening_round.period.key
+    try:
+        services.withdraw_zero_report(screening_round, by=request.user)
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect("disputes:round_detail", pk=pk)
+    messages.success(request, _("The zero report is withdrawn. File the round for this period again."))
+    return redirect(reverse("disputes:round_new") + f"?period={quote(period_key)}")
 
 
 def _entry_can(user, entry):
