@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from office import calendar, escalation, followup
 from office.casekit import Flow, keep
+from office.history import join_items
 from office.models import TimeLimits, Unit, display_name
 from office.notify import notify
 from office.numbering import next_number
@@ -451,7 +452,7 @@ def record_oral_agreement(case, *, by, agreed_on, terms, writing_waived, immedia
     case.status = S.PERFORMING
     case.closed_on = agreed_on
     FLOW.save(case, by, "record_oral_agreement", ["closed_on"], from_status=from_status,
-          note="；".join(agreement.terms))
+          note=join_items(agreement.terms))
     _took_effect(case, agreement, by)
     return agreement
 
