@@ -12,7 +12,7 @@ from office.masking import mask_id_number, mask_phone
 from .models import Petition, PetitionParty, ReturnVisit
 
 # Each header has its own message id in this context: the same English word means different things
-# in different ledgers (docs/architecture.md §4).
+# in different ledgers (docs/architecture.md §8).
 CTX = "petition ledger"
 
 

@@ -19,7 +19,7 @@ from petitions.models import ContentCategory, Petition, Supervision
 from .figures import ENTERED_MEDIATION, Figure, Period, mediation_outcomes
 
 # Each column header has its own message id in the context of its report: the same English word means
-# different things in different reports (docs/architecture.md §4).
+# different things in different reports (docs/architecture.md §8).
 MONTHLY, YEAR_REVIEW, ANNUAL = "monthly report", "year review", "annual report"
 
 # --- 月报: monthly statistics ------------------------------------------------------------------

@@ -11,7 +11,7 @@ from office.masking import mask_id_number
 
 from ..models import MediationCase, MediationParty, MediationReturnVisit
 
-# Each header has its own message id in this context (docs/architecture.md §4).
+# Each header has its own message id in this context (docs/architecture.md §8).
 CTX = "mediation ledger"
 
 

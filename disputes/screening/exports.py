@@ -5,7 +5,7 @@ from django.utils.translation import pgettext
 from office.excel import Column, cell_lines, unit_footer, write_table
 from office.masking import mask_address, mask_id_number, mask_phone
 
-# Each header has its own message id in this context (docs/architecture.md §4).
+# Each header has its own message id in this context (docs/architecture.md §8).
 CTX = "screening ledger"
 
 
