@@ -13,6 +13,7 @@ urlpatterns = [
     path("rounds/", screening.round_list, name="round_list"),
     path("rounds/new/", screening.round_new, name="round_new"),
     path("rounds/<int:pk>/", screening.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/withdraw/", screening.round_withdraw, name="round_withdraw"),
     path("entries/<int:pk>/", screening.entry_detail, name="entry_detail"),
     path("entries/<int:pk>/personal-data/", screening.entry_show_personal, name="entry_show_personal"),
     path("entries/<int:pk>/edit/", screening.entry_edit, name="entry_edit"),

@@ -9,6 +9,7 @@ from .models import (
     EscalationLevel,
     Person,
     Staff,
+    Targets,
     TimeLimits,
     Township,
     Unit,
@@ -49,7 +50,8 @@ class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 @admin.register(Township)
 class TownshipAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "code", "phone"]
+    list_display = ["name", "short_name", "code", "phone", "go_live_on"]
+    fields = ["name", "short_name", "code", "address", "phone", "go_live_on"]
     inlines = [VillageInline, UnitInline]
 
 
@@ -84,6 +86,18 @@ class EscalationLevelAdmin(admin.ModelAdmin):
 @admin.register(TimeLimits)
 class TimeLimitsAdmin(admin.ModelAdmin):
     list_display = ["township", "decision_days", "unit_return_working_days", "handling_days", "extension_max_days"]
+
+
+@admin.register(Targets)
+class TargetsAdmin(admin.ModelAdmin):
+    """系统管理 → 考核目标: the targets each figure is shown against (red below, green at or above)."""
+
+    list_display = ["township", "participation", "mediation_success", "satisfaction", "mediation_satisfaction",
+                    "timely_decision", "on_time_reply"]
+    fields = ["township", *Targets.FIELDS]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CalendarOverride)

@@ -4,6 +4,13 @@ from django.utils.translation import gettext as _
 from .models import display_name
 
 
+def join_items(items):
+    """List items (an agreement's terms) as one sentence: "甲；乙。", never "甲。；乙。"."""
+    parts = [str(item).strip().rstrip("。；;，,. ") for item in items]
+    parts = [part for part in parts if part]
+    return "；".join(parts) + "。" if parts else ""
+
+
 def changes_in_words(records, model, hidden):
     """Return [{"record", "changes": [(label, old, new)]}] oldest first: what each simple-history row
     changed, as a clerk reads it — choice labels, names of related records (one query per related
@@ -33,7 +40,7 @@ def changes_in_words(records, model, hidden):
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
         if isinstance(value, list):
-            return "；".join(str(item) for item in value)
+            return join_items(value)
         return value
 
     return [

@@ -1,8 +1,10 @@
 """The township office itself: its villages, member units, staff, ladder, limits and calendar."""
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -211,6 +213,66 @@ class TimeLimits(models.Model):
             limits, _created = cls.objects.get_or_create(township=township)
             township._time_limits = limits
         return limits
+
+
+def _percent(label):
+    return models.DecimalField(
+        label, max_digits=4, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("In per cent; empty for no target."),
+    )
+
+
+class Targets(models.Model):
+    """The targets a township's figures are judged against (docs/domain.md §4), editable per township.
+
+    Defaults are the work plan's: 参调率 and 调解成功率 ≥ 98 %, 满意率 ≥ 96 %, 及时受理率 and
+    按期办结率 100 %. An empty target means the figure has none.
+    """
+
+    township = models.OneToOneField(
+        Township, on_delete=models.CASCADE, related_name="targets", verbose_name=_("township")
+    )
+    timely_decision = _percent(_("timely decision rate (及时受理率)"))
+    on_time_reply = _percent(_("on-time reply rate (按期办结率)"))
+    evaluation = _percent(_("evaluation rate (参评率)"))
+    satisfaction = _percent(_("petition satisfaction rate (满意率)"))
+    return_visit = _percent(_("return visit rate (回访率)"))
+    participation = _percent(_("mediation participation rate (参调率)"))
+    mediation_success = _percent(_("mediation success rate (调解成功率)"))
+    mediation_satisfaction = _percent(_("mediation satisfaction rate (满意率)"))
+    resolution = _percent(_("resolution rate (化解率)"))
+
+    DEFAULTS = {
+        "timely_decision": Decimal(100),
+        "on_time_reply": Decimal(100),
+        "satisfaction": Decimal(96),
+        "participation": Decimal(98),
+        "mediation_success": Decimal(98),
+        "mediation_satisfaction": Decimal(96),
+    }
+    FIELDS = ["timely_decision", "on_time_reply", "evaluation", "satisfaction", "return_visit", "participation",
+              "mediation_success", "mediation_satisfaction", "resolution"]
+
+    class Meta:
+        verbose_name = _("targets")
+        verbose_name_plural = _("targets")
+
+    def __str__(self):
+        return str(_("Targets of %(township)s") % {"township": self.township})
+
+    @classmethod
+    def for_township(cls, township):
+        """Return the township's targets, creating the work plan's defaults on first use."""
+        targets = getattr(township, "_targets", None)
+        if targets is None:
+            targets, _created = cls.objects.get_or_create(township=township, defaults=cls.DEFAULTS)
+            township._targets = targets
+        return targets
+
+    def for_figure(self, key):
+        """The target of one figure by its key, or None."""
+        return getattr(self, key) if key in self.FIELDS else None
 
 
 class CalendarOverride(models.Model):

@@ -130,3 +130,8 @@ def holders(role=None, *, township, village=None, unit=None, ladder_level=None):
 PERSON_PERMISSIONS = {
     ADMIN: ["office.view_person", "office.change_person", "office.view_historicalperson"],
 }
+
+# Granted by office migration 0009, once Targets exists: 系统管理 edits each township's targets.
+TARGETS_PERMISSIONS = {
+    ADMIN: [f"office.{action}_targets" for action in ["add", "change", "view"]],
+}

@@ -4,42 +4,47 @@ The reports section serves it (reports/views.py export_petition_ledger) with the
 """
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from office.excel import Column, cell_lines, unit_footer, write_table
 from office.masking import mask_id_number, mask_phone
 
 from .models import Petition, PetitionParty, ReturnVisit
 
+# Each header has its own message id in this context: the same English word means different things
+# in different ledgers (docs/architecture.md §8).
+CTX = "petition ledger"
+
 
 def petition_ledger_columns():
     """The petition ledger's columns with their two-row Chinese headers."""
     return [
-        Column((_("No."),), 6),
-        Column((_("Case number"),), 14),
-        Column((_("Received"),), 11),
-        Column((_("Channel"),), 8),
-        Column((_("Petitioners"), _("Name")), 10, wrap=True),
-        Column((_("Petitioners"), _("ID number")), 20, wrap=True),
-        Column((_("Petitioners"), _("Phone")), 14, wrap=True),
-        Column((_("Village"),), 10),
-        Column((_("Title"),), 24, wrap=True),
-        Column((_("Purpose"),), 8),
-        Column((_("Category"),), 12),
-        Column((_("Decision"), _("Outcome")), 10),
-        Column((_("Decision"), _("Date")), 11),
-        Column((_("Referral"), _("Unit")), 12),
-        Column((_("Referral"), _("Handler")), 8),
-        Column((_("Referral"), _("Assigned")), 11),
-        Column((_("Referral"), _("Signed for")), 11),
-        Column((_("Reply"), _("Due")), 11),
-        Column((_("Reply"), _("Served")), 11),
-        Column((_("Reply"), _("Days taken")), 8, total=True),
-        Column((_("Reply"), _("On time")), 8),
-        Column((_("Opinion"), _("Opinion")), 10),
-        Column((_("Opinion"), _("Date")), 11),
-        Column((_("Return visit"),), 11),
-        Column((_("Archived"),), 11),
-        Column((_("Case status"),), 12),
+        Column((pgettext(CTX, "No."),), 6),
+        Column((pgettext(CTX, "Case number"),), 14),
+        Column((pgettext(CTX, "Received"),), 11),
+        Column((pgettext(CTX, "Channel"),), 8),
+        Column((pgettext(CTX, "Petitioners"), pgettext(CTX, "Name")), 10, wrap=True),
+        Column((pgettext(CTX, "Petitioners"), pgettext(CTX, "ID number")), 20, wrap=True),
+        Column((pgettext(CTX, "Petitioners"), pgettext(CTX, "Phone")), 14, wrap=True),
+        Column((pgettext(CTX, "Village"),), 10),
+        Column((pgettext(CTX, "Title"),), 24, wrap=True),
+        Column((pgettext(CTX, "Purpose"),), 8),
+        Column((pgettext(CTX, "Category"),), 12),
+        Column((pgettext(CTX, "Decision"), pgettext(CTX, "Outcome")), 10),
+        Column((pgettext(CTX, "Decision"), pgettext(CTX, "Date")), 11),
+        Column((pgettext(CTX, "Referral"), pgettext(CTX, "Unit")), 12),
+        Column((pgettext(CTX, "Referral"), pgettext(CTX, "Handler")), 8),
+        Column((pgettext(CTX, "Referral"), pgettext(CTX, "Assigned")), 11),
+        Column((pgettext(CTX, "Referral"), pgettext(CTX, "Signed for")), 11),
+        Column((pgettext(CTX, "Reply"), pgettext(CTX, "Due")), 11),
+        Column((pgettext(CTX, "Reply"), pgettext(CTX, "Served")), 11),
+        Column((pgettext(CTX, "Reply"), pgettext(CTX, "Days taken")), 8, total=True),
+        Column((pgettext(CTX, "Reply"), pgettext(CTX, "On time")), 8),
+        Column((pgettext(CTX, "Opinion"), pgettext(CTX, "Opinion")), 10),
+        Column((pgettext(CTX, "Opinion"), pgettext(CTX, "Date")), 11),
+        Column((pgettext(CTX, "Return visit"),), 11),
+        Column((pgettext(CTX, "Archived"),), 11),
+        Column((pgettext(CTX, "Case status"),), 12),
     ]
 
 

@@ -99,6 +99,9 @@ class BasePetitionerFormSet(forms.BaseFormSet):
             return
         rows = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         if not rows:
+            # Beside the first name field, where the petitioner's name goes, and above the form.
+            if self.forms:
+                self.forms[0].add_error("name", _("Enter at least one petitioner."))
             raise forms.ValidationError(_("Enter at least one petitioner."))
         if sum(1 for r in rows if r.get("is_representative")) > Petition.MAX_REPRESENTATIVES:
             raise forms.ValidationError(_("A group visit sends at most five representatives (信访工作条例 Art 20)."))

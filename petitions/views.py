@@ -22,7 +22,7 @@ from . import documents, permissions, selectors, services
 from .action_views import available_actions
 from .filters import PetitionFilter
 from .forms import AttachmentForm, PetitionerFormSet, PetitionForm
-from .models import Attachment, Petition
+from .models import Attachment, Petition, PetitionParty
 from .workflow import ACTION_LABELS, TRANSITIONS
 
 
@@ -174,9 +174,27 @@ def lookup(request):
     return render(
         request,
         "petitions/includes/_lookup.html",
-        {"people": people, "cases": cases, "row": prefix, "today": timezone.localdate(),
-         "open_statuses": Petition.OPEN_STATUSES},
+        {"people": people, "cases": cases, "groups": _cases_by_person(people, cases, id_number, phone),
+         "row": prefix, "today": timezone.localdate(), "open_statuses": Petition.OPEN_STATUSES},
     )
+
+
+def _cases_by_person(people, cases, id_number, phone):
+    """The earlier cases grouped under each person found (one query). A person found by ID number or phone
+    is the same person: their open cases are ticked as related. A person found by name alone may be a
+    namesake: nothing is ticked; the clerk decides."""
+    by_case = {}
+    for petition_id, person_id in PetitionParty.objects.filter(
+            petition_id__in=[c.pk for c in cases], person_id__in=[p.pk for p in people]).values_list(
+            "petition_id", "person_id"):
+        by_case.setdefault(person_id, set()).add(petition_id)
+    groups = []
+    for person in people:
+        sure = bool((id_number and person.id_number == id_number) or (phone and person.phone == phone))
+        own = [case for case in cases if case.pk in by_case.get(person.pk, ())]
+        if own:
+            groups.append({"person": person, "sure": sure, "cases": own})
+    return groups
 
 
 def detail(request, pk):

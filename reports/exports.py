@@ -6,34 +6,40 @@ import datetime
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from disputes.models import LedgerEntry, RiskLevel, ScreeningCadence, ScreeningRound
+from disputes.models import LedgerEntry, MediationCase, RiskLevel, ScreeningCadence, ScreeningRound
 from disputes.periods import periods_between
+from disputes.screening.selectors import round_due
 from office import calendar
 from office.excel import Column, Sheet, unit_footer, write_table, write_workbook
 from office.models import Village
 from petitions.models import ContentCategory, Petition, Supervision
 
-from .figures import Figure
+from .figures import ENTERED_MEDIATION, Figure, Period, mediation_outcomes
+
+# Each column header has its own message id in the context of its report: the same English word means
+# different things in different reports (docs/architecture.md §8).
+MONTHLY, YEAR_REVIEW, ANNUAL = "monthly report", "year review", "annual report"
 
 # --- 月报: monthly statistics ------------------------------------------------------------------
 
 def _petition_stat_columns(group_label):
     return [
         Column((group_label,), 16),
-        Column((_("Received"),), 8, total=True),
-        Column((_("Decision"), _("Accepted")), 8, total=True),
-        Column((_("Decision"), _("Not accepted")), 8, total=True),
-        Column((_("Decision"), _("Forwarded")), 8, total=True),
-        Column((_("Decision"), _("Pending")), 8, total=True),
-        Column((_("Replies due"), _("On time")), 8, total=True),
-        Column((_("Replies due"), _("Late")), 8, total=True),
-        Column((_("Opinion"), _("Satisfied")), 8, total=True),
-        Column((_("Opinion"), _("Basically")), 8, total=True),
-        Column((_("Opinion"), _("Dissatisfied")), 8, total=True),
-        Column((_("Opinion"), _("None")), 8, total=True),
-        Column((_("Return visits"), _("Visits due")), 8, total=True),
-        Column((_("Return visits"), _("Visits made")), 8, total=True),
+        Column((pgettext(MONTHLY, "Received"),), 8, total=True),
+        Column((pgettext(MONTHLY, "Decision"), pgettext(MONTHLY, "Accepted")), 8, total=True),
+        Column((pgettext(MONTHLY, "Decision"), pgettext(MONTHLY, "Not accepted")), 8, total=True),
+        Column((pgettext(MONTHLY, "Decision"), pgettext(MONTHLY, "Forwarded")), 8, total=True),
+        Column((pgettext(MONTHLY, "Decision"), pgettext(MONTHLY, "Pending")), 8, total=True),
+        Column((pgettext(MONTHLY, "Replies due"), pgettext(MONTHLY, "On time")), 8, total=True),
+        Column((pgettext(MONTHLY, "Replies due"), pgettext(MONTHLY, "Late")), 8, total=True),
+        Column((pgettext(MONTHLY, "Opinion"), pgettext(MONTHLY, "Satisfied")), 8, total=True),
+        Column((pgettext(MONTHLY, "Opinion"), pgettext(MONTHLY, "Basically")), 8, total=True),
+        Column((pgettext(MONTHLY, "Opinion"), pgettext(MONTHLY, "Dissatisfied")), 8, total=True),
+        Column((pgettext(MONTHLY, "Opinion"), pgettext(MONTHLY, "None")), 8, total=True),
+        Column((pgettext(MONTHLY, "Return visits"), pgettext(MONTHLY, "Visits due")), 8, total=True),
+        Column((pgettext(MONTHLY, "Return visits"), pgettext(MONTHLY, "Visits made")), 8, total=True),
     ]
 
 
@@ -81,7 +87,7 @@ def dispute_stats(entries, first, last):
     found = entries.filter(found_on__range=(first, last))
     aggregates = {f"risk_{r.pk}": Count("pk", filter=Q(risk_level=r)) for r in risks}
     aggregates.update({f"status_{value}": Count("pk", filter=Q(status=value)) for value in LedgerEntry.Status.values})
-    aggregates["mediated"] = Count("pk", filter=Q(mediation_case__isnull=False) | Q(mediation_requested_on__isnull=False))
+    aggregates["mediated"] = Count("pk", filter=ENTERED_MEDIATION)
     rows = found.order_by().annotate(category=F("dispute_type__parent__name")).values("category", "dispute_type__name").annotate(
         found=Count("pk"), **aggregates)
     merged = {}
@@ -90,10 +96,10 @@ def dispute_stats(entries, first, last):
         target = merged.setdefault(key, {k: 0 for k in ["found", "mediated", *aggregates]})
         for k in target:
             target[k] += row[k]
-    columns = [Column((_("Dispute type"),), 16), Column((_("Disputes found"),), 8, total=True)]
-    columns += [Column((_("Risk"), r.name), 8, total=True) for r in risks]
-    columns += [Column((_("Status"), label), 8, total=True) for _value, label in LedgerEntry.Status.choices]
-    columns += [Column((_("Mediated"),), 10, total=True)]
+    columns = [Column((pgettext(MONTHLY, "Dispute type"),), 16), Column((pgettext(MONTHLY, "Disputes found"),), 8, total=True)]
+    columns += [Column((pgettext(MONTHLY, "Risk"), r.name), 8, total=True) for r in risks]
+    columns += [Column((pgettext(MONTHLY, "Status"), label), 8, total=True) for _value, label in LedgerEntry.Status.choices]
+    columns += [Column((pgettext(MONTHLY, "Entered mediation"),), 10, total=True)]
     data = [
         [name, row["found"]] + [row[f"risk_{r.pk}"] for r in risks]
         + [row[f"status_{v}"] for v in LedgerEntry.Status.values] + [row["mediated"]]
@@ -131,12 +137,14 @@ def export_monthly_report(petitions, entries, *, township, first, last, unit_nam
 # --- 年终考评表: per village ----------------------------------------------------------------------
 
 def year_review_rows(township, year, today):
-    """One row per village: rounds filed / late / missing, disputes found, mediated, resolved, rates,
-    overdue petitions and satisfaction (a bounded number of grouped queries)."""
+    """One row per village: rounds due / on time / late / missing (counted from the township's go-live date),
+    disputes found, entered mediation, mediation cases actually mediated and their agreements, the rates,
+    overdue petitions and satisfaction (a bounded number of grouped queries; the rates are those of
+    reports/figures.py over the year, per village)."""
     first, last = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
     cadence = ScreeningCadence.for_scope(ScreeningCadence.Scope.VILLAGE)
     periods = [p for p in periods_between(cadence.kind, first, last, cadence.anchor)
-               if p.ends_on <= last]
+               if p.ends_on <= last and p.starts_on >= first and round_due(township, p)]
     due = {p.key: calendar.add_days(p.ends_on, cadence.grace_days) for p in periods}
     rounds = {}
     for r in ScreeningRound.objects.filter(township=township, village__isnull=False, kind=cadence.kind,
@@ -146,10 +154,12 @@ def year_review_rows(township, year, today):
     entries = {
         row["village_id"]: row for row in LedgerEntry.objects.filter(
             township=township, found_on__range=(first, last)).values("village_id").annotate(
-            found=Count("pk"),
-            mediated=Count("pk", filter=Q(mediation_case__isnull=False) | Q(mediation_requested_on__isnull=False)),
-            successful=Count("pk", filter=Q(mediation_case__closed_on__isnull=False)
-                             & ~Q(mediation_case__status="terminated")))
+            found=Count("pk"), mediated=Count("pk", filter=ENTERED_MEDIATION, distinct=True))
+    }
+    ended, agreed = mediation_outcomes(Period(first, last))
+    mediation = {
+        row["committee_village_id"]: row for row in MediationCase.objects.filter(township=township).values(
+            "committee_village_id").annotate(ended=Count("pk", filter=ended), agreed=Count("pk", filter=agreed))
     }
     petitions = {
         row["village_id"]: row for row in Petition.objects.filter(
@@ -170,12 +180,13 @@ def year_review_rows(township, year, today):
             else:
                 on_time += 1
         e = entries.get(village.pk, {})
+        m = mediation.get(village.pk, {})
         p = petitions.get(village.pk, {})
         yield [
             village.name, len(periods), on_time, late, missing,
-            e.get("found", 0), e.get("mediated", 0), e.get("successful", 0),
+            e.get("found", 0), e.get("mediated", 0), m.get("ended", 0), m.get("agreed", 0),
             Figure("", "", "", e.get("mediated", 0), e.get("found", 0)).rate,
-            Figure("", "", "", e.get("successful", 0), e.get("mediated", 0)).rate,
+            Figure("", "", "", m.get("agreed", 0), m.get("ended", 0)).rate,
             p.get("overdue", 0), Figure("", "", "", p.get("satisfied", 0), p.get("evaluated", 0)).rate,
         ]
 
@@ -184,23 +195,29 @@ def export_year_review(township, year, *, unit_name):
     """The year-end review per village (年终考评表)."""
     today = timezone.localdate()
     columns = [
-        Column((_("Village"),), 12),
-        Column((_("Screening rounds"), _("Rounds due")), 8, total=True),
-        Column((_("Screening rounds"), _("On time")), 8, total=True),
-        Column((_("Screening rounds"), _("Late")), 8, total=True),
-        Column((_("Screening rounds"), _("Missing")), 8, total=True),
-        Column((_("Disputes"), _("Disputes found")), 8, total=True),
-        Column((_("Disputes"), _("Mediated")), 8, total=True),
-        Column((_("Disputes"), _("Mediated successfully")), 8, total=True),
-        Column((_("Rates (%)"), _("Participation")), 9),
-        Column((_("Rates (%)"), _("Mediation success")), 9),
-        Column((_("Overdue petitions"),), 9, total=True),
-        Column((_("Satisfaction (%)"),), 9),
+        Column((pgettext(YEAR_REVIEW, "Village"),), 12),
+        Column((pgettext(YEAR_REVIEW, "Screening rounds"), pgettext(YEAR_REVIEW, "Rounds due")), 8, total=True),
+        Column((pgettext(YEAR_REVIEW, "Screening rounds"), pgettext(YEAR_REVIEW, "On time")), 8, total=True),
+        Column((pgettext(YEAR_REVIEW, "Screening rounds"), pgettext(YEAR_REVIEW, "Late")), 8, total=True),
+        Column((pgettext(YEAR_REVIEW, "Screening rounds"), pgettext(YEAR_REVIEW, "Missing")), 8, total=True),
+        Column((pgettext(YEAR_REVIEW, "Disputes"), pgettext(YEAR_REVIEW, "Disputes found")), 8, total=True),
+        Column((pgettext(YEAR_REVIEW, "Disputes"), pgettext(YEAR_REVIEW, "Entered mediation")), 8, total=True),
+        Column((pgettext(YEAR_REVIEW, "Mediation cases"), pgettext(YEAR_REVIEW, "Actually mediated")), 8, total=True),
+        Column((pgettext(YEAR_REVIEW, "Mediation cases"), pgettext(YEAR_REVIEW, "Agreements")), 8, total=True),
+        Column((pgettext(YEAR_REVIEW, "Rates (%)"), pgettext(YEAR_REVIEW, "Participation")), 9),
+        Column((pgettext(YEAR_REVIEW, "Rates (%)"), pgettext(YEAR_REVIEW, "Mediation success")), 9),
+        Column((pgettext(YEAR_REVIEW, "Overdue petitions"),), 9, total=True),
+        Column((pgettext(YEAR_REVIEW, "Satisfaction (%)"),), 9),
     ]
+    subtitle = _("Township: %(township)s    Year: %(year)s") % {"township": township.name, "year": year}
+    counting_from = township.counting_from(datetime.date(year, 1, 1))
+    if counting_from > datetime.date(year, 1, 1):
+        subtitle += "    " + _("Rounds due counted from %(date)s (the day the township started using the system)") % {
+            "date": counting_from.isoformat()}
     return write_table(
         sheet_title=_("Year-end review"),
         title=_("%(township)s %(year)s year-end village review") % {"township": township.name, "year": year},
-        subtitle=_("Township: %(township)s    Year: %(year)s") % {"township": township.name, "year": year},
+        subtitle=subtitle,
         columns=columns, rows=year_review_rows(township, year, today), totals_label=_("Total"),
         footer=unit_footer(unit_name),
     )
@@ -238,14 +255,14 @@ def export_annual_report(petitions, *, township, year, unit_name):
         n=Count("pk")).order_by("-n")[:10]
     parties = year_cases.exclude(complained_party="").values_list("complained_party").annotate(
         n=Count("pk")).order_by("-n")[:10]
-    two = [Column((_("Item"),), 30), Column((_("Count"),), 10)]
+    two = [Column((pgettext(ANNUAL, "Item"),), 30), Column((pgettext(ANNUAL, "Count"),), 10)]
     return write_workbook([
         Sheet(_("Statistics"), _("%(township)s %(year)s petition work report data") % {"township": township.name, "year": year},
               subtitle, two, summary, None, footer),
         Sheet(_("Fields involved"), _("Fields involved"), subtitle,
-              [Column((_("Category"),), 30), Column((_("Count"),), 10, total=True)],
+              [Column((pgettext(ANNUAL, "Category"),), 30), Column((pgettext(ANNUAL, "Count"),), 10, total=True)],
               [(name or _("Uncategorised"), n) for name, n in fields], _("Total"), footer),
         Sheet(_("Complained about"), _("Most complained-about units and persons"), subtitle,
-              [Column((_("Unit or person"),), 30), Column((_("Count"),), 10)],
+              [Column((pgettext(ANNUAL, "Unit or person"),), 30), Column((pgettext(ANNUAL, "Count"),), 10)],
               [(name, n) for name, n in units] + [(name, n) for name, n in parties], None, footer),
     ])

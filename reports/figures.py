@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from disputes.models import LedgerEntry, MediationCase, MediationReturnVisit
 from petitions.models import Petition, ReturnVisit
@@ -40,6 +41,13 @@ class Figure:
         if self.rate is None or self.target is None:
             return None
         return self.rate >= self.target
+
+    @property
+    def gap(self):
+        """Points below the target (e.g. 4.5 for 93.5 % against 98 %), or None when at or above it."""
+        if self.meets_target is False:
+            return self.target - self.rate
+        return None
 
 
 @dataclass(frozen=True)
@@ -77,22 +85,31 @@ def _petition_conditions(period, today):
 
 PETITION_FIGURES = [
     ("timely_decision", _("Timely decision rate (及时受理率)"),
-     _("decided within 15 days ÷ cases received whose decision was made or due"), None,
+     _("petitions received in the period and decided within the decision limit ÷ petitions received in the "
+       "period whose decision was made or is past its due date"),
      _("decided in time"), _("decided or due")),
     ("on_time_reply", _("On-time reply rate (按期办结率)"),
-     _("replied by the due date ÷ cases whose reply fell due"), None, _("replied on time"), _("fell due")),
+     _("replies served by the handling due date ÷ petitions whose handling due date fell in the period "
+       "(replied, or past due)"), _("replied on time"), _("fell due")),
     ("evaluation", _("Evaluation rate (参评率)"),
-     _("evaluated ÷ (evaluated + opinion window expired)"), None, _("evaluated"), _("evaluated or expired")),
+     _("petitions replied to in the period with the petitioner's opinion ÷ those with an opinion plus those "
+       "whose opinion window expired without one"), _("evaluated"), _("evaluated or expired")),
     ("satisfaction", _("Satisfaction rate (满意率)"),
-     _("(satisfied + basically satisfied) ÷ evaluated"), Decimal(96), _("satisfied or basically"), _("evaluated")),
+     _("petitions replied to in the period rated satisfied or basically satisfied ÷ those rated"),
+     _("satisfied or basically"), _("rated")),
     ("repeat", _("Repeat petition rate (重复信访率)"),
-     _("repeat petitions ÷ all petitions received"), None, _("repeat"), _("received")),
+     _("repeat petitions received in the period ÷ all petitions received in the period"), _("repeat"),
+     _("petitions received")),
 ]
 
 
-def petition_figures(petitions, period, today):
+def _target(targets, key):
+    return targets.for_figure(key) if targets is not None else None
+
+
+def petition_figures(petitions, period, today, targets=None):
     """Return the petition figures for a period over the given (visible) petitions: one aggregate query,
-    plus one for return visits."""
+    plus one for return visits. ``targets``: the township's office.models.Targets (None: no targets)."""
     conditions = _petition_conditions(period, today)
     aggregates = {}
     for key, (denominator, numerator) in conditions.items():
@@ -100,8 +117,9 @@ def petition_figures(petitions, period, today):
         aggregates[f"{key}_n"] = Count("pk", filter=numerator)
     counts = petitions.aggregate(**aggregates)
     figures = [
-        Figure(key, label, formula, counts[f"{key}_n"], counts[f"{key}_d"], target, n_label, d_label)
-        for key, label, formula, target, n_label, d_label in PETITION_FIGURES
+        Figure(key, str(label), str(formula), counts[f"{key}_n"], counts[f"{key}_d"], _target(targets, key),
+               str(n_label), str(d_label))
+        for key, label, formula, n_label, d_label in PETITION_FIGURES
     ]
     in_period = Q(due_on__range=(period.first, period.last))
     visits = ReturnVisit.objects.filter(petition__in=petitions).aggregate(
@@ -109,8 +127,10 @@ def petition_figures(petitions, period, today):
         done=Count("pk", filter=in_period & Q(visited_on__isnull=False)),
     )
     figures.append(Figure("return_visit", str(_("Return visit rate (回访率)")),
-                          str(_("return visits made ÷ return visits due")), visits["done"], visits["due"], None,
-                          str(_("visited")), str(_("due"))))
+                          str(_("return visits due in the period and made ÷ return visits due in the period "
+                                "(made, or past their due date)")), visits["done"], visits["due"],
+                          _target(targets, "return_visit"), str(_("visits made")),
+                          str(pgettext_lazy("return visits", "visits due"))))
     return figures
 
 
@@ -129,20 +149,36 @@ def petition_cases(petitions, key, period, today, *, part):
     return petitions.filter(numerator if part == "numerator" else denominator)
 
 
-def dispute_figures(entries, cases, period, today):
-    """Screening and mediation figures for the period (work plan targets: 参调率 and 调解成功率 ≥ 98 %,
-    满意率 ≥ 96 %): one aggregate query over ledger entries, one over mediation cases, one over visits."""
+# A dispute found on the ledger entered mediation (参调): a mediation case was opened or requested for it,
+# or it was resolved by mediation during screening (the village committee mediated it, 调解化解).
+ENTERED_MEDIATION = (
+    Q(mediation_case__isnull=False) | Q(mediation_requested_on__isnull=False)
+    | Q(status=LedgerEntry.Status.RESOLVED, resolution=LedgerEntry.Resolution.MEDIATED)
+)
+
+# A mediation case that ended without being mediated: a party refused before it began (人民调解法 Art 17)
+# or it was transferred to the police (Art 25). Neither is a failed mediation.
+NOT_MEDIATED = Q(termination__in=[MediationCase.Termination.REFUSED, MediationCase.Termination.TRANSFERRED])
+
+
+def mediation_outcomes(period):
+    """(cases actually mediated that ended in the period, of which ended in an agreement) as conditions on
+    MediationCase. A case "ends" on the day its agreement takes effect or the day it is terminated."""
+    ended = Q(closed_on__range=(period.first, period.last)) & ~NOT_MEDIATED
+    return ended, ended & ~Q(status=MediationCase.Status.TERMINATED)
+
+
+def dispute_figures(entries, cases, period, today, targets=None):
+    """Screening and mediation figures for the period: one aggregate query over ledger entries, one over
+    mediation cases, one over visits (docs/domain.md §4)."""
     found = Q(found_on__range=(period.first, period.last))
-    mediated = found & (Q(mediation_case__isnull=False) | Q(mediation_requested_on__isnull=False))
+    mediated = found & ENTERED_MEDIATION
     resolved = found & Q(status=LedgerEntry.Status.RESOLVED)
     counts = entries.aggregate(
         found=Count("pk", filter=found), mediated=Count("pk", filter=mediated), resolved=Count("pk", filter=resolved)
     )
-    ended = Q(closed_on__range=(period.first, period.last))
-    outcome = cases.aggregate(
-        ended=Count("pk", filter=ended),
-        succeeded=Count("pk", filter=ended & ~Q(status=MediationCase.Status.TERMINATED)),
-    )
+    ended, agreed = mediation_outcomes(period)
+    outcome = cases.aggregate(ended=Count("pk", filter=ended), succeeded=Count("pk", filter=agreed))
     visits = MediationReturnVisit.objects.filter(
         case__in=cases, visited_on__range=(period.first, period.last)
     ).exclude(satisfaction="").aggregate(
@@ -150,17 +186,25 @@ def dispute_figures(entries, cases, period, today):
     )
     return [
         Figure("participation", str(_("Mediation participation rate (参调率)")),
-               str(_("disputes mediated ÷ disputes found")), counts["mediated"], counts["found"], Decimal(98),
-               str(_("mediated")), str(_("found"))),
+               str(_("disputes found in the period that entered mediation (a mediation case opened or requested, or "
+                     "resolved by mediation during screening) ÷ disputes found in the period")),
+               counts["mediated"], counts["found"], _target(targets, "participation"),
+               str(_("entered mediation")), str(_("disputes found"))),
         Figure("mediation_success", str(_("Mediation success rate (调解成功率)")),
-               str(_("mediations ending in an agreement ÷ mediations ended")), outcome["succeeded"], outcome["ended"],
-               Decimal(98), str(_("agreed")), str(_("ended"))),
+               str(_("mediation cases whose agreement took effect in the period ÷ mediation cases actually mediated "
+                     "that ended in the period (not counting a party's refusal before mediation, Art 17, or a "
+                     "transfer to the police)")),
+               outcome["succeeded"], outcome["ended"], _target(targets, "mediation_success"),
+               str(_("agreements")), str(_("actually mediated"))),
         Figure("mediation_satisfaction", str(_("Mediation satisfaction rate (满意率)")),
-               str(_("(satisfied + basically satisfied) ÷ return visits with a rating")), visits["satisfied"],
-               visits["rated"], Decimal(96), str(_("satisfied or basically")), str(_("rated"))),
+               str(_("return visits made in the period rated satisfied or basically satisfied ÷ return visits made "
+                     "in the period with a rating")), visits["satisfied"],
+               visits["rated"], _target(targets, "mediation_satisfaction"), str(_("satisfied or basically")),
+               str(_("rated"))),
         Figure("resolution", str(_("Resolution rate (化解率)")),
-               str(_("disputes resolved ÷ disputes found")), counts["resolved"], counts["found"], None,
-               str(_("resolved")), str(_("found"))),
+               str(_("disputes found in the period and resolved ÷ disputes found in the period")),
+               counts["resolved"], counts["found"], _target(targets, "resolution"),
+               str(_("resolved")), str(_("disputes found"))),
     ]
 
 
@@ -174,15 +218,15 @@ def dispute_cases(entries, key, period, *, part):
     if part == "denominator":
         return found
     if key == "participation":
-        return found.filter(Q(mediation_case__isnull=False) | Q(mediation_requested_on__isnull=False))
+        return found.filter(ENTERED_MEDIATION).distinct()
     return found.filter(status=LedgerEntry.Status.RESOLVED)
 
 
 def mediation_cases(cases, key, period, *, part):
     """The mediation cases behind one mediation figure."""
     if key == "mediation_success":
-        ended = cases.filter(closed_on__range=(period.first, period.last))
-        return ended if part == "denominator" else ended.exclude(status=MediationCase.Status.TERMINATED)
+        ended, agreed = mediation_outcomes(period)
+        return cases.filter(agreed if part == "numerator" else ended)
     visits = Q(return_visits__visited_on__range=(period.first, period.last)) & ~Q(return_visits__satisfaction="")
     if part == "numerator":
         visits &= Q(return_visits__satisfaction__in=["satisfied", "basically"])

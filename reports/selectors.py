@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from disputes.mediation.selectors import mediator_queue
 from disputes.models import LedgerEntry, ScreeningCadence
 from disputes.periods import recent_periods
-from disputes.screening.selectors import compliance_rows, visible_entries, with_list_relations
+from disputes.screening.selectors import MISSING, PENDING, compliance_rows, visible_entries, with_list_relations
 from office.roles import COORDINATOR, LEADER, MEDIATOR, has_role
 from petitions.models import Petition
 from petitions.selectors import (
@@ -86,7 +86,7 @@ def missing_rounds(user, township, today):
     staff = user.staff
     if has_role(user, MEDIATOR) and not has_role(user, COORDINATOR, LEADER):  # a post: own village
         rows = [row for row in rows if row.village is not None and row.village.pk == staff.village_id]
-    return current[0], [row for row in rows if row.cells[0].round is None]
+    return current[0], [row for row in rows if row.cells[0].state in (MISSING, PENDING)]
 
 
 def intake_chart(user, today, months=12):

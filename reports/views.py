@@ -13,7 +13,7 @@ from disputes.mediation.selectors import visible_cases
 from disputes.screening.forms import ReferenceLists
 from disputes.screening.selectors import visible_entries, with_list_relations
 from office.excel import xlsx_response
-from office.models import AccessLog, TimeLimits
+from office.models import AccessLog, Targets, TimeLimits
 from office.navigation import section_roles
 from office.roles import COORDINATOR, LEADER, MEDIATOR, has_role
 from office.views import require_section
@@ -37,7 +37,7 @@ def dashboard(request):
     soon = TimeLimits.for_township(township).due_soon_days
     form = PeriodForm(request.GET)  # empty: the current month
     period = form.period() if form.is_valid() else None
-    context = {"form": form, "period": period, "today": today, "soon": soon}
+    context = {"form": form, "period": period, "today": today, "soon": soon, "go_live_on": township.go_live_on}
     office_view = has_role(user, COORDINATOR, LEADER)  # a post: the township office's own figures
     if _sees(user, "petitions:index"):
         context["my_work"] = selectors.my_petition_work(user, today, soon)
@@ -50,8 +50,9 @@ def dashboard(request):
         context["screening_period"], context["missing_rounds"] = selectors.missing_rounds(user, township, today)
     if office_view and period is not None:
         petitions = visible_petitions(user)
-        context["figures"] = figures.petition_figures(petitions, period, today) + figures.dispute_figures(
-            visible_entries(user), visible_cases(user), period, today)
+        targets = Targets.for_township(township)
+        context["figures"] = figures.petition_figures(petitions, period, today, targets) + figures.dispute_figures(
+            visible_entries(user), visible_cases(user), period, today, targets)
         context["charts"] = {
             "intake": selectors.intake_chart(user, today),
             "categories": selectors.category_chart(user, period),
@@ -64,7 +65,8 @@ def dashboard(request):
 def index(request):
     """The reports section: exports and statistics for upward reporting."""
     require_section(request, "reports:index")
-    return render(request, "reports/index.html", {"form": PeriodForm(request.GET or None)})
+    return render(request, "reports/index.html", {"form": PeriodForm(request.GET or None),
+                                                  "go_live_on": request.user.staff.township.go_live_on})
 
 
 def figure_cases(request, key):
@@ -75,8 +77,10 @@ def figure_cases(request, key):
         return render(request, "reports/figure_cases.html", {"form": form, "errors": True}, status=400)
     period, today = form.period(), timezone.localdate()
     part = "numerator" if request.GET.get("part") != "denominator" else "denominator"
+    targets = Targets.for_township(request.user.staff.township)
     if key in figures.DISPUTE_FIGURES | figures.MEDIATION_FIGURES:
-        all_figures = figures.dispute_figures(visible_entries(request.user), visible_cases(request.user), period, today)
+        all_figures = figures.dispute_figures(visible_entries(request.user), visible_cases(request.user), period, today,
+                                              targets)
         if key in figures.DISPUTE_FIGURES:
             rows = with_list_relations(figures.dispute_cases(visible_entries(request.user), key, period, part=part))
             rows, kind = rows.order_by("-found_on", "pk"), "entries"
@@ -84,7 +88,7 @@ def figure_cases(request, key):
             rows = figures.mediation_cases(visible_cases(request.user), key, period, part=part)
             rows, kind = rows.select_related("committee_village").order_by("-registered_on", "pk"), "mediation"
     else:
-        all_figures = figures.petition_figures(visible_petitions(request.user), period, today)
+        all_figures = figures.petition_figures(visible_petitions(request.user), period, today, targets)
         try:
             rows = figures.petition_cases(petition_list(request.user), key, period, today, part=part)
         except KeyError:

@@ -8,7 +8,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from disputes.models import LedgerEntry, MediationCase, ScreeningRound
+from office.models import Targets, Township
 from petitions.models import Petition
+from reports.exports import year_review_rows
 
 from .builders import reseed_reference_data
 
@@ -40,6 +42,20 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises():
     rounds = ScreeningRound.objects.all()
     assert rounds.filter(zero_report=True).exists() and rounds.filter(zero_report=False).exists()
     assert not rounds.filter(starts_on__gt=today).exists(), "a round filed for a period that has not begun"
+
+    # Issue 12 §3: the township started using the system the day screening history starts; the year-end
+    # review counts rounds from then; disputes resolved in screening say how (调解化解 counts for 参调率);
+    # the figures have the work plan's targets.
+    township = Township.objects.get(code="qingxi")
+    assert township.go_live_on <= rounds.order_by("starts_on").first().starts_on
+    review = list(year_review_rows(township, today.year, today))
+    weeks = (today - township.go_live_on).days // 7 + 1
+    assert review and all(row[1] <= weeks for row in review), "rounds due counted from before go-live"
+    resolved = LedgerEntry.objects.filter(status=LedgerEntry.Status.RESOLVED)
+    assert not resolved.filter(resolution="").exists()
+    assert resolved.filter(resolution=LedgerEntry.Resolution.MEDIATED).exists()
+    assert MediationCase.objects.filter(termination__in=["refused", "transferred"]).exists()
+    assert Targets.for_township(township).participation == 98
 
 
 @pytest.mark.django_db

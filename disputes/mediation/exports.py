@@ -4,40 +4,44 @@ The reports section serves it (reports/views.py export_mediation_ledger) with th
 """
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from office.excel import Column, cell_lines, unit_footer, write_table
 from office.masking import mask_id_number
 
 from ..models import MediationCase, MediationParty, MediationReturnVisit
 
+# Each header has its own message id in this context (docs/architecture.md §8).
+CTX = "mediation ledger"
+
 
 def mediation_ledger_columns():
     """The mediation ledger's columns with their two-row Chinese headers."""
     return [
-        Column((_("No."),), 6),
-        Column((_("Case number"),), 12),
-        Column((_("Registered"),), 11),
-        Column((_("Mediation committee"),), 14),
-        Column((_("Source"),), 10),
-        Column((_("Dispute"),), 22, wrap=True),
-        Column((_("Dispute type"),), 12),
-        Column((_("Parties"), _("Applicants")), 12, wrap=True),
-        Column((_("Parties"), _("Respondents")), 12, wrap=True),
-        Column((_("Parties"), _("ID number")), 20, wrap=True),
-        Column((_("Class"),), 6),
-        Column((_("Procedure"),), 8),
-        Column((_("Mediation"), _("Due")), 11),
-        Column((_("Mediation"), _("Ended")), 11),
-        Column((_("Mediation"), _("Outcome")), 14),
-        Column((_("Agreement"), _("Number")), 20),
-        Column((_("Agreement"), _("Form")), 8),
-        Column((_("Agreement"), _("In effect from")), 11),
-        Column((_("Agreement"), _("Perform by")), 11),
-        Column((_("Agreement"), _("Performance")), 10),
-        Column((_("Judicial confirmation"), _("Applied")), 11),
-        Column((_("Judicial confirmation"), _("Court")), 12),
-        Column((_("Judicial confirmation"), _("Result")), 10),
-        Column((_("Return visit"),), 11),
+        Column((pgettext(CTX, "No."),), 6),
+        Column((pgettext(CTX, "Case number"),), 12),
+        Column((pgettext(CTX, "Registered"),), 11),
+        Column((pgettext(CTX, "Mediation committee"),), 14),
+        Column((pgettext(CTX, "Source"),), 10),
+        Column((pgettext(CTX, "Dispute"),), 22, wrap=True),
+        Column((pgettext(CTX, "Dispute type"),), 12),
+        Column((pgettext(CTX, "Parties"), pgettext(CTX, "Applicants")), 12, wrap=True),
+        Column((pgettext(CTX, "Parties"), pgettext(CTX, "Respondents")), 12, wrap=True),
+        Column((pgettext(CTX, "Parties"), pgettext(CTX, "ID number")), 20, wrap=True),
+        Column((pgettext(CTX, "Class"),), 6),
+        Column((pgettext(CTX, "Procedure"),), 8),
+        Column((pgettext(CTX, "Mediation"), pgettext(CTX, "Due")), 11),
+        Column((pgettext(CTX, "Mediation"), pgettext(CTX, "Ended")), 11),
+        Column((pgettext(CTX, "Mediation"), pgettext(CTX, "Outcome")), 14),
+        Column((pgettext(CTX, "Agreement"), pgettext(CTX, "Number")), 20),
+        Column((pgettext(CTX, "Agreement"), pgettext(CTX, "Form")), 8),
+        Column((pgettext(CTX, "Agreement"), pgettext(CTX, "In effect from")), 11),
+        Column((pgettext(CTX, "Agreement"), pgettext(CTX, "Perform by")), 11),
+        Column((pgettext(CTX, "Agreement"), pgettext(CTX, "Performance")), 10),
+        Column((pgettext(CTX, "Judicial confirmation"), pgettext(CTX, "Applied")), 11),
+        Column((pgettext(CTX, "Judicial confirmation"), pgettext(CTX, "Court")), 12),
+        Column((pgettext(CTX, "Judicial confirmation"), pgettext(CTX, "Result")), 10),
+        Column((pgettext(CTX, "Return visit"),), 11),
     ]
 
 

@@ -165,7 +165,28 @@ def case_history(case):
     if agreement is not None:
         rows += _versions(agreement.history.select_related("history_user").order_by("history_date", "history_id"),
                           MediationAgreement)
-    return sorted(rows, key=lambda row: (row["record"].history_date, row["record"].history_id), reverse=True)
+    rows.sort(key=lambda row: (row["record"].history_date, row["record"].history_id))
+    return _merged(rows)[::-1]
+
+
+def _merged(rows):
+    """One row per move: a move saves the case and its agreement together (same person, same reason, the
+    same moment), so their rows become one with both sets of changes; a row that says nothing (no
+    reason, no visible change) is left out."""
+    merged = []
+    for row in rows:
+        record = row["record"]
+        same = next((
+            m for m in reversed(merged)
+            if abs((record.history_date - m["record"].history_date).total_seconds()) < 5
+            and m["record"].history_user_id == record.history_user_id
+            and (m["record"].history_change_reason or "") == (record.history_change_reason or "")
+        ), None)
+        if same is not None:
+            same["changes"].extend(change for change in row["changes"] if change not in same["changes"])
+            continue
+        merged.append({"record": record, "changes": list(row["changes"])})
+    return [row for row in merged if row["changes"] or row["record"].history_change_reason]
 
 
 def eligible_mediators(township):

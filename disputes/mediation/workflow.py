@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from office import calendar, escalation, followup
 from office.casekit import Flow, keep
+from office.history import join_items
 from office.models import TimeLimits, Unit, display_name
 from office.notify import notify
 from office.numbering import next_number
@@ -28,6 +29,7 @@ from petitions.workflow import record_mediation_outcome
 
 from ..models import (
     AgreementParty,
+    LedgerEntry,
     MediationAgreement,
     MediationCase,
     MediationCounter,
@@ -450,7 +452,7 @@ def record_oral_agreement(case, *, by, agreed_on, terms, writing_waived, immedia
     case.status = S.PERFORMING
     case.closed_on = agreed_on
     FLOW.save(case, by, "record_oral_agreement", ["closed_on"], from_status=from_status,
-          note="；".join(agreement.terms))
+          note=join_items(agreement.terms))
     _took_effect(case, agreement, by)
     return agreement
 
@@ -503,7 +505,8 @@ def _follow_links(case, by, entry_action, note, unit=None):
     entry = case.ledger_entry
     if entry is not None and entry_action in entry_workflow.allowed_actions(entry):
         if entry_action == "resolve":
-            entry_workflow.resolve_entry(entry, by=by, note=f"{case.number} {note}")
+            entry_workflow.resolve_entry(entry, by=by, note=f"{case.number} {note}",
+                                         how=LedgerEntry.Resolution.MEDIATED)
         elif entry_action == "mark_unresolved":
             entry_workflow.mark_entry_unresolved(entry, by=by, note=f"{case.number} {note}")
         else:

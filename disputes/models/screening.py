@@ -256,13 +256,20 @@ class ScreeningRound(models.Model):
 
 
 class LedgerEntry(models.Model):
-    """One dispute on the screening ledger (排查台帐), carried from round to round until closed."""
+    """One dispute on the screening ledger (排查台账), carried from round to round until closed."""
 
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", _("Being resolved")
         RESOLVED = "resolved", _("Resolved")
         UNRESOLVED = "unresolved", _("Unresolved")
         TRANSFERRED = "transferred", _("Transferred")
+
+    class Resolution(models.TextChoices):
+        """How a resolved dispute was settled (docs/domain.md §4: 参调率 counts MEDIATED)."""
+
+        MEDIATED = "mediated", _("Resolved by mediation (调解化解)")
+        SETTLED = "settled", _("Settled by the parties themselves (自行和解)")
+        OTHER = "other", _("Other (其他)")
 
     # Carried over into the unit's next round until resolved; a transferred dispute is
     # followed by the organ that received it.
@@ -300,6 +307,11 @@ class LedgerEntry(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
+    resolution = models.CharField(
+        _("how it was resolved"), max_length=20, choices=Resolution.choices, blank=True,
+        help_text=_("Set when the dispute is marked resolved: by mediation (also by the village committee during "
+                    "screening), by the parties themselves, or otherwise."),
+    )
     transferred_to = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("transferred to")
     )

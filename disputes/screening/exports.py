@@ -1,37 +1,42 @@
-"""The screening ledger as an Excel file for upward reporting (排查台帐)."""
+"""The screening ledger as an Excel file for upward reporting (排查台账)."""
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from office.excel import Column, cell_lines, unit_footer, write_table
 from office.masking import mask_address, mask_id_number, mask_phone
+
+# Each header has its own message id in this context (docs/architecture.md §8).
+CTX = "screening ledger"
 
 
 def ledger_columns():
     """Return the ledger's columns with their two-row Chinese headers."""
     return [
-        Column((_("No."),), 6),
-        Column((_("Screening unit"),), 10),
-        Column((_("Date found"),), 11),
-        Column((_("Dispute"),), 24, wrap=True),
-        Column((_("Dispute type"), _("Category")), 12),
-        Column((_("Dispute type"), _("Sub-type")), 14),
-        Column((_("Parties"), _("Name")), 10, wrap=True),
-        Column((_("Parties"), _("ID number")), 20, wrap=True),
-        Column((_("Parties"), _("Phone")), 14, wrap=True),
-        Column((_("Parties"), _("Address")), 20, wrap=True),
-        Column((_("People involved"),), 8, total=True),
-        Column((_("Place"),), 14, wrap=True),
-        Column((_("Facts"),), 32, wrap=True),
-        Column((_("Risk"), _("Level")), 8),
-        Column((_("Risk"), _("May turn criminal")), 8),
-        Column((_("Risk"), _("Group incident")), 8),
-        Column((_("Handling measures"),), 24, wrap=True),
-        Column((_("Responsibility"), _("Responsible person")), 10),
-        Column((_("Responsibility"), _("Leader in charge")), 10),
-        Column((_("Resolve by"),), 11),
-        Column((_("Status"),), 8),
-        Column((_("Closed on"),), 11),
-        Column((_("Routed to"),), 20, wrap=True),
-        Column((_("Outcome"),), 24, wrap=True),
+        Column((pgettext(CTX, "No."),), 6),
+        Column((pgettext(CTX, "Screening unit"),), 10),
+        Column((pgettext(CTX, "Date found"),), 11),
+        Column((pgettext(CTX, "Dispute"),), 24, wrap=True),
+        Column((pgettext(CTX, "Dispute type"), pgettext(CTX, "Category")), 12),
+        Column((pgettext(CTX, "Dispute type"), pgettext(CTX, "Sub-type")), 14),
+        Column((pgettext(CTX, "Parties"), pgettext(CTX, "Name")), 10, wrap=True),
+        Column((pgettext(CTX, "Parties"), pgettext(CTX, "ID number")), 20, wrap=True),
+        Column((pgettext(CTX, "Parties"), pgettext(CTX, "Phone")), 14, wrap=True),
+        Column((pgettext(CTX, "Parties"), pgettext(CTX, "Address")), 20, wrap=True),
+        Column((pgettext(CTX, "People involved"),), 8, total=True),
+        Column((pgettext(CTX, "Place"),), 14, wrap=True),
+        Column((pgettext(CTX, "Facts"),), 32, wrap=True),
+        Column((pgettext(CTX, "Risk"), pgettext(CTX, "Level")), 8),
+        Column((pgettext(CTX, "Risk"), pgettext(CTX, "May turn criminal")), 8),
+        Column((pgettext(CTX, "Risk"), pgettext(CTX, "Group incident")), 8),
+        Column((pgettext(CTX, "Handling measures"),), 24, wrap=True),
+        Column((pgettext(CTX, "Responsibility"), pgettext(CTX, "Responsible person")), 10),
+        Column((pgettext(CTX, "Responsibility"), pgettext(CTX, "Leader in charge")), 10),
+        Column((pgettext(CTX, "Resolve by"),), 11),
+        Column((pgettext(CTX, "Status"),), 8),
+        Column((pgettext(CTX, "Closed on"),), 11),
+        Column((pgettext(CTX, "Routed to"),), 20, wrap=True),
+        Column((pgettext(CTX, "Outcome"),), 24, wrap=True),
+        Column((pgettext(CTX, "How it was resolved"),), 10),
     ]
 
 
@@ -78,6 +83,7 @@ def ledger_rows(entries, *, masked):
             entry.closed_on,
             _routing(entry),
             entry.outcome,
+            entry.get_resolution_display(),
         ]
 
 

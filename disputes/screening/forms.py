@@ -9,7 +9,7 @@ from office.forms import BootstrapMixin, DateInput
 from office.models import Unit
 from office.validators import normalise_id_number, normalise_phone, validate_id_number, validate_phone
 
-from ..models import DisputeType, RiskLevel
+from ..models import DisputeType, LedgerEntry, RiskLevel
 from .services import EntryData, PartyData
 from .workflow import allowed_actions
 
@@ -186,6 +186,10 @@ class CarryOverForm(BootstrapMixin, forms.Form):
         required=False,
         choices=[("", _("Still being worked on")), ("resolved", _("Resolved")), ("unresolved", _("Unresolved"))],
     )
+    how = forms.ChoiceField(
+        label=_("How it was resolved"), required=False,
+        choices=[("", "---------"), *LedgerEntry.Resolution.choices],
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def limit_to(self, entry):
@@ -202,6 +206,8 @@ class CarryOverForm(BootstrapMixin, forms.Form):
         data = super().clean()
         if data.get("outcome") and not (data.get("note") or "").strip():
             self.add_error("note", _("Say how it was resolved, or why it remains unresolved."))
+        if data.get("outcome") == "resolved" and not data.get("how"):
+            self.add_error("how", _("Choose how the dispute was resolved."))
         return data
 
 
@@ -216,6 +222,13 @@ class NoteForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
     # The entry's version when the page was opened: a move made from a stale page is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ResolveForm(NoteForm):
+    how = forms.ChoiceField(label=_("How it was resolved"), choices=LedgerEntry.Resolution.choices,
+                            widget=forms.RadioSelect)
+
+    field_order = ["how", "note"]
 
 
 class TransferForm(NoteForm):

@@ -26,6 +26,17 @@ def can_file_round(user, township, village):
     return user.has_perm("disputes.file_village_round") and staff.village_id == village.pk
 
 
+def can_withdraw_zero_report(user, screening_round, today):
+    """Its filer may withdraw a zero report until the period's deadline (the round's due date), as long as
+    nothing was done in it (no carried-over dispute moved). The rule of services.withdraw_zero_report."""
+    return (
+        screening_round.zero_report
+        and screening_round.filed_by_id == user.pk
+        and today <= screening_round.due_on
+        and can_file_round(user, screening_round.township, screening_round.village)
+    )
+
+
 def filing_village(user):
     """Return (True, village) for the unit the user files for — village None means the township
     center — or (False, None) when the user files for no unit."""

@@ -130,6 +130,14 @@ def _rounds_by_key(township, scope, periods):
 
 
 ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
+# A period that began before the township started using the system (Township.go_live_on): no round is due.
+NOT_COUNTED = "not_counted"
+
+
+def round_due(township, period):
+    """Whether a unit of the township owes a round for the period: only periods that begin on or after the
+    township's go-live date count (docs/domain.md §3.1); before it the office did not use the system."""
+    return township.counting_from(period.starts_on) == period.starts_on
 
 
 @dataclass
@@ -174,6 +182,8 @@ def compliance_rows(township, scope, periods, today, cadence=None):
             found = rounds.get((village.pk if village else None, period.key))
             if found is not None:
                 state = LATE if found.is_late else ON_TIME
+            elif not round_due(township, period):
+                state = NOT_COUNTED
             else:
                 state = MISSING if today > due[period.key] else PENDING
             cells.append(ComplianceCell(period, due[period.key], found, state))
@@ -263,7 +273,7 @@ def monthly_brief(township, year, month, today):
     rounds = {scope: _rounds_of_month(township, scope, first, last, today) for scope in (Scope.VILLAGE, Scope.TOWNSHIP)}
     all_cells = [cell for rows in rounds.values() for row in rows for cell in row.cells]
     filing = {state: sum(1 for cell in all_cells if cell.state == state) for state in (ON_TIME, LATE, MISSING, PENDING)}
-    filing["expected"] = len(all_cells)
+    filing["expected"] = sum(1 for cell in all_cells if cell.state != NOT_COUNTED)
     filing["zero"] = sum(1 for cell in all_cells if cell.round is not None and cell.round.zero_report)
     missing_units = [row for rows in rounds.values() for row in rows if row.missing]
     return {
@@ -279,6 +289,8 @@ def monthly_brief(township, year, month, today):
         "overdue": overdue,
         "filing": filing,
         "missing_units": missing_units,
+        # Rounds count from the go-live date: say so when it falls after the month's first day.
+        "rounds_from": township.go_live_on if township.go_live_on and township.go_live_on > first else None,
     }
 
 

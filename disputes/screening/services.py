@@ -76,6 +76,7 @@ class CarryOverUpdate:
     entry_id: int
     outcome: str  # "resolved" or "unresolved"
     note: str
+    how: str = ""  # for "resolved": a LedgerEntry.Resolution
 
 
 def cadence_for(village):
@@ -216,8 +217,11 @@ def file_round(*, by, village, period, zero_report=False, entries=(), updates=()
         item = items.get(update.entry_id)
         if item is None:
             raise FilingError(gettext("Only disputes carried over into this round can be updated in it."))
-        move = {"resolved": resolve_entry, "unresolved": mark_entry_unresolved}[update.outcome]
-        moved = move(item.entry, by=by, note=update.note, at=at, screening_round=screening_round)
+        if update.outcome == "resolved":
+            moved = resolve_entry(item.entry, by=by, note=update.note, how=update.how, at=at,
+                                  screening_round=screening_round)
+        else:
+            moved = mark_entry_unresolved(item.entry, by=by, note=update.note, at=at, screening_round=screening_round)
         item.status = moved.status
         item.note = update.note.strip()
         item.save(update_fields=["status", "note"])
@@ -226,6 +230,30 @@ def file_round(*, by, village, period, zero_report=False, entries=(), updates=()
     for data in entries:
         _create_entry(screening_round, data, by=by, at=at, mediation_days=mediation_days)
     return screening_round
+
+
+@transaction.atomic
+def withdraw_zero_report(screening_round, *, by, at=None):
+    """Withdraw a zero report filed by mistake: the filer may, until the period's deadline, when no
+    carried-over dispute was moved in it. The round is deleted; its history keeps who withdrew it and when."""
+    at = at or timezone.now()
+    screening_round = ScreeningRound.objects.select_for_update().select_related("township", "village").get(
+        pk=screening_round.pk)
+    if not permissions.can_file_round(by, screening_round.township, screening_round.village):
+        raise PermissionDenied
+    if not screening_round.zero_report:
+        raise FilingError(gettext("Only a zero report can be withdrawn."))
+    if screening_round.filed_by_id != by.pk:
+        raise FilingError(gettext("Only the person who filed the zero report can withdraw it."))
+    if timezone.localdate(at) > screening_round.due_on:
+        raise FilingError(gettext("The deadline of this period (%(date)s) has passed: the zero report stands.")
+                          % {"date": screening_round.due_on.isoformat()})
+    if EntryEvent.objects.filter(round=screening_round).exists():
+        raise FilingError(gettext("Disputes were updated in this round: it cannot be withdrawn."))
+    screening_round._change_reason = gettext("Zero report withdrawn by its filer")
+    screening_round._history_date = at
+    screening_round._history_user = by
+    screening_round.delete()
 
 
 EDITABLE_FIELDS = [

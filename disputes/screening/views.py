@@ -36,6 +36,7 @@ from .forms import (
     NoteForm,
     PartyForm,
     ReferenceLists,
+    ResolveForm,
     RoundNoteForm,
     TransferForm,
 )
@@ -195,15 +196,21 @@ def round_new(request):
     note_form = RoundNoteForm(data)
     _bind_carry_over(carry_forms, carried, today)
 
+    zero_report = bool(request.POST.get("zero_report"))
+    confirm_zero = False
     if request.method == "POST":
         if existing:
             messages.error(request, _exists_message(existing))
+        elif zero_report and not request.POST.get("zero_confirmed") and not future:
+            # One confirmation before a zero report goes in (it says nothing was found in the whole period).
+            confirm_zero = True
         elif future:
             messages.error(request, _("A round can be filed only for the current period or an earlier one."))
         elif entry_forms.is_valid() and carry_forms.is_valid() and note_form.is_valid():
             entries = [form.entry_data() for form in entry_forms.forms if form.has_changed()]
             updates = [
-                services.CarryOverUpdate(form.ledger_entry.pk, form.cleaned_data["outcome"], form.cleaned_data["note"])
+                services.CarryOverUpdate(form.ledger_entry.pk, form.cleaned_data["outcome"], form.cleaned_data["note"],
+                                         form.cleaned_data.get("how", ""))
                 for form in carry_forms.forms
                 if form.ledger_entry is not None and form.cleaned_data.get("outcome")
             ]
@@ -212,7 +219,7 @@ def round_new(request):
                     by=user,
                     village=village,
                     period=period,
-                    zero_report=bool(request.POST.get("zero_report")),
+                    zero_report=zero_report,
                     entries=entries,
                     updates=updates,
                     note=note_form.cleaned_data["note"],
@@ -252,6 +259,7 @@ def round_new(request):
             "carry_forms": carry_forms,
             "note_form": note_form,
             "today": today,
+            "confirm_zero": confirm_zero,
         },
     )
 
@@ -270,8 +278,26 @@ def round_detail(request, pk):
             "new_items": [item for item in items if not item.is_carry_over],
             "carried_items": [item for item in items if item.is_carry_over],
             "today": timezone.localdate(),
+            "can_withdraw": permissions.can_withdraw_zero_report(request.user, screening_round, timezone.localdate()),
         },
     )
+
+
+@require_POST
+def round_withdraw(request, pk):
+    """Withdraw a zero report (its filer, until the period's deadline); then the round can be filed anew."""
+    require_section(request, SECTION)
+    screening_round = selectors.get_round_for_user(request.user, pk)
+    if not permissions.can_file_round(request.user, screening_round.township, screening_round.village):
+        raise PermissionDenied
+    period_key = screening_round.period.key
+    try:
+        services.withdraw_zero_report(screening_round, by=request.user)
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect("disputes:round_detail", pk=pk)
+    messages.success(request, _("The zero report is withdrawn. File the round for this period again."))
+    return redirect(reverse("disputes:round_new") + f"?period={quote(period_key)}")
 
 
 def _entry_can(user, entry):
@@ -338,6 +364,10 @@ def _note_form(data, entry):
     return NoteForm(data, initial={"version": entry.version})
 
 
+def _resolve_form(data, entry):
+    return ResolveForm(data, initial={"version": entry.version})
+
+
 def _transfer_form(data, entry):
     return TransferForm(data, township=entry.township, initial={"version": entry.version})
 
@@ -372,7 +402,9 @@ ENTRY_ACTIONS = {
         gettext_lazy("Mark resolved"),
         gettext_lazy("The dispute is marked resolved."),
         None,  # the move's own right: workflow.FLOW.rights
-        lambda entry, user, data: workflow.resolve_entry(entry, by=user, note=data["note"], expected_version=data.get("version")),
+        lambda entry, user, data: workflow.resolve_entry(entry, by=user, note=data["note"], how=data["how"],
+                                                         expected_version=data.get("version")),
+        _resolve_form,
         move="resolve",
     ),
     "mark_unresolved": EntryAction(
@@ -534,6 +566,7 @@ def compliance(request):
             "township_grid": grids[1],
             "to_chase": [row for grid in grids for row in grid["rows"] if row.not_filed],
             "count": count,
+            "go_live_on": _township(request).go_live_on,
             "can_start_campaign": permissions.can_start_campaign(request.user),
         },
     )

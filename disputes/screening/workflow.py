@@ -93,8 +93,11 @@ def _move(entry, *, by, action, event, note, at, changes=None, screening_round=N
 
 
 @transaction.atomic
-def resolve_entry(entry, *, by, note, at=None, screening_round=None, expected_version=None):
-    """Mark a dispute resolved (已化解), saying how it was settled."""
+def resolve_entry(entry, *, by, note, how, at=None, screening_round=None, expected_version=None):
+    """Mark a dispute resolved (已化解), saying how it was settled: ``how`` is a
+    LedgerEntry.Resolution (调解化解 counts as mediated for 参调率, docs/domain.md §4)."""
+    if how not in LedgerEntry.Resolution.values:
+        raise WorkflowError(gettext("Say how the dispute was resolved: by mediation, by the parties themselves, or otherwise."))
     return _move(
         entry,
         expected_version=expected_version,
@@ -104,7 +107,7 @@ def resolve_entry(entry, *, by, note, at=None, screening_round=None, expected_ve
         note=note,
         at=at,
         screening_round=screening_round,
-        changes={"closed_on": _today(at), "outcome": note.strip()},
+        changes={"closed_on": _today(at), "outcome": note.strip(), "resolution": how},
     )
 
 

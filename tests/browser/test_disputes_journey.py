@@ -74,6 +74,7 @@ def test_mediator_files_two_disputes_then_a_zero_report_and_the_coordinator_sees
         # Last week's two disputes are carried over, still being worked on.
         assert page.locator("[data-testid=carry-over]").count() == 2
         page.click("[data-testid=zero-report]")
+        page.click("[data-testid=confirm-zero]")  # one confirmation
         page.wait_for_url("**/disputes/rounds/*/")
         assert page.locator("[data-testid=zero-report-flag]").is_visible()
         assert page.locator("[data-testid=carried-entries] [data-testid=entry-card]").count() == 2

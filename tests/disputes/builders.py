@@ -65,7 +65,7 @@ def entry_in(status, *, filer, router):
     """Return a new entry brought to the status through the workflow (router may route to police)."""
     entry = found_entry(filer)
     if status == Status.RESOLVED:
-        workflow.resolve_entry(entry, by=filer, note="双方达成和解")
+        workflow.resolve_entry(entry, by=filer, note="双方达成和解", how="settled")
     elif status == Status.UNRESOLVED:
         workflow.mark_entry_unresolved(entry, by=filer, note="双方分歧较大")
     elif status == Status.TRANSFERRED:

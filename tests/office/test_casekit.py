@@ -46,7 +46,7 @@ def test_a_move_in_each_area_writes_exactly_one_event_through_the_kit(recorded, 
     assert recorded == [("Petition", "sign_for")] and petition.version == version + 1
 
     recorded.clear()
-    entry = screening.resolve_entry(entry, by=mediator, note="双方和解")
+    entry = screening.resolve_entry(entry, by=mediator, note="双方和解", how="settled")
     assert recorded == [("LedgerEntry", "resolved")] and entry.version == 1
 
     recorded.clear()
@@ -77,7 +77,7 @@ def test_the_ledger_page_refuses_a_move_made_from_a_stale_page(client, mediator)
     assert f'name="version" value="{entry.version}"' in page.content.decode()
     screening.mark_entry_unresolved(entry, by=mediator, note="另一人先处理了")  # someone else moves it first
     response = client.post(reverse("disputes:entry_resolve", args=[entry.pk]),
-                           {"note": "双方和解", "version": entry.version}, follow=True)
+                           {"note": "双方和解", "how": "settled", "version": entry.version}, follow=True)
     assert "该案件已被他人更新" in response.content.decode()
     assert LedgerEntry.objects.get(pk=entry.pk).status == LedgerEntry.Status.UNRESOLVED
 

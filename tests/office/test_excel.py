@@ -21,7 +21,7 @@ def build(rows, **options):
     options.setdefault("totals_label", "合计：%(count)s 件")
     options.setdefault("footer", "填报单位：青溪镇综治中心　填报日期：2026-11-25")
     excel = write_table(
-        sheet_title="台帐", title="青溪镇测试台帐", subtitle="统计期间：2026-11", columns=COLUMNS, rows=rows, **options
+        sheet_title="台账", title="青溪镇测试台账", subtitle="统计期间：2026-11", columns=COLUMNS, rows=rows, **options
     )
     return excel, load_workbook(io.BytesIO(excel.content)).active
 
@@ -37,8 +37,8 @@ def test_header_layout_merges_parents_across_and_leaves_down():
 def test_the_sheet_layout():
     excel, ws = build([[1, "张三", "13812345678", datetime.date(2026, 11, 25), 2, "x"]])
     assert excel.row_count == 1
-    assert ws.title == "台帐"
-    assert ws["A1"].value == "青溪镇测试台帐" and ws["A2"].value == "统计期间：2026-11"
+    assert ws.title == "台账"
+    assert ws["A1"].value == "青溪镇测试台账" and ws["A2"].value == "统计期间：2026-11"
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A1:F1", "A2:F2", "B3:C3", "A3:A4", "D3:D4", "E3:E4", "F3:F4"} <= merged
     assert [ws.cell(3, c).value for c in range(1, 7)] == ["序号", "当事人", None, "日期", "人数", "说明"]

@@ -238,3 +238,32 @@ def test_registration_pdf_contains_the_case_and_a_cjk_font(client, clerk):
             fonts.add(str(font.get_object()["/BaseFont"]))
     assert any("CJK" in name for name in fonts), fonts
     assert AccessLog.objects.filter(action=AccessLog.Action.DOWNLOAD).count() == 1
+
+
+def test_lookup_groups_earlier_cases_by_person_and_ticks_only_id_or_phone_matches(client, clerk, village):
+    sure = register_petition(clerk, title="本人旧案", petitioners=[
+        {"name": "张三", "id_number": ID_NUMBERS[1], "phone": "13811112222", "village": village}])
+    namesake = register_petition(clerk, title="同名旧案", petitioners=[
+        {"name": "张三", "phone": "13933334444", "village": village}])
+    client.force_login(clerk)
+    body = client.get(reverse("petitions:lookup"), {
+        "row": "people-0", "people-0-name": "张三", "people-0-village": str(village.pk),
+        "people-0-id_number": ID_NUMBERS[1]}).content.decode()
+    groups = body.split('data-testid="lookup-person-cases"')[1:]
+    assert len(groups) == 2  # one group per person, each with their own case
+    by_case = {sure.number: next(g for g in groups if sure.number in g),
+               namesake.number: next(g for g in groups if namesake.number in g)}
+    assert by_case[sure.number] != by_case[namesake.number]
+    assert f'value="{sure.pk}" checked' in by_case[sure.number]  # the same ID number: ticked
+    assert f'value="{namesake.pk}" checked' not in by_case[namesake.number]  # the same name only: the clerk decides
+    assert 'data-testid="name-only"' in by_case[namesake.number]
+
+
+def test_intake_without_a_petitioner_marks_the_name_field(client, clerk):
+    client.force_login(clerk)
+    data = intake_post(**{"people-TOTAL_FORMS": "1"})
+    for key in [k for k in data if k.startswith(("people-0-", "people-1-"))]:
+        del data[key]
+    response = client.post(reverse("petitions:register"), data)
+    assert response.status_code == 200 and not Petition.objects.exists()
+    assert "请至少填写一名信访人" in str(response.context["people"].forms[0].errors.get("name"))

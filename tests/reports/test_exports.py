@@ -104,7 +104,7 @@ def test_monthly_report_by_channel_with_totals_and_an_empty_month(client, users)
     wb = workbook(client.get(reverse("reports:export_monthly"), {"month": f"{today:%Y-%m}"}))
     assert wb.sheetnames[:4] == ["按信访形式", "按信访目的", "按内容分类", "按村"]
     ws = wb["按信访形式"]
-    assert ws["B3"].value == "登记数" and ws["C3"].value == "受理决定" and ws["C4"].value == "已受理"
+    assert ws["B3"].value == "收到件数" and ws["C3"].value == "受理决定" and ws["C4"].value == "受理"
     by_channel = {ws.cell(row=r, column=1).value: r for r in range(5, 10)}
     assert ws.cell(row=by_channel["来访"], column=2).value == 1 and ws.cell(row=by_channel["来访"], column=3).value == 1
     assert ws.cell(row=by_channel["来信"], column=2).value == 1 and ws.cell(row=by_channel["来信"], column=6).value == 1
@@ -112,7 +112,7 @@ def test_monthly_report_by_channel_with_totals_and_an_empty_month(client, users)
     # A month with no data: headers and zero totals.
     wb = workbook(client.get(reverse("reports:export_monthly"), {"month": "2020-01"}))
     ws = wb["按信访形式"]
-    assert ws["B3"].value == "登记数" and ws.cell(row=10, column=2).value == 0
+    assert ws["B3"].value == "收到件数" and ws.cell(row=10, column=2).value == 0
     assert wb["矛盾纠纷"]["A3"].value == "纠纷类型"
 
 
@@ -122,7 +122,7 @@ def test_year_review_and_annual_report(client, users):
     client.force_login(users["coordinator"])
     year = datetime.date.today().year
     ws = workbook(client.get(reverse("reports:export_year_review"), {"year": year})).active
-    assert ws["A3"].value == "村" and ws["B3"].value == "排查报告" and ws["B4"].value == "应报"
+    assert ws["A3"].value == "村" and ws["B3"].value == "排查报送" and ws["B4"].value == "应报"
     villages = [ws.cell(row=r, column=1).value for r in range(5, 7)]
     assert villages == ["青溪村", "柳塘村"]
     assert ws.cell(row=5, column=2).value >= 1  # weeks of the year so far

@@ -105,7 +105,7 @@ def test_a_township_mediator_moves_a_village_entry_it_mediates(township, mediato
 def test_an_entry_already_closed_is_left_alone(mediator, coordinator):
     entry = found_entry(mediator, parties=complete_parties())
     case = open_from_entry(entry, mediator)
-    entry_workflow.resolve_entry(entry, by=coordinator, note="双方自行和解")
+    entry_workflow.resolve_entry(entry, by=coordinator, note="双方自行和解", how="settled")
     advance(case, mediator, S.TERMINATED)
     entry.refresh_from_db()
     assert entry.status == Entry.RESOLVED

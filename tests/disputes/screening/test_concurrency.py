@@ -50,8 +50,8 @@ def test_two_filings_of_the_same_round_make_one(mediator):
 def test_two_people_resolving_one_entry_at_once_resolve_it_once(mediator, coordinator):
     entry = found_entry(mediator)
     results = race(
-        lambda: workflow.resolve_entry(entry, by=mediator, note="已和解"),
-        lambda: workflow.resolve_entry(entry, by=coordinator, note="双方签订协议"),
+        lambda: workflow.resolve_entry(entry, by=mediator, note="已和解", how="settled"),
+        lambda: workflow.resolve_entry(entry, by=coordinator, note="双方签订协议", how="settled"),
     )
     assert sum(isinstance(r, LedgerEntry) for r in results) == 1
     assert sum(isinstance(r, TransitionNotAllowed) for r in results) == 1

@@ -49,12 +49,12 @@ def test_the_export_cell_by_cell(client, coordinator, entries):
     first, second, township_entry = entries
     client.force_login(coordinator)
     response, ws = download(client)
-    assert "矛盾纠纷排查台帐" in unquote(response["Content-Disposition"])
-    assert ws.title == "排查台帐"
-    assert ws["A1"].value == "青溪镇矛盾纠纷排查化解台帐"
+    assert "矛盾纠纷排查台账" in unquote(response["Content-Disposition"])
+    assert ws.title == "排查台账"
+    assert ws["A1"].value == "青溪镇矛盾纠纷排查化解台账"
     assert ws["A2"].value == "乡镇：青溪镇　　统计期间：全部日期"
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"A1:X1", "A2:X2", "E3:F3", "G3:J3", "N3:P3", "R3:S3", "A3:A4", "D3:D4", "X3:X4"} <= merged
+    assert {"A1:Y1", "A2:Y2", "E3:F3", "G3:J3", "N3:P3", "R3:S3", "A3:A4", "D3:D4", "X3:X4", "Y3:Y4"} <= merged
     assert [ws.cell(3, c).value for c in range(1, 8)] == ["序号", "排查单位", "排查日期", "纠纷简况", "纠纷类型", None, "当事人"]
     assert [ws.cell(4, c).value for c in range(5, 11)] == ["类别", "细类", "姓名", "身份证号", "联系电话", "住址"]
     assert ws.freeze_panes == "A5" and ws.print_title_rows == "$3:$4"

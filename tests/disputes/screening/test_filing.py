@@ -188,7 +188,7 @@ def test_an_open_entry_carries_over_with_its_age_and_is_resolved_in_the_next_rou
 
     with time_machine.travel(at(2026, 12, 2), tick=False):
         next_week = file_round(
-            mediator, zero=True, updates=[CarryOverUpdate(entry.pk, "resolved", "双方签订和解协议")]
+            mediator, zero=True, updates=[CarryOverUpdate(entry.pk, "resolved", "双方签订和解协议", "mediated")]
         )
     entry.refresh_from_db()
     assert entry.status == Status.RESOLVED
@@ -224,7 +224,7 @@ def test_an_update_for_an_entry_not_carried_over_is_refused(mediator):
             mediator,
             period=period_containing(PeriodKind.WEEK, D(2026, 11, 16)),
             zero=True,
-            updates=[CarryOverUpdate(entry.pk, "resolved", "已化解")],
+            updates=[CarryOverUpdate(entry.pk, "resolved", "已化解", "mediated")],
         )
     assert ScreeningRound.objects.count() == 1
 

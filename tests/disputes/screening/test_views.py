@@ -47,7 +47,7 @@ def entry_post(prefix="entries-0", **overrides):
     return {f"{prefix}-{k}": v for k, v in values.items()}
 
 
-def filing_post(*entries, zero=False, carry=(), period=None, **extra):
+def filing_post(*entries, zero=False, confirmed=True, carry=(), period=None, **extra):
     data = {
         "entries-TOTAL_FORMS": str(max(1, len(entries))),
         "entries-INITIAL_FORMS": "0",
@@ -64,10 +64,13 @@ def filing_post(*entries, zero=False, carry=(), period=None, **extra):
         data.update({"entries-0-head_count": "2", "entries-0-risk_level": str(risk("green").pk)})
     for index, entry in enumerate(entries):
         data.update({k.replace("entries-0", f"entries-{index}"): v for k, v in entry.items()})
-    for index, (entry_id, outcome, note) in enumerate(carry):
-        data.update({f"carry-{index}-entry": str(entry_id), f"carry-{index}-outcome": outcome, f"carry-{index}-note": note})
+    for index, (entry_id, outcome, note, *how) in enumerate(carry):
+        data.update({f"carry-{index}-entry": str(entry_id), f"carry-{index}-outcome": outcome, f"carry-{index}-note": note,
+                     f"carry-{index}-how": how[0] if how else ""})
     if zero:
         data["zero_report"] = "1"
+        if confirmed:
+            data["zero_confirmed"] = "1"
     if period:
         data["period"] = period
     data.update(extra)
@@ -108,10 +111,13 @@ def test_actions_change_nothing_on_get(client, coordinator, mediator):
     assert ScreeningRound.objects.count() == 1
 
 
-def test_the_mediator_files_a_zero_report_in_one_click(client, mediator):
+def test_the_mediator_files_a_zero_report_after_one_confirmation(client, mediator):
     client.force_login(mediator)
     page = client.get("/disputes/rounds/new/")
     assert page.context["period"].key == "week:2026-11-23"
+    asked = client.post("/disputes/rounds/new/", filing_post(zero=True, confirmed=False, period="week:2026-11-23"))
+    assert asked.status_code == 200 and asked.context["confirm_zero"] and not ScreeningRound.objects.exists()
+    assert "确认" in asked.content.decode() or "是，报送零报告" in asked.content.decode()
     response = client.post("/disputes/rounds/new/", filing_post(zero=True, period="week:2026-11-23"))
     screening_round = ScreeningRound.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/disputes/rounds/{screening_round.pk}/"
@@ -205,10 +211,14 @@ def test_carried_over_entries_are_resolved_on_the_filing_page(client, mediator, 
     # Resolved needs a note.
     response = client.post("/disputes/rounds/new/", filing_post(zero=True, carry=[(entry.pk, "resolved", "")]))
     assert "note" in response.context["carry_forms"].forms[0].errors
+    # ... and how it was resolved (参调率 counts a dispute resolved by mediation).
     response = client.post("/disputes/rounds/new/", filing_post(zero=True, carry=[(entry.pk, "resolved", "已赔偿")]))
+    assert "how" in response.context["carry_forms"].forms[0].errors
+    response = client.post("/disputes/rounds/new/", filing_post(zero=True, carry=[(entry.pk, "resolved", "已赔偿", "mediated")]))
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.status == Status.RESOLVED and entry.outcome == "已赔偿"
+    assert entry.resolution == LedgerEntry.Resolution.MEDIATED
     screening_round = ScreeningRound.objects.get(starts_on=datetime.date(2026, 11, 23))
     assert screening_round.items.get().status == Status.RESOLVED
 
@@ -222,10 +232,10 @@ def test_each_routing_action_is_a_post_recorded_in_timeline_and_history(client, 
     assert response.status_code == 302
     response = client.post(f"/disputes/entries/{entry.pk}/transfer/", {"unit": str(police.pk), "note": "涉嫌伤害"})
     assert response.status_code == 302
-    response = client.post(f"/disputes/entries/{entry.pk}/resolve/", {"note": "派出所处理完毕"})
+    response = client.post(f"/disputes/entries/{entry.pk}/resolve/", {"note": "派出所处理完毕", "how": "other"})
     assert response.status_code == 302
     entry.refresh_from_db()
-    assert entry.status == Status.RESOLVED and entry.transferred_to == police
+    assert entry.status == Status.RESOLVED and entry.transferred_to == police and entry.resolution == "other"
     actions = list(entry.events.values_list("action", flat=True))
     assert actions == [
         EntryEvent.Action.FOUND,
@@ -367,3 +377,32 @@ def test_the_ledger_filters(client, coordinator, mediator):
     assert listed("overdue=on") == []
     assert listed(f"unit={mediator.staff.village_id}") == [green, red]
     assert listed("unit=township") == []
+
+
+def test_the_filer_withdraws_a_zero_report_until_the_deadline_and_it_stays_in_history(client, mediator, frozen_now):
+    client.force_login(mediator)
+    client.post("/disputes/rounds/new/", filing_post(zero=True, period="week:2026-11-23"))
+    zero = ScreeningRound.objects.get()
+    assert 'data-testid="withdraw-zero-report"' in client.get(f"/disputes/rounds/{zero.pk}/").content.decode()
+    response = client.post(f"/disputes/rounds/{zero.pk}/withdraw/")
+    assert response.status_code == 302 and response["Location"] == "/disputes/rounds/new/?period=week%3A2026-11-23"
+    assert not ScreeningRound.objects.exists()
+    deleted = ScreeningRound.history.get(history_type="-")
+    assert deleted.history_user == mediator and deleted.history_change_reason == "零报告已由报送人撤回"
+    # Filed again; once the deadline (the Monday after the week, plus a day) has passed it stands.
+    client.post("/disputes/rounds/new/", filing_post(zero=True, period="week:2026-11-23"))
+    again = ScreeningRound.objects.get()
+    frozen_now.move_to(datetime.datetime(2026, 12, 1, 10, tzinfo=datetime.timezone(datetime.timedelta(hours=8))))
+    assert again.due_on == datetime.date(2026, 11, 30)
+    client.force_login(mediator)  # a new day's session
+    assert 'withdraw-zero-report' not in client.get(f"/disputes/rounds/{again.pk}/").content.decode()
+    response = client.post(f"/disputes/rounds/{again.pk}/withdraw/", follow=True)
+    assert ScreeningRound.objects.filter(pk=again.pk).exists()
+    assert "截止日期（2026-11-30）已过" in response.content.decode()
+
+
+def test_only_the_filer_may_withdraw_a_zero_report(client, mediator, coordinator):
+    zero = file_round(mediator, zero=True)
+    client.force_login(coordinator)
+    assert client.post(f"/disputes/rounds/{zero.pk}/withdraw/").status_code in (302, 403)
+    assert ScreeningRound.objects.filter(pk=zero.pk).exists()

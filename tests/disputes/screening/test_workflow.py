@@ -18,7 +18,7 @@ def run(action, entry, user, police):
     """Call the one workflow function of an action."""
     note = "说明"
     if action == "resolve":
-        return workflow.resolve_entry(entry, by=user, note=note)
+        return workflow.resolve_entry(entry, by=user, note=note, how="settled")
     if action == "mark_unresolved":
         return workflow.mark_entry_unresolved(entry, by=user, note=note)
     if action == "transfer_to_police":
@@ -61,7 +61,7 @@ def test_every_move_of_the_table(action, status, mediator, coordinator, police):
 
 def test_resolving_records_the_day_and_the_outcome(mediator):
     entry = found_entry(mediator)
-    entry = workflow.resolve_entry(entry, by=mediator, note="  双方和解  ")
+    entry = workflow.resolve_entry(entry, by=mediator, note="  双方和解  ", how="settled")
     assert entry.closed_on.isoformat() == "2026-11-25"
     assert entry.outcome == "双方和解"
     assert entry.events.last().action == EntryEvent.Action.RESOLVED
@@ -70,7 +70,7 @@ def test_resolving_records_the_day_and_the_outcome(mediator):
 def test_a_note_is_required(mediator):
     entry = found_entry(mediator)
     with pytest.raises(WorkflowError):
-        workflow.resolve_entry(entry, by=mediator, note="   ")
+        workflow.resolve_entry(entry, by=mediator, note="   ", how="settled")
     entry.refresh_from_db()
     assert entry.status == Status.IN_PROGRESS
 
@@ -89,7 +89,7 @@ def test_routing_is_for_township_roles(mediator, coordinator, leader, police):
 def test_read_only_and_foreign_users_cannot_close(request, role, mediator):
     entry = found_entry(mediator)
     with pytest.raises(PermissionDenied):
-        workflow.resolve_entry(entry, by=request.getfixturevalue(role), note="x")
+        workflow.resolve_entry(entry, by=request.getfixturevalue(role), note="x", how="settled")
 
 
 def test_a_mediator_of_another_village_cannot_close(mediator, township, other_village):
@@ -98,7 +98,7 @@ def test_a_mediator_of_another_village_cannot_close(mediator, township, other_vi
     other = make_user(MEDIATOR, township, village=other_village)
     entry = found_entry(mediator)
     with pytest.raises(PermissionDenied):
-        workflow.resolve_entry(entry, by=other, note="x")
+        workflow.resolve_entry(entry, by=other, note="x", how="settled")
 
 
 def test_transfer_goes_to_a_police_station_of_the_township(mediator, coordinator, justice, other_township):
@@ -133,5 +133,5 @@ def test_the_meeting_takes_on_an_unresolved_dispute_again(mediator, coordinator)
 def test_allowed_actions_follow_the_table(mediator, coordinator):
     entry = found_entry(mediator)
     assert workflow.allowed_actions(entry) == set(TRANSITIONS)
-    resolved = workflow.resolve_entry(entry, by=mediator, note="已化解")
+    resolved = workflow.resolve_entry(entry, by=mediator, note="已化解", how="settled")
     assert workflow.allowed_actions(resolved) == set()
