@@ -130,3 +130,9 @@ def holders(role=None, *, township, village=None, unit=None, ladder_level=None):
 PERSON_PERMISSIONS = {
     ADMIN: ["office.view_person", "office.change_person", "office.view_historicalperson"],
 }
+
+# Granted by office migration 0010, once the calendar years and document prefixes exist.
+NOTICE_SETUP_PERMISSIONS = {
+    ADMIN: [f"office.{action}_{model}" for model in ["calendaryear", "documentseries"]
+            for action in ["add", "change", "delete", "view"]],
+}
