@@ -70,3 +70,9 @@ def person_name(user):
     if user is None:
         return "—"
     return display_name(user)
+
+
+@register.filter
+def clause(value):
+    """Free text placed before more punctuation: without its own closing punctuation (no "。，")."""
+    return str(value or "").strip().rstrip("。，,；;：:．. ")
