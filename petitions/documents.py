@@ -95,7 +95,7 @@ def issue_dossier(petition, *, by):
         extensions=petition.extensions.select_related("requested_by", "decided_by"),
         escalations=petition.escalations.select_related("to_level", "requested_by", "decided_by"),
     ))
-    parts.append(("办理过程记录", record))
+    parts.append(("信访事项办理过程记录", record))
     data = assemble_dossier(parts, lambda entries, total: render_pdf(
         "pdf/petition_dossier_front.html", _context(petition, entries=entries, total=total)))
     return store_document(petition, kind="dossier", title=f"信访事项卷宗（{petition.number}）", data=data,

@@ -196,3 +196,22 @@ def test_dossier_page_numbers_read_from_the_pdf_match_the_contents(users):
         assert pages[first - 1].startswith(f"本卷第{first}页/共{total}页{document.title}") or \
             f"{document.title}{document.number}" in pages[first - 1], document.title
         assert f"{document.title}{document.number}{first}" in contents, (document.title, first, contents)
+
+
+def test_report_back_and_the_archive_refusal_through_the_pages(client, users):
+    petition = register_petition(users["clerk"], **ASSIGNED)
+    advance(petition, users, "visited")
+    client.force_login(users["clerk"])
+    url = lambda action: reverse(f"petitions:{action}", args=[petition.pk])  # noqa: E731
+    response = client.post(url("archive"), {"version": petition.version}, follow=True)
+    assert "上报办理结果" in response.content.decode()
+    petition.refresh_from_db()
+    assert petition.status == "visited"
+    response = client.post(url("report_back"), {
+        "version": petition.version, "reported_on": datetime.date.today().isoformat(), "method": "system",
+        "summary": "已办结并答复。"})
+    assert response.status_code == 302
+    petition.refresh_from_db()
+    assert petition.reported_on == datetime.date.today()
+    page = client.get(reverse("petitions:detail", args=[petition.pk])).content.decode()
+    assert 'data-testid="report-back"' in page and "信访事项办理情况报告" in page
