@@ -399,8 +399,17 @@ class DocumentSeries(models.Model):
     Set in 系统管理; a kind without a row uses ``office.documents.DEFAULT_PREFIXES``.
     """
 
+    class Kind(models.TextChoices):
+        # The numbered kinds (office/documents.py DEFAULT_PREFIXES has a default prefix for each).
+        ACCEPTANCE = "acceptance_notice", _("Acceptance notice (受理告知书)")
+        NON_ACCEPTANCE = "non_acceptance_notice", _("Non-acceptance notice (不予受理告知书)")
+        FORWARD = "forward_notice", _("Forwarding notice (转送告知书)")
+        EXTENSION = "extension_notice", _("Extension notice (延期办理告知书)")
+        REPLY = "reply", _("Written reply (信访事项处理意见书)")
+        REPORT_BACK = "report_back", _("Report to the assigning organ (信访事项办理情况报告)")
+
     township = models.ForeignKey(Township, on_delete=models.CASCADE, related_name="document_series", verbose_name=_("township"))
-    kind = models.CharField(_("kind"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     prefix = models.CharField(_("prefix"), max_length=20, help_text=_("E.g. 青信受 gives 青信受〔2026〕12号."))
 
     class Meta:
