@@ -6,6 +6,8 @@ from . import calendar
 from .models import (
     AccessLog,
     CalendarOverride,
+    CalendarYear,
+    DocumentSeries,
     EscalationLevel,
     Person,
     Staff,
@@ -31,6 +33,11 @@ class UnitInline(admin.TabularInline):
     extra = 0
 
 
+class DocumentSeriesInline(admin.TabularInline):
+    model = DocumentSeries
+    extra = 0
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Shown, never changed here: records that change only through their own pages and workflow."""
 
@@ -50,9 +57,9 @@ class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 @admin.register(Township)
 class TownshipAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "code", "phone", "go_live_on"]
-    fields = ["name", "short_name", "code", "address", "phone", "go_live_on"]
-    inlines = [VillageInline, UnitInline]
+    list_display = ["name", "short_name", "code", "petition_organ", "review_organ", "phone", "go_live_on"]
+    fields = ["name", "short_name", "code", "address", "phone", "go_live_on", "petition_organ", "review_organ"]
+    inlines = [VillageInline, UnitInline, DocumentSeriesInline]
 
 
 @admin.register(Village)
@@ -112,12 +119,18 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
             request,
             _(
                 "The holiday package knows the official calendar for %(first)s–%(last)s. "
-                "For later years it falls back to Monday–Friday as working days plus the "
-                "overrides below: enter the State Council's holidays and make-up working days here."
+                "For later years it counts weekends and the statutory holidays as rest days and marks "
+                "the dates it computes as provisional: enter the State Council's holidays and make-up "
+                "working days here, then record the year under 'official holiday schedules entered'."
             )
             % {"first": first, "last": last},
         )
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "note", "entered_at"]
 
 
 @admin.register(AccessLog)

@@ -1,35 +1,45 @@
 """The working-day calendar: China's statutory holidays and make-up working days (调休).
 
 The maintained ``chinese_calendar`` package knows each year once the State Council has
-published it; ``CalendarOverride`` rows (admin-editable) win over the package, and for a year
-the package does not cover we fall back to "Monday–Friday are working days" plus overrides.
+published it; ``CalendarOverride`` rows (admin-editable) win over the package. For a year the
+package does not cover, the statutory holidays (元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆, computed
+by the ``holidays`` package, lunar dates included) and weekends are rest days. Dates computed
+that way are provisional until the year's official schedule is entered (a ``CalendarYear`` row)
+or the package is upgraded (docs/domain.md §2.2).
 
 信访工作条例 counts limits in calendar days; where a limit ends on a rest day or holiday it
 moves to the next working day. The 5-day return of Art 23 counts working days.
 """
 import datetime
+import functools
 import time
 
 import chinese_calendar
+import holidays
 
 MAX_SCAN_DAYS = 400  # no real calendar has a year without a working day; stop a bad override loop
 # Other server processes see an admin's change to the override table within this many seconds.
 OVERRIDE_CACHE_SECONDS = 60
-_cache: dict = {"loaded": None, "table": {}}
+_cache: dict = {"loaded": None, "table": {}, "years": set()}
+
+
+def _load():
+    loaded = _cache["loaded"]
+    if loaded is None or time.monotonic() - loaded > OVERRIDE_CACHE_SECONDS:
+        from .models import CalendarOverride, CalendarYear
+
+        _cache["table"] = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
+        _cache["years"] = set(CalendarYear.objects.values_list("year", flat=True))
+        _cache["loaded"] = time.monotonic()
+    return _cache
 
 
 def _overrides():
-    loaded = _cache["loaded"]
-    if loaded is None or time.monotonic() - loaded > OVERRIDE_CACHE_SECONDS:
-        from .models import CalendarOverride
-
-        _cache["table"] = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
-        _cache["loaded"] = time.monotonic()
-    return _cache["table"]
+    return _load()["table"]
 
 
 def clear_cache():
-    """Forget the cached override table (called when an override is saved or deleted)."""
+    """Forget the cached overrides and entered years (called when one is saved or deleted)."""
     _cache["loaded"] = None
 
 
@@ -48,15 +58,49 @@ def covered_years():
     return years[0], years[-1]
 
 
+# From this day of the year before, administrators and the center are warned that the coming
+# year's official schedule is missing (docs/domain.md §2.2).
+WARN_FROM = (11, 1)
+
+
+@functools.lru_cache(maxsize=16)
+def statutory_holidays(year):
+    """Return the statutory holidays of a year (全国年节及纪念日放假办法), without the State Council's bridges."""
+    return frozenset(holidays.China(years=year, observed=False))
+
+
+def _entered_years():
+    return _load()["years"]
+
+
+def is_provisional(day):
+    """Return True when this date's year is known neither to the package nor from an entered schedule."""
+    return day is not None and not package_covers(day) and day.year not in _entered_years()
+
+
 def is_working_day(day):
-    """Return True when offices work on this date (overrides, then package, then weekdays)."""
+    """Return True when offices work on this date (overrides, then package, then the statutory fallback)."""
     override = _overrides().get(day)
     if override is not None:
         return override
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        return day.weekday() < 5
+        return day.weekday() < 5 and day not in statutory_holidays(day.year)
+
+
+def missing_schedule_year(today):
+    """Return the year whose official schedule should be entered now, or None.
+
+    From 1 November the coming year counts; the current year always does.
+    """
+    years = [today.year]
+    if (today.month, today.day) >= WARN_FROM:
+        years.append(today.year + 1)
+    for year in years:
+        if is_provisional(datetime.date(year, 1, 1)):
+            return year
+    return None
 
 
 def next_working_day(day):

@@ -1,4 +1,5 @@
-"""System checks: PDFs need a CJK font and HarfBuzz subsetting (docs/architecture.md §4)."""
+"""System checks: PDFs need a CJK font and HarfBuzz subsetting (docs/architecture.md §4); the
+working-day calendar needs the coming year's official schedule (docs/domain.md §2.2)."""
 import ctypes.util
 import shutil
 import subprocess
@@ -44,3 +45,27 @@ def check_pdf_fonts(app_configs, **kwargs):
             )
         )
     return problems
+
+
+@register()
+def check_calendar_year(app_configs, **kwargs):
+    from django.db import DatabaseError
+    from django.utils import timezone
+
+    from . import calendar
+
+    try:
+        year = calendar.missing_schedule_year(timezone.localdate())
+    except DatabaseError:  # before migrate: nothing to say yet
+        return []
+    if year is None:
+        return []
+    return [
+        Warning(
+            f"The official holiday schedule of {year} is not known: due dates in {year} are provisional "
+            "(weekends and the statutory holidays only, no bridges or make-up working days).",
+            hint="Enter the State Council's holidays and make-up working days as calendar overrides and "
+                 f"record {year} under 'official holiday schedules entered', or upgrade chinese-calendar.",
+            id="office.W003",
+        )
+    ]

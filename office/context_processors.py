@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.utils import timezone
 
+from . import calendar
 from .navigation import menu_for
 from .notify import open_task_count
-from .roles import ROLE_GROUPS, role_keys
+from .roles import ADMIN, COORDINATOR, ROLE_GROUPS, role_keys
 
 
 def office(request):
@@ -15,10 +17,15 @@ def office(request):
         names = list(Township.objects.values_list("name", flat=True)[:2])
         return {"office_name": settings.OFFICE_NAME or (names[0] if len(names) == 1 else "")}
     staff = getattr(user, "staff", None)
+    keys = role_keys(user)
+    # Administrators and the center are told from 1 November that the coming year's official
+    # holiday schedule is missing (docs/domain.md §2.2).
+    warn = user.is_staff or bool(keys & {ADMIN, COORDINATOR})
     return {
+        "calendar_missing_year": calendar.missing_schedule_year(timezone.localdate()) if warn else None,
         "office_name": staff.township.name if staff else settings.OFFICE_NAME,
         "staff": staff,
-        "role_names": [ROLE_GROUPS[key] for key in sorted(role_keys(user))],
+        "role_names": [ROLE_GROUPS[key] for key in sorted(keys)],
         "menu": menu_for(user),
         # The badge counts only the tasks still open (a message whose task is done clears itself).
         "open_tasks": open_task_count(user),

@@ -31,6 +31,16 @@ class Township(models.Model):
         _("in use since"), null=True, blank=True,
         help_text=_("The date from which the township records its work in this system; nothing due before it counts as missing."),
     )
+    # Printed as the issuer of every notice served to a petitioner (docs/domain.md §6).
+    petition_organ = models.CharField(
+        _("petition organ"), max_length=100, blank=True,
+        help_text=_("The organ that issues the township's petition documents, e.g. 青溪镇人民政府. Empty: the township's name + 人民政府."),
+    )
+    # Named in the review-right sentence of every written reply (信访工作条例 Art 35).
+    review_organ = models.CharField(
+        _("next-higher organ (review)"), max_length=100, blank=True,
+        help_text=_("The organ one level above the petition organ, to which a petitioner may apply for review (信访工作条例 Art 35), e.g. 某某县人民政府."),
+    )
 
     class Meta:
         verbose_name = _("township")
@@ -39,6 +49,11 @@ class Township(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def issuer(self):
+        """The issuing organ printed on notices: the name set in 系统管理, else 〈township〉人民政府."""
+        return self.petition_organ or f"{self.name}人民政府"
 
     def counting_from(self, start: datetime.date) -> datetime.date:
         """The first day of a period starting at ``start`` that counts: the go-live date if later."""
@@ -292,6 +307,28 @@ class CalendarOverride(models.Model):
         return f"{self.date:%Y-%m-%d} {kind}"
 
 
+class CalendarYear(models.Model):
+    """A year whose official holiday schedule has been entered as overrides (docs/domain.md §2.2).
+
+    For a year the holiday package does not know, dates are provisional until this row exists.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    note = models.CharField(
+        _("note"), max_length=200, blank=True,
+        help_text=_("E.g. the State Council notice the holidays and make-up working days were taken from."),
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("official holiday schedule entered")
+        verbose_name_plural = _("official holiday schedules entered")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
 class AccessLog(models.Model):
     """Who opened full personal data or exported a file, when, and what (docs/domain.md §5)."""
 
@@ -403,6 +440,8 @@ class IssuedDocument(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by",
         verbose_name=_("supersedes"),
     )
+    # 文号 from a per-township, per-kind, per-year gap-free counter (office/documents.py).
+    number = models.CharField(_("document number"), max_length=40, blank=True)
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by"))
 
@@ -414,6 +453,35 @@ class IssuedDocument(models.Model):
 
     def __str__(self):
         return f"{self.title} v{self.version}"
+
+
+class DocumentSeries(models.Model):
+    """The prefix of one kind of document's numbers in a township (文号, e.g. 青信受〔2026〕12号).
+
+    Set in 系统管理; a kind without a row uses ``office.documents.DEFAULT_PREFIXES``.
+    """
+
+    class Kind(models.TextChoices):
+        # The numbered kinds (office/documents.py DEFAULT_PREFIXES has a default prefix for each).
+        ACCEPTANCE = "acceptance_notice", _("Acceptance notice (受理告知书)")
+        NON_ACCEPTANCE = "non_acceptance_notice", _("Non-acceptance notice (不予受理告知书)")
+        FORWARD = "forward_notice", _("Forwarding notice (转送告知书)")
+        EXTENSION = "extension_notice", _("Extension notice (延期办理告知书)")
+        REPLY = "reply", _("Written reply (信访事项处理意见书)")
+        REPORT_BACK = "report_back", _("Report to the assigning organ (信访事项办理情况报告)")
+
+    township = models.ForeignKey(Township, on_delete=models.CASCADE, related_name="document_series", verbose_name=_("township"))
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    prefix = models.CharField(_("prefix"), max_length=20, help_text=_("E.g. 青信受 gives 青信受〔2026〕12号."))
+
+    class Meta:
+        verbose_name = _("document number prefix")
+        verbose_name_plural = _("document number prefixes")
+        ordering = ["township", "kind"]
+        constraints = [models.UniqueConstraint(fields=["township", "kind"], name="document_series_unique")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.prefix}"
 
 
 class Notification(models.Model):
@@ -449,3 +517,7 @@ class Notification(models.Model):
     @property
     def is_open_task(self):
         return bool(self.task) and self.done_at is None
+
+# The counter of document numbers is built on office.numbering.CounterBase, which imports this
+# module; importing it here registers the model with the app.
+from .numbering import DocumentCounter  # noqa: E402,F401

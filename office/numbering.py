@@ -1,5 +1,6 @@
 """Gap-free numbering, written once: petition numbers (XF-<year>-<0001>), mediation case numbers
-(TJ-…) and agreement numbers per committee (docs/domain.md §2.1, §3.2, §3.3).
+(TJ-…), agreement numbers per committee and document numbers (文号) per township, kind and year
+(docs/domain.md §2.1, §3.2, §3.3, §6).
 
 Each area keeps its own counter table (a subclass of ``CounterBase`` with its unique key) and
 numbers through ``next_number``. The counter row stays locked until the caller's transaction
@@ -20,6 +21,15 @@ class CounterBase(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DocumentCounter(CounterBase):
+    """Last document number (文号) issued per township, kind of document and year."""
+
+    kind = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["township", "kind", "year"], name="document_counter_unique")]
 
 
 def next_number(counter_model, **key):

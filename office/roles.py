@@ -135,3 +135,9 @@ PERSON_PERMISSIONS = {
 TARGETS_PERMISSIONS = {
     ADMIN: [f"office.{action}_targets" for action in ["add", "change", "view"]],
 }
+
+# Granted by office migration 0010, once the calendar years and document prefixes exist.
+NOTICE_SETUP_PERMISSIONS = {
+    ADMIN: [f"office.{action}_{model}" for model in ["calendaryear", "documentseries"]
+            for action in ["add", "change", "delete", "view"]],
+}

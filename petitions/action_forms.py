@@ -12,11 +12,6 @@ from office.roles import HANDLER, LEADER, holders
 
 from .models import Petition, Reply, Supervision
 
-DEFAULT_REVIEW_RIGHT = _(
-    "If you do not accept this opinion, you may, within 30 days of receiving it, ask the administrative "
-    "organ at the next higher level to review it (信访工作条例 Art 35)."
-)
-
 
 class ActionForm(shared.ActionForm):
     """A petition's action form: the case is ``self.petition`` as well as ``self.case``."""
@@ -142,16 +137,27 @@ class ReplyForm(ActionForm):
     facts = forms.CharField(label=_("facts and reasons found"), widget=forms.Textarea(attrs={"rows": 4}))
     finding = forms.ChoiceField(label=_("opinion"), choices=Reply.Finding.choices, widget=forms.RadioSelect)
     legal_basis = forms.CharField(label=_("legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
-    review_right = forms.CharField(label=_("review right"), widget=forms.Textarea(attrs={"rows": 2}))
+    review_note = forms.CharField(
+        label=_("additional note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The review right of 信访工作条例 Art 35 is printed as fixed text; a note here is printed below it and cannot replace it."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         existing = getattr(self.petition, "reply", None) if hasattr(self.petition, "reply") else None
         if existing is not None:
-            for name in ("request_summary", "facts", "finding", "legal_basis", "review_right"):
+            for name in ("request_summary", "facts", "finding", "legal_basis", "review_note"):
                 self.initial.setdefault(name, getattr(existing, name))
         self.initial.setdefault("request_summary", self.petition.request)
-        self.initial.setdefault("review_right", DEFAULT_REVIEW_RIGHT)
+
+
+class ReportBackForm(ActionForm):
+    reported_on = forms.DateField(label=_("result reported on"), widget=DateInput(), initial=timezone.localdate)
+    method = forms.ChoiceField(label=_("reported by way of"), choices=Petition.ReportMethod.choices)
+    summary = forms.CharField(
+        label=_("what was reported"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was done, the reply and the petitioner's opinion: printed in the 信访事项办理情况报告."),
+    )
 
 
 class ServeForm(ActionForm):

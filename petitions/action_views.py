@@ -56,6 +56,7 @@ ACTION_VIEWS = {
     "record_opinion": PAGES.view("record_opinion", f.OpinionForm, versioned(workflow.record_opinion)),
     "close_evaluation": PAGES.view("close_evaluation", f.ConfirmForm, versioned(workflow.close_evaluation)),
     "record_return_visit": PAGES.view("record_return_visit", f.ReturnVisitForm, versioned(workflow.record_return_visit)),
+    "report_back": PAGES.view("report_back", f.ReportBackForm, versioned(workflow.report_back)),
     "archive": PAGES.view("archive", f.ConfirmForm, versioned(workflow.archive_petition)),
     "reopen": PAGES.view("reopen", f.ReasonForm, versioned(workflow.reopen_petition)),
     "raise_escalation": PAGES.view("raise_escalation", f.EscalateForm, versioned(workflow.raise_escalation)),

@@ -94,6 +94,11 @@ class Petition(models.Model):
         POST = "post", _("By post")
         ONLINE = "online", _("Online")
 
+    class ReportMethod(models.TextChoices):
+        SYSTEM = "system", _("Through the petition information system")
+        DOCUMENT = "document", _("Written report delivered")
+        FAX = "fax", _("By fax")
+
     PURPOSE_CLASS = {
         Purpose.SEEK_SOLUTION: StatutoryClass.CLAIM,
         Purpose.APPEAL: StatutoryClass.CLAIM,
@@ -174,6 +179,10 @@ class Petition(models.Model):
         help_text=_("Drives the return visit: class 1 within 1 month, class 2 within 3, class 3 within 6 of the reply."),
     )
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    # The statutory limit (Art 34: 60 days, plus an approved extension) and the one that counts:
+    # the earlier of it and the deadline of the organ that assigned or forwarded the case
+    # (set together by ``set_handling_due``; docs/domain.md §2.2).
+    legal_due_on = models.DateField(_("statutory handling limit"), null=True, blank=True)
     handling_due_on = models.DateField(_("handling due"), null=True, blank=True)
     # Referral to a unit or village (交办) with the leader's instruction (批示).
     instruction = models.TextField(_("leader's instruction"), blank=True)
@@ -193,6 +202,10 @@ class Petition(models.Model):
     opinion_on = models.DateField(_("opinion on"), null=True, blank=True)
     review_due_on = models.DateField(_("review request due"), null=True, blank=True)
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
+    # The result reported back to the organ that assigned the case (上报办理结果, Art 22 ¶1 (三)).
+    reported_on = models.DateField(_("result reported on"), null=True, blank=True)
+    report_method = models.CharField(_("reported by way of"), max_length=10, choices=ReportMethod.choices, blank=True)
+    report_summary = models.TextField(_("what was reported"), blank=True)
     ladder_level = models.ForeignKey(
         EscalationLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("escalation level"),
@@ -259,6 +272,46 @@ class Petition(models.Model):
 
     def get_statutory_class_display(self):
         return self.StatutoryClass(self.statutory_class).label
+
+    @property
+    def organ_deadline(self):
+        """The deadline set by the organ that assigned or forwarded the case (交办 / 转送), if any."""
+        return self.source_deadline if self.source != self.Source.DIRECT else None
+
+    def capped_by_organ(self, day):
+        """The due-date rule (docs/domain.md §2.2): the earlier of a legal limit and the organ's deadline.
+
+        Every deadline of the case that the organ's deadline covers goes through here: the decision,
+        the handling limit and the report-back to that organ. ``refresh_due`` and
+        ``set_handling_due`` are its only callers, and queues, reminders, badges and figures read
+        the columns they set.
+        """
+        organ = self.organ_deadline
+        if day is None:
+            return organ
+        return min(day, organ) if organ else day
+
+    def set_handling_due(self, legal):
+        """Store the statutory handling limit and the handling due date that follows from it."""
+        self.legal_due_on = legal
+        self.handling_due_on = self.capped_by_organ(legal)
+
+    # 信访工作条例 Art 35, first sentence, quoted exactly.
+    ART_35 = "信访人对信访处理意见不服的，可以自收到书面答复之日起30日内请求原办理机关、单位的上一级机关、单位复查。"
+
+    @property
+    def review_right_text(self):
+        """The review right printed on every written reply and shown with a dissatisfied opinion (fixed text)."""
+        organ = self.township.review_organ
+        text = f"依照《信访工作条例》第三十五条：“{self.ART_35}”"
+        if organ:
+            text += f"本机关的上一级机关为{organ}。"
+        return text
+
+    @property
+    def needs_report_back(self):
+        """A case assigned by a higher organ (交办) reports its result back before it is archived."""
+        return self.source == self.Source.ASSIGNED
 
     @property
     def is_open(self):
@@ -356,6 +409,7 @@ class CaseEvent(CaseEventBase):
         APPROVE_ESCALATION = "approve_escalation", _("Escalation approved")
         REJECT_ESCALATION = "reject_escalation", _("Escalation refused")
         MEDIATION_OUTCOME = "mediation_outcome", _("Outcome of the mediation")
+        REPORT_BACK = "report_back", _("Result reported to the assigning organ")
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
@@ -380,7 +434,11 @@ class Reply(models.Model):
     facts = models.TextField(_("facts and reasons found"))
     finding = models.CharField(_("opinion"), max_length=12, choices=Finding.choices)
     legal_basis = models.TextField(_("legal basis"))
-    review_right = models.TextField(_("review right"))
+    # The review right itself is fixed text (Petition.review_right_text); this is only an addition.
+    review_note = models.TextField(
+        _("additional note"), blank=True,
+        help_text=_("Optional. Printed below the statutory review right, which it cannot replace."),
+    )
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by"))
     drafted_at = models.DateTimeField(_("drafted at"))
     approved_by = models.ForeignKey(

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/personal-data/", views.show_personal, name="show_personal"),
     path("<int:pk>/attachments/", views.add_attachment, name="add_attachment"),
     path("<int:pk>/registration.pdf", views.registration_pdf, name="registration_pdf"),
+    path("<int:pk>/reply-preview.pdf", views.reply_preview, name="reply_preview"),
     path("attachments/<int:pk>/", views.download_attachment, name="download_attachment"),
     path("<int:pk>/documents/<int:document_id>/", views.download_document, name="download_document"),
     path("queues/<slug:queue>/", views.queue, name="queue"),

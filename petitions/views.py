@@ -323,6 +323,19 @@ def registration_pdf(request, pk):
     return response
 
 
+def reply_preview(request, pk):
+    """The written reply as it will print, for the leader before signing it off (GET; nothing stored)."""
+    require_section(request, "petitions:index")
+    petition = selectors.get_petition_for_user(request.user, pk)
+    if not hasattr(petition, "reply") or not (
+        permissions.can_approve_reply(request.user, petition) or permissions.can_draft_reply(request.user, petition)
+    ):
+        raise PermissionDenied
+    response = HttpResponse(documents.reply_preview(petition), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{petition.number}-reply-preview.pdf"'
+    return response
+
+
 def download_document(request, pk, document_id):
     """Serve an issued document from storage, byte for byte as issued (never re-rendered)."""
     require_section(request, "petitions:index")

@@ -53,6 +53,7 @@ TRANSITIONS = {
     "record_opinion": ({S.REPLIED}, S.EVALUATED),
     "close_evaluation": ({S.REPLIED}, S.EVALUATED),
     "record_return_visit": ({S.EVALUATED}, S.VISITED),
+    "report_back": ({S.REPLIED, S.EVALUATED, S.VISITED}, None),
     "archive": ({S.VISITED, S.NOT_ACCEPTED, S.FORWARDED}, S.ARCHIVED),
     "reopen": ({S.ARCHIVED}, S.ACCEPTED),
     "raise_escalation": (OPEN, None),
@@ -85,6 +86,7 @@ ACTION_LABELS = {
     "record_opinion": gettext_lazy("Record the petitioner's opinion"),
     "close_evaluation": gettext_lazy("Close the opinion window"),
     "record_return_visit": gettext_lazy("Record a return visit"),
+    "report_back": gettext_lazy("Report the result to the assigning organ"),
     "archive": gettext_lazy("Archive"),
     "reopen": gettext_lazy("Reopen"),
     "raise_escalation": gettext_lazy("Escalate one level"),
@@ -127,6 +129,7 @@ FLOW = Flow(
         "request_extension": lambda petition: not petition.has_extension,
         "close_evaluation": lambda petition: opinion_window_expired(petition),
         "raise_escalation": lambda petition: not escalation.pending_of(petition),
+        "report_back": lambda petition: petition.source != Petition.Source.DIRECT and not petition.reported_on,
     },
     rights={
         "propose_decision": permissions.can_propose_decision,
@@ -148,6 +151,7 @@ FLOW = Flow(
         "record_opinion": permissions.can_record_opinion,
         "close_evaluation": permissions.can_record_opinion,
         "record_return_visit": permissions.can_record_return_visit,
+        "report_back": permissions.can_archive,
         "archive": permissions.can_archive,
         "reopen": permissions.can_reopen,
         "raise_escalation": permissions.can_raise_escalation,
@@ -168,7 +172,7 @@ def refresh_due(petition):
     """Set ``due_on``, the deadline that matters in the current state (lists sort and filter on it)."""
     status = petition.status
     if status in (S.REGISTERED, S.DECISION_REVIEW):
-        due = petition.decision_due_on
+        due = petition.capped_by_organ(petition.decision_due_on)
     elif status == S.ASSIGNED:
         due = min(d for d in (petition.return_due_on, petition.unit_due_on, petition.handling_due_on) if d)
     elif status == S.IN_PROGRESS:
@@ -182,6 +186,9 @@ def refresh_due(petition):
         due = pending.due_on if pending else None
     else:
         due = None
+    if status in (S.REPLIED, S.EVALUATED, S.VISITED) and petition.needs_report_back and not petition.reported_on:
+        # The result is reported back to the assigning organ by its deadline (Art 22 ¶1 (三)).
+        due = petition.capped_by_organ(due)
     petition.due_on = due
 
 
@@ -243,8 +250,8 @@ def approve_decision(petition, *, by, comment="", expected_version=None):
     if petition.status == S.ACCEPTED:
         # Art 34: handle and reply within 60 days of acceptance.
         petition.accepted_on = today
-        petition.handling_due_on = calendar.add_days(today, _limits(petition).handling_days)
-        fields += ["accepted_on", "handling_due_on"]
+        petition.set_handling_due(calendar.add_days(today, _limits(petition).handling_days))
+        fields += ["accepted_on", "legal_due_on", "handling_due_on"]
     FLOW.save(petition, by, "approve_decision", fields, from_status=from_status, note=comment)
     documents.issue_decision_notice(petition, by=by)
     return petition
@@ -431,8 +438,8 @@ def request_extension(petition, *, by, days, reason, expected_version=None):
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason: it is told to the petitioner.")})
     extension = Extension(
-        petition=petition, days=days, reason=reason, requested_by=by, old_due_on=petition.handling_due_on,
-        new_due_on=calendar.add_days(petition.handling_due_on, days),
+        petition=petition, days=days, reason=reason, requested_by=by, old_due_on=petition.legal_due_on,
+        new_due_on=calendar.add_days(petition.legal_due_on, days),
     )
     extension._history_user = by
     extension.save()
@@ -458,10 +465,11 @@ def approve_extension(petition, *, by, comment="", expected_version=None):
     extension.comment = comment
     extension._history_user = by
     extension.save(update_fields=["state", "decided_by", "decided_at", "comment"])
-    petition.handling_due_on = extension.new_due_on
-    fields = ["handling_due_on"]
-    if petition.unit_due_on and petition.unit_due_on == extension.old_due_on:
-        petition.unit_due_on = extension.new_due_on
+    old_due = petition.handling_due_on
+    petition.set_handling_due(extension.new_due_on)
+    fields = ["legal_due_on", "handling_due_on"]
+    if petition.unit_due_on and petition.unit_due_on == old_due:
+        petition.unit_due_on = petition.handling_due_on
         fields.append("unit_due_on")
     FLOW.save(petition, by, "approve_extension", fields, from_status=petition.status,
           note=_("Extended to %(due)s: %(reason)s") % {"due": extension.new_due_on, "reason": extension.reason})
@@ -488,13 +496,12 @@ def reject_extension(petition, *, by, comment, expected_version=None):
 
 
 @transaction.atomic
-def submit_reply(petition, *, by, request_summary, facts, finding, legal_basis, review_right,
+def submit_reply(petition, *, by, request_summary, facts, finding, legal_basis, review_note="",
                  expected_version=None):
     """The handler submits the written reply (处理意见书) for a leader's sign-off."""
     petition = FLOW.lock(petition, "submit_reply", by, expected_version)
     errors = {}
-    for name, value in [("request_summary", request_summary), ("facts", facts), ("legal_basis", legal_basis),
-                        ("review_right", review_right)]:
+    for name, value in [("request_summary", request_summary), ("facts", facts), ("legal_basis", legal_basis)]:
         if not (value or "").strip():
             errors[name] = _("This field is required.")
     if finding not in Reply.Finding.values:
@@ -504,11 +511,11 @@ def submit_reply(petition, *, by, request_summary, facts, finding, legal_basis, 
     reply, _created = Reply.objects.get_or_create(
         petition=petition,
         defaults={"request_summary": request_summary, "facts": facts, "finding": finding,
-                  "legal_basis": legal_basis, "review_right": review_right, "drafted_by": by,
+                  "legal_basis": legal_basis, "review_note": review_note, "drafted_by": by,
                   "drafted_at": timezone.now()},
     )
     reply.request_summary, reply.facts, reply.finding = request_summary, facts, finding
-    reply.legal_basis, reply.review_right = legal_basis, review_right
+    reply.legal_basis, reply.review_note = legal_basis, review_note
     reply.drafted_by, reply.drafted_at = by, timezone.now()
     reply.approved_by = reply.approved_at = None
     reply._history_user = by
@@ -525,6 +532,11 @@ def submit_reply(petition, *, by, request_summary, facts, finding, legal_basis, 
 def approve_reply(petition, *, by, comment="", expected_version=None):
     """A leader signs off the written reply; it can then be served."""
     petition = FLOW.lock(petition, "approve_reply", by, expected_version)
+    if not petition.township.review_organ:
+        # The reply names the organ that reviews it (Art 35); it is set once per township.
+        raise TransitionNotAllowed(_(
+            "The next-higher organ that reviews this township's replies is not set (系统管理 › townships): "
+            "the reply cannot name it (信访工作条例 Art 35)."))
     reply = petition.reply
     reply.approved_by, reply.approved_at = by, timezone.now()
     reply._history_user = by
@@ -629,9 +641,42 @@ def record_return_visit(petition, *, by, visited_on, method, reached, result, sa
 
 
 @transaction.atomic
+def report_back(petition, *, by, reported_on, method, summary, expected_version=None):
+    """Record the result reported to the organ that assigned or forwarded the case (上报办理结果) and
+    issue the 信访事项办理情况报告 (Art 22 ¶1 (三): 反馈结果，提交办结报告)."""
+    petition = FLOW.lock(petition, "report_back", by, expected_version)
+    if petition.source == Petition.Source.DIRECT:
+        raise TransitionNotAllowed(_("Only a case assigned or forwarded by a higher organ reports its result back."))
+    if petition.reported_on:
+        raise TransitionNotAllowed(_("The result has already been reported on %(day)s.") % {"day": petition.reported_on})
+    errors = {}
+    if reported_on is None or not petition.replied_on <= reported_on <= _today():
+        errors["reported_on"] = _("The date must lie between the reply and today.")
+    if method not in Petition.ReportMethod.values:
+        errors["method"] = _("Choose how the result was reported.")
+    if not (summary or "").strip():
+        errors["summary"] = _("Say what was reported: what was done and the result.")
+    if errors:
+        raise ValidationError(errors)
+    petition.reported_on, petition.report_method, petition.report_summary = reported_on, method, summary
+    late = petition.source_deadline and reported_on > petition.source_deadline
+    note = _("Reported to %(organ)s on %(day)s.") % {"organ": petition.source_organ, "day": reported_on}
+    if late:
+        note += " " + _("After the deadline set by that organ (%(due)s).") % {"due": petition.source_deadline}
+    FLOW.save(petition, by, "report_back", ["reported_on", "report_method", "report_summary"],
+              from_status=petition.status, note=note)
+    documents.issue_report_back(petition, by=by)
+    return petition
+
+
+@transaction.atomic
 def archive_petition(petition, *, by, expected_version=None):
     """Archive the case (read-only from then on) and store its dossier (一人一案)."""
     petition = FLOW.lock(petition, "archive", by, expected_version)
+    if petition.needs_report_back and petition.status == S.VISITED and not petition.reported_on:
+        raise TransitionNotAllowed(_(
+            "This case was assigned by %(organ)s: report the result back to it (上报办理结果) before archiving."
+        ) % {"organ": petition.source_organ})
     from_status = petition.status
     petition.status = S.ARCHIVED
     petition.archived_on = _today()
@@ -651,9 +696,9 @@ def reopen_petition(petition, *, by, reason, expected_version=None):
     petition.archived_on = None
     petition.assigned_unit = petition.assigned_village = petition.handler = None
     today = _today()
-    petition.handling_due_on = calendar.add_days(today, _limits(petition).handling_days)
+    petition.set_handling_due(calendar.add_days(today, _limits(petition).handling_days))
     return FLOW.save(petition, by, "reopen",
-                 ["archived_on", "assigned_unit", "assigned_village", "handler", "handling_due_on"],
+                 ["archived_on", "assigned_unit", "assigned_village", "handler", "legal_due_on", "handling_due_on"],
                  from_status=from_status, note=reason)
 
 

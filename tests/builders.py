@@ -14,7 +14,8 @@ _seq = itertools.count(1)
 def make_township(name="青溪镇", short_name="青溪", villages=("青溪村", "柳塘村"), units=None):
     """Create a township with villages and member units (司法所 and 派出所 by default)."""
     code = f"t{next(_seq)}"
-    township = Township.objects.create(name=name, short_name=short_name, code=code)
+    township = Township.objects.create(name=name, short_name=short_name, code=code,
+                                       petition_organ=f"{name}人民政府", review_organ="某某县人民政府")
     TimeLimits.for_township(township)
     for i, village in enumerate(villages):
         Village.objects.create(township=township, name=village, sort_order=i)
@@ -116,7 +117,6 @@ REPLY = {
     "facts": "经实地测量，邻居新建房屋越界1.2米。",
     "finding": "support",
     "legal_basis": "《中华人民共和国土地管理法》第六十二条。",
-    "review_right": "如对本处理意见不服，可自收到本意见书之日起30日内向县人民政府信访工作机构申请复查。",
 }
 
 # The path a case takes through the workflow, and the role that takes each step.

@@ -5,10 +5,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import models
 from django.utils import timezone
 
 from disputes.models import LedgerEntry, MediationCase, ScreeningRound
-from office.models import Targets, Township
+from office.models import IssuedDocument, Targets, Township
 from petitions.models import Petition
 from reports.exports import year_review_rows
 
@@ -36,6 +37,13 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises():
     assert petitions.filter(extensions__state="approved").exists(), "no extended petition"
     assert petitions.filter(return_count__gt=0).exists(), "no returned petition"
     assert petitions.filter(escalations__state="pending").exists(), "no escalation awaiting a decision"
+    # A 交办 case overdue against the assigning organ's deadline (earlier than the 60-day limit) and
+    # an archived one that reported its result back with the 信访事项办理情况报告.
+    assert open_cases.filter(source="assigned", due_on__lt=today, source_deadline=models.F("due_on"),
+                             legal_due_on__gt=models.F("source_deadline")).exists(), "no 交办 case overdue"
+    reported = petitions.filter(status=S.ARCHIVED, reported_on__isnull=False)
+    assert reported.exists(), "no case with a report-back"
+    assert IssuedDocument.objects.filter(kind="report_back", object_id__in=reported.values("pk")).exists()
 
     assert set(MediationCase.objects.values_list("status", flat=True)) == set(MediationCase.Status.values)
     assert set(LedgerEntry.objects.values_list("status", flat=True)) == set(LedgerEntry.Status.values)

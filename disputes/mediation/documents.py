@@ -86,12 +86,15 @@ def issue_case_file(case, *, by):
     Issued agreements go in as stored (byte for byte what the parties signed, every version); the
     registration form, the session records and the return-visit records are rendered now, once.
     """
-    parts = [("人民调解受理登记表", application_form(case, full=True))]
+    # Each part is listed in the contents by the title printed on it (docs/domain.md §6).
+    registration_title = "人民调解申请书、人民调解受理登记表" if case.source == "application" else "人民调解受理登记表"
+    parts = [(registration_title, application_form(case, full=True))]
     sessions = list(case.sessions.select_related("recorded_by"))
     if sessions:
         parts.append(("人民调解记录", render_pdf("pdf/mediation_sessions.html", {"case": case, "sessions": sessions})))
     for document in documents_of(case).filter(kind=AGREEMENT_KIND):
-        parts.append((f"{document.title} 第{document.version}版", read_document(document)))
+        number = case.agreement.number if hasattr(case, "agreement") else ""
+        parts.append(("人民调解协议书", read_document(document), f"{number} 第{document.version}版".strip()))
     for visit in case.return_visits.filter(visited_on__isnull=False).select_related("visited_by"):
         parts.append(("人民调解回访记录", return_visit_record(visit, full=True)))
     agreement = getattr(case, "agreement", None)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from office import masking
-from office.calendar import days_left
+from office.calendar import days_left, is_provisional
 from office.models import display_name
 
 register = template.Library()
@@ -27,9 +27,13 @@ def due_badge(due, today=None, soon=3):
         css, text = "days-soon", ngettext("%(n)d day left", "%(n)d days left", left) % {"n": left}
     else:
         css, text = "days-ok", ngettext("%(n)d day left", "%(n)d days left", left) % {"n": left}
+    # A date in a year whose official holiday schedule is not known yet (docs/domain.md §2.2).
+    provisional = format_html(' <small class="text-muted" title="{}">{}</small>',
+                              _("computed from the statutory holidays; the year's official schedule is not entered yet"),
+                              _("provisional")) if is_provisional(due) else ""
     return format_html(
-        '<span class="due {}" data-days-left="{}"><span class="text-nowrap">{}</span> <small>({})</small></span>',
-        css, left, due.strftime("%Y-%m-%d"), text,
+        '<span class="due {}" data-days-left="{}"><span class="text-nowrap">{}</span>{} <small>({})</small></span>',
+        css, left, due.strftime("%Y-%m-%d"), provisional, text,
     )
 
 
@@ -66,3 +70,9 @@ def person_name(user):
     if user is None:
         return "—"
     return display_name(user)
+
+
+@register.filter
+def clause(value):
+    """Free text placed before more punctuation: without its own closing punctuation (no "。，")."""
+    return str(value or "").strip().rstrip("。，,；;：:．. ")

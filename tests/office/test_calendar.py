@@ -1,9 +1,11 @@
 import datetime
 
 import pytest
+import time_machine
 
 from office import calendar
 from office.models import CalendarOverride
+from tests.clock import SHANGHAI
 
 D = datetime.date
 
@@ -77,3 +79,58 @@ def test_covered_years_and_days_left():
     assert calendar.days_left(D(2026, 3, 10), D(2026, 3, 7)) == 3
     assert calendar.days_left(D(2026, 3, 5), D(2026, 3, 7)) == -2
     assert calendar.days_left(None, D(2026, 3, 7)) is None
+
+
+# --- the statutory fallback for a year the package does not know (docs/domain.md §2.2) ---------
+
+
+def test_new_year_and_national_day_2027_are_rest_days_without_any_override():
+    assert calendar.package_covers(D(2027, 1, 1)) is False
+    assert not CalendarOverride.objects.exists()
+    assert calendar.is_working_day(D(2027, 1, 1)) is False  # Friday, 元旦
+    assert calendar.is_working_day(D(2027, 10, 1)) is False  # Friday, 国庆
+    # A limit ending on New Year's Day moves to Monday 4 January; 5 working days skip it too.
+    assert calendar.add_days(D(2026, 12, 2), 30) == D(2027, 1, 4)
+    assert calendar.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
+
+
+def test_lunar_statutory_holidays_come_from_the_holidays_package():
+    days = calendar.statutory_holidays(2027)
+    assert {D(2027, 2, 5), D(2027, 2, 6), D(2027, 2, 7), D(2027, 2, 8)} <= days  # 春节: 除夕 to 初三
+    assert D(2027, 6, 9) in days and D(2027, 9, 15) in days  # 端午, 中秋
+    assert calendar.is_working_day(D(2027, 2, 5)) is False
+
+
+def test_dates_of_an_unknown_year_are_provisional_until_its_schedule_is_entered():
+    from office.models import CalendarYear
+
+    assert calendar.is_provisional(D(2026, 6, 1)) is False
+    assert calendar.is_provisional(D(2027, 6, 1)) is True
+    CalendarYear.objects.create(year=2027, note="国办发明电〔2026〕号")
+    assert calendar.is_provisional(D(2027, 6, 1)) is False
+
+
+def test_the_missing_schedule_is_flagged_from_1_november_of_the_year_before():
+    from office.checks import check_calendar_year
+    from office.models import CalendarYear
+
+    assert calendar.missing_schedule_year(D(2026, 10, 31)) is None
+    assert calendar.missing_schedule_year(D(2026, 11, 1)) == 2027
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 9, tzinfo=SHANGHAI), tick=False):
+        assert [w.id for w in check_calendar_year(None)] == ["office.W003"]
+        CalendarYear.objects.create(year=2027)
+        calendar.clear_cache()
+        assert check_calendar_year(None) == []
+
+
+def test_banner_for_the_center_and_administrators_only(client, coordinator, clerk, admin_user):
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 9, tzinfo=SHANGHAI), tick=False):
+        client.force_login(coordinator)
+        assert b'data-testid="calendar-banner"' in client.get("/").content
+        client.force_login(admin_user)
+        assert b'data-testid="calendar-banner"' in client.get("/").content
+        client.force_login(clerk)
+        assert b'data-testid="calendar-banner"' not in client.get("/").content
+    with time_machine.travel(datetime.datetime(2026, 10, 2, 9, tzinfo=SHANGHAI), tick=False):
+        client.force_login(coordinator)
+        assert b'data-testid="calendar-banner"' not in client.get("/").content

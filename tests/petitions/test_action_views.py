@@ -78,7 +78,7 @@ def test_reply_without_legal_basis_or_opinion_gets_field_errors(client, users):
     petition = petition_in_state(users, "in_progress")
     client.force_login(users["handler"])
     response = client.post(url("submit_reply", petition), {
-        "version": petition.version, "request_summary": "诉求", "facts": "事实", "legal_basis": "", "review_right": "复查",
+        "version": petition.version, "request_summary": "诉求", "facts": "事实", "legal_basis": "", "review_note": "复查",
     })
     body = response.content.decode()
     assert response.status_code == 200 and body.count("这个字段是必填项") >= 2

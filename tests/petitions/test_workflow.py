@@ -53,6 +53,8 @@ ACTIONS = {
     "close_evaluation": ({"clerk", "coordinator"}, lambda p, u, c: workflow.close_evaluation(p, by=u)),
     "record_return_visit": ({"coordinator"}, lambda p, u, c: workflow.record_return_visit(
         p, by=u, visited_on=today(), method="phone", reached=True, result="满意", satisfaction="satisfied")),
+    "report_back": ({"clerk", "coordinator"}, lambda p, u, c: workflow.report_back(
+        p, by=u, reported_on=today(), method="system", summary="已答复信访人，信访人基本满意。")),
     "archive": ({"clerk", "coordinator"}, lambda p, u, c: workflow.archive_petition(p, by=u)),
     "reopen": ({"leader"}, lambda p, u, c: workflow.reopen_petition(p, by=u, reason="信访人提供新证据")),
     "raise_escalation": ({"coordinator", "leader", "handler"}, lambda p, u, c: workflow.raise_escalation(
@@ -69,7 +71,9 @@ ALLOWED = sorted(
 
 def build(users, state, action=None):
     """A case in ``state`` with a supervision and a pending escalation recorded at registration."""
-    petition = register_petition(users["clerk"])
+    # A case assigned by a higher organ, for the report-back (上报办理结果).
+    organ = {"source": "assigned", "source_organ": "县信访局"} if action == "report_back" else {}
+    petition = register_petition(users["clerk"], **organ)
     workflow.supervise_petition(petition, by=users["coordinator"], kind="supervision", note="请按期办理")
     if action != "raise_escalation":
         workflow.raise_escalation(petition, by=users["coordinator"], reason="群众反映强烈")
