@@ -46,7 +46,7 @@ def test_an_assigned_case_is_due_on_the_organs_deadline_when_it_is_earlier(users
     with at(D(2026, 11, 23)):
         overdue = selectors.queue_petitions(clerk_sees, "overdue", D(2026, 11, 23), 3)
         assert petition in overdue
-        texts = [text for reminder in collect(D(2026, 11, 23)) for _key, text, _url in reminder.items]
+        texts = [text for reminder in collect(D(2026, 11, 23)) for text, _url in reminder.items]
         assert any(petition.number in text and "3" in text for text in texts)
 
 

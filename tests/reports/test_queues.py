@@ -72,13 +72,16 @@ def test_the_clerk_has_her_queues(client, users, coordinator):
 
 def test_the_leaders_queue_says_what_awaits_with_its_deadline(client, users, sign_offs):
     client.force_login(users["leader"])
-    body = client.get(reverse("petitions:queue", args=["sign-offs"])).content.decode()
+    page = client.get(reverse("petitions:queue", args=["sign-offs"])).content.decode()
+    cards, body = page.split('data-testid="petition-table"')  # the phone's cards, then the desk's table
     for key, words in [("decision", "受理意见待批"), ("extension", "延期申请待批"), ("reply", "答复待审签"),
                        ("escalation", "提级待决定")]:
         row = body[body.index(sign_offs[key].number):]
         row = row[:row.index("</tr>")]
         assert words in row, key
         assert "办理中" not in row
+        card = cards[cards.index(sign_offs[key].number):]
+        assert words in card[:card.index('data-testid="petition-card"') if 'data-testid="petition-card"' in card else None], key
     # The decision's deadline is its Art 22 date: 15 days from receipt on 20 November is Saturday
     # 5 December, moved to Monday 7 December.
     decision_row = body[body.index(sign_offs["decision"].number):]
