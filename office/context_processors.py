@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from . import escalation
 from .navigation import menu_for
 from .roles import ROLE_GROUPS, role_keys
 
@@ -20,4 +21,6 @@ def office(request):
         "role_names": [ROLE_GROUPS[key] for key in sorted(role_keys(user))],
         "menu": menu_for(user),
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+        # 提级至我处: None for a user who holds no rank of the ladder (no menu entry).
+        "escalations_to_me": escalation.pending_count(user) if escalation.asked(user) is not None else None,
     }

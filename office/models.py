@@ -96,6 +96,11 @@ class EscalationLevel(models.Model):
     rank = models.PositiveSmallIntegerField(_("rank"), unique=True)
     name = models.CharField(_("name"), max_length=60)
     description = models.CharField(_("description"), max_length=200, blank=True)
+    # Ranks 1–4 are posts of a village: the holder in the case's village decides (docs/domain.md §2.4).
+    is_village_post = models.BooleanField(
+        _("a post of the village"), default=False,
+        help_text=_("Held in each village (the holder in the case's village decides); otherwise a township post."),
+    )
 
     class Meta:
         verbose_name = _("escalation level")

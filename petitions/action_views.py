@@ -1,5 +1,6 @@
 """One view per workflow action: GET shows a small confirmation form, POST calls one workflow function
 (the office.actions kit, with the petition Flow's own rights)."""
+from office import escalation
 from office.actions import ActionPages, unversioned, versioned
 
 from . import action_forms as f
@@ -12,6 +13,9 @@ PAGES = ActionPages(
     detail_url="petitions:detail",
     template="petitions/petition_action.html",
     case_name="petition",
+    queue_url=lambda user: selectors.queue_home(user),
+    extra_context=lambda petition, action: {
+        "step": escalation.next_step(workflow.FLOW, petition) if action == "raise_escalation" else None},
 )
 
 
@@ -48,6 +52,8 @@ ACTION_VIEWS = {
     "reopen": PAGES.view("reopen", f.ReasonForm, versioned(workflow.reopen_petition)),
     "raise_escalation": PAGES.view("raise_escalation", f.EscalateForm, versioned(workflow.raise_escalation)),
     "decide_escalation": PAGES.view("decide_escalation", f.DecideEscalationForm, _decide_escalation),
+    "mark_major": PAGES.view("mark_major", f.ReasonForm, versioned(workflow.mark_major)),
+    "report_major": PAGES.view("report_major", f.MajorReportForm, versioned(workflow.report_major)),
 }
 
 
