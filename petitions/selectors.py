@@ -190,3 +190,13 @@ def queue_counts(user, today, soon_days):
     conditions = queue_conditions(user, today, soon_days)
     counts = visible_petitions(user).aggregate(**{s.replace("-", "_"): Count("pk", filter=conditions[s]) for s in slugs})
     return [(slug, QUEUE_LABELS[slug], counts[slug.replace("-", "_")]) for slug in slugs]
+
+
+def major_matters(user, limit=20):
+    """The visible major or urgent cases (Art 25), split into (not yet reported, reported), newest first."""
+    cases = visible_petitions(user).filter(is_major=True).select_related("major_report").order_by(
+        "-major_flagged_at", "-pk")
+    rows = list(cases[:limit * 5])  # one query; unreported ones are few and listed first below
+    unreported = [p for p in rows if not hasattr(p, "major_report") or p.major_report is None]
+    reported = [p for p in rows if p not in unreported]
+    return unreported[:limit], reported[:limit]

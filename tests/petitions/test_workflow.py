@@ -7,11 +7,11 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from office.models import EscalationLevel
+from office.roles import HANDLER, LEADER
 from office.workflow import TransitionNotAllowed
 from petitions import workflow
 from petitions.models import EscalationRequest, Extension, Petition, Supervision
-from office.models import EscalationLevel
-from office.roles import HANDLER, LEADER
 from tests.builders import REPLY, advance, make_user, register_petition
 
 pytestmark = pytest.mark.django_db
