@@ -40,3 +40,41 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises():
     rounds = ScreeningRound.objects.all()
     assert rounds.filter(zero_report=True).exists() and rounds.filter(zero_report=False).exists()
     assert not rounds.filter(starts_on__gt=today).exists(), "a round filed for a period that has not begun"
+
+
+@pytest.mark.django_db
+def test_every_demo_escalation_waits_for_someone_who_may_decide_it():
+    """The ladder in the demo (docs/domain.md §2.4): every pending escalation has a decider in the case's
+    village or the township who can open the case; 柳塘村 passes over its missing first secretary; a major
+    matter is unreported (banner) and one is reported."""
+    from django.contrib.auth import get_user_model
+
+    from disputes.mediation import workflow as mediation_workflow
+    from disputes.models import MediationEscalation
+    from office import escalation
+    from petitions import workflow as petition_workflow
+    from petitions.models import EscalationRequest
+    from petitions.selectors import visible_petitions
+
+    reseed_reference_data()
+    call_command("load_demo", stdout=io.StringIO())
+    pending = [(petition_workflow.FLOW, e, e.petition) for e in EscalationRequest.objects.filter(state="pending")]
+    pending += [(mediation_workflow.FLOW, e, e.case) for e in MediationEscalation.objects.filter(state="pending")]
+    assert len(pending) >= 3
+    for flow, request, case in pending:
+        deciders = list(escalation.deciders(case.township_id, request.to_level, request.village_id))
+        assert deciders, f"{case.number}: nobody may decide the escalation to {request.to_level}"
+        for user in deciders:
+            assert escalation.can_decide(user, request, case)
+            assert escalation.is_asked(user, case)
+        if request.village_id:
+            assert {u.staff.village_id for u in deciders} == {request.village_id}
+    major = Petition.objects.get(number__endswith="0054") if Petition.objects.filter(
+        number__endswith="0054").exists() else None
+    if major is not None and major.escalations.filter(state="pending").exists():
+        decider = get_user_model().objects.get(username="leader2")
+        assert visible_petitions(decider).filter(pk=major.pk).exists()
+    skipped = MediationEscalation.objects.filter(case__committee_village__name="柳塘村", to_level__rank=5).get()
+    assert "驻村第一书记" in skipped.passed_over and skipped.from_level.rank == 3
+    assert Petition.objects.filter(is_major=True, major_report__isnull=True).exists()
+    assert Petition.objects.filter(is_major=True, major_report__isnull=False).exists()
