@@ -20,6 +20,7 @@ urlpatterns = [
     path("notifications/", office_views.notifications, name="notifications"),
     path("notifications/<int:pk>/open/", office_views.open_notification, name="open_notification"),
     path("notifications/read-all/", office_views.read_all_notifications, name="read_all_notifications"),
+    path("escalations/", office_views.escalation_queue, name="escalation_queue"),
     path("petitions/", include("petitions.urls")),
     path("disputes/", include("disputes.urls")),
     path("reports/", include("reports.urls")),

@@ -12,13 +12,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .casekit import Flow
+from .escalation import require_section_or_asked
 from .forms import apply_errors
-from .views import require_section
 from .workflow import WorkflowError
 
 Perform = Callable[[Any, Any, dict, int | None], Any]
@@ -45,6 +47,18 @@ class ActionPages:
     template: str
     case_name: str = "case"  # the case's name in the page's template
     extra_context: Callable[[Any, str], Mapping] = field(default=lambda case, action: {})
+    # Where a user goes when the move took the case out of their sight (a returned referral): their queue.
+    queue_url: Callable[[Any], str] | None = None
+
+    def after(self, user, case) -> str:
+        """The case page when the user may still see it, else their queue (never a "not found" page)."""
+        try:
+            self.get_case(user, case.pk)
+        except Http404:
+            if self.queue_url is not None:
+                return self.queue_url(user)
+            raise
+        return reverse(self.detail_url, args=[case.pk])
 
     def view(self, action: str, form_class, perform: Perform, *, help_text: str = "",
              then: Callable[[Any, Any], str | None] | None = None):
@@ -58,10 +72,11 @@ class ActionPages:
 
         @require_http_methods(["GET", "POST"])
         def view(request, pk):
-            require_section(request, self.section)
-            case = self.get_case(request.user, pk)
+            # The person asked to decide an escalation may open it whatever their menu (docs/domain.md §2.4).
+            case = require_section_or_asked(request, self.section, lambda: self.get_case(request.user, pk))
             if not right(request.user, case):
-                raise PermissionDenied
+                refusal = self.flow.refusals.get(action)
+                raise PermissionDenied(refusal(request.user, case) if refusal else "")
             form = form_class(request.POST or None, case=case, user=request.user)
             if request.method == "POST" and form.is_valid():
                 data = dict(form.cleaned_data)
@@ -81,7 +96,7 @@ class ActionPages:
                 else:
                     messages.success(request, _("Done: %(action)s.") % {"action": title})
                     target = then(request.user, case) if then is not None else None
-                    return redirect(target) if target else redirect(self.detail_url, pk=case.pk)
+                    return redirect(target or self.after(request.user, case))
             return render(request, self.template, {
                 self.case_name: case, "form": form, "action": action, "title": title, "help_text": help_text,
                 "allowed": case.status in self.flow.transitions[action][0],

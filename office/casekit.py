@@ -98,6 +98,14 @@ def keep(obj: models.Model, by, fields: Iterable[str] | None = None, *, reason: 
 
 
 @dataclass(frozen=True)
+class Ladder:
+    """Where a case stands on the escalation ladder (docs/domain.md §2.4), read by office.escalation."""
+
+    village_id: Callable[[Any], int | None]  # the case's village: its holders of ranks 1–4 decide
+    handler_rank: Callable[[Any], int]  # the rank of whoever handles the case now (village 1, center 5, unit 6)
+
+
+@dataclass(frozen=True)
 class Flow:
     """One workflow: its case model, its one transition table and the right each action needs.
 
@@ -116,6 +124,9 @@ class Flow:
     # The case page's URL name (notifications link to it) and the area's escalation model, if any.
     url_name: str = ""
     escalation_model: type[models.Model] | None = None
+    ladder: Ladder | None = None
+    # Why a user may not take an action, for the 403 page (e.g. the escalation is another village's).
+    refusals: Mapping[str, Callable[[Any, Any], str]] = field(default_factory=dict)
     lock_related: tuple[str, ...] = ()
     clean_exclude: tuple[str, ...] = ()
     # Called before every save, e.g. to recompute a derived due date the lists sort on.

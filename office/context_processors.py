@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils import timezone
 
-from . import calendar
+from . import calendar, escalation
 from .navigation import menu_for
 from .notify import open_task_count
 from .roles import ADMIN, COORDINATOR, ROLE_GROUPS, role_keys
@@ -29,4 +29,6 @@ def office(request):
         "menu": menu_for(user),
         # The badge counts only the tasks still open (a message whose task is done clears itself).
         "open_tasks": open_task_count(user),
+        # 提级至我处: None for a user who holds no rank of the ladder (no menu entry).
+        "escalations_to_me": escalation.pending_count(user) if escalation.asked(user) is not None else None,
     }

@@ -76,6 +76,13 @@ class EscalationBase(models.Model):
     to_level = models.ForeignKey(
         "office.EscalationLevel", on_delete=models.PROTECT, related_name="+", verbose_name=_("to level")
     )
+    # Whose holder decides: the case's village for a village post, empty for a township post.
+    village = models.ForeignKey(
+        "office.Village", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("village of the deciding post"),
+    )
+    # The ranks passed over because nobody held them for the case, and why, in words.
+    passed_over = models.CharField(_("ranks passed over"), max_length=300, blank=True)
     reason = models.TextField(_("reason"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     requested_by = models.ForeignKey(

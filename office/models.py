@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from stdnum.cn import ric
 
-from .validators import normalise_id_number, normalise_phone, validate_id_number, validate_phone
+from .validators import normalise_id_number, normalise_phone, sex_from_id_number, validate_id_number, validate_phone
 
 
 def display_name(user):
@@ -113,6 +113,11 @@ class EscalationLevel(models.Model):
     rank = models.PositiveSmallIntegerField(_("rank"), unique=True)
     name = models.CharField(_("name"), max_length=60)
     description = models.CharField(_("description"), max_length=200, blank=True)
+    # Ranks 1–4 are posts of a village: the holder in the case's village decides (docs/domain.md §2.4).
+    is_village_post = models.BooleanField(
+        _("a post of the village"), default=False,
+        help_text=_("Held in each village (the holder in the case's village decides); otherwise a township post."),
+    )
 
     class Meta:
         verbose_name = _("escalation level")
@@ -409,9 +414,9 @@ class Person(models.Model):
                 self.birth_date = ric.get_birth_date(self.id_number)
             except Exception:  # an invalid number is reported by its validator
                 pass
-        if self.id_number and not self.sex and len(self.id_number) == 18 and self.id_number[16].isdigit():
-            # GB 11643: the 17th digit is odd for men, even for women.
-            self.sex = self.Sex.MALE if int(self.id_number[16]) % 2 else self.Sex.FEMALE
+        if self.id_number and not self.sex:
+            # GB 11643: the ID number implies the sex; a typed sex that differs is kept (the form asks).
+            self.sex = sex_from_id_number(self.id_number)
         if self.village is not None and self.village.township_id != self.township_id:
             raise ValidationError({"village": _("The village belongs to another township.")})
 

@@ -48,3 +48,14 @@ def validate_phone(value):
             _("Enter an 11-digit mobile number or a landline with its area code, e.g. 0571-6000123."),
             code="phone",
         )
+
+
+def sex_from_id_number(value):
+    """Return the sex a 18-digit ID number implies ("M" or "F"), or "" when it implies none.
+
+    GB 11643: the 17th digit is odd for men, even for women.
+    """
+    value = (value or "").strip()
+    if len(value) != 18 or not value[16].isdigit():
+        return ""
+    return "M" if int(value[16]) % 2 else "F"

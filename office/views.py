@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from . import escalation
 from .models import AccessLog, Notification
 from .navigation import section_roles
 from .roles import has_role
@@ -88,3 +89,12 @@ def read_all_notifications(request):
     """Mark every unread notification of the user read."""
     Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("notifications")
+
+
+@require_GET
+def escalation_queue(request):
+    """提级至我处: the escalations of petitions and mediation cases this user is asked to decide, and those decided."""
+    if escalation.asked(request.user) is None:
+        raise PermissionDenied
+    pending, decided = escalation.asked_escalations(request.user)
+    return render(request, "office/escalations.html", {"pending": pending, "decided": decided})

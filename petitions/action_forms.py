@@ -10,7 +10,7 @@ from office.forms import DateInput
 from office.models import TimeLimits, Unit, Village
 from office.roles import HANDLER, LEADER, holders
 
-from .models import Petition, Reply, Supervision
+from .models import MajorReport, Petition, Reply, Supervision
 
 
 class ActionForm(shared.ActionForm):
@@ -171,6 +171,23 @@ class OpinionForm(ActionForm):
         choices=[(k, v) for k, v in Petition.Opinion.choices if k != Petition.Opinion.NONE],
     )
     opinion_on = forms.DateField(label=_("opinion on"), widget=DateInput(), initial=timezone.localdate)
+
+
+class MajorReportForm(ActionForm):
+    """Record the report of a major or urgent matter (信访工作条例 Art 25): to whom, when and how."""
+
+    to_government = forms.BooleanField(label=_("to the party committee and government of this level (Art 25 ¶1)"),
+                                       required=False)
+    to_higher_office = forms.BooleanField(label=_("to the petition office one level up (Art 25 ¶2)"), required=False)
+    reported_at = forms.DateTimeField(label=_("reported at"), initial=timezone.localtime,
+                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                                 format="%Y-%m-%dT%H:%M"))
+    method = forms.ChoiceField(label=_("how"), choices=MajorReport.Method.choices)
+    note = forms.CharField(label=_("what was reported"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("reported_at", timezone.localtime().replace(second=0, microsecond=0))
 
 
 class EscalateForm(ActionForm):

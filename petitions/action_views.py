@@ -2,6 +2,7 @@
 (the office.actions kit, with the petition Flow's own rights)."""
 from django.urls import reverse
 
+from office import escalation
 from office.actions import ActionPages, unversioned, versioned
 
 from . import action_forms as f
@@ -14,6 +15,9 @@ PAGES = ActionPages(
     detail_url="petitions:detail",
     template="petitions/petition_action.html",
     case_name="petition",
+    queue_url=lambda user: selectors.queue_home(user),
+    extra_context=lambda petition, action: {
+        "step": escalation.next_step(workflow.FLOW, petition) if action == "raise_escalation" else None},
 )
 
 
@@ -61,6 +65,8 @@ ACTION_VIEWS = {
     "reopen": PAGES.view("reopen", f.ReasonForm, versioned(workflow.reopen_petition)),
     "raise_escalation": PAGES.view("raise_escalation", f.EscalateForm, versioned(workflow.raise_escalation)),
     "decide_escalation": PAGES.view("decide_escalation", f.DecideEscalationForm, _decide_escalation, **SIGN_OFF),
+    "mark_major": PAGES.view("mark_major", f.ReasonForm, versioned(workflow.mark_major)),
+    "report_major": PAGES.view("report_major", f.MajorReportForm, versioned(workflow.report_major)),
 }
 
 

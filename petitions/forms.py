@@ -3,11 +3,18 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from office.forms import BootstrapMixin, DateInput
 from office.models import Person, Unit, Village
-from office.validators import normalise_id_number, normalise_phone, validate_id_number, validate_phone
+from office.validators import (
+    normalise_id_number,
+    normalise_phone,
+    sex_from_id_number,
+    validate_id_number,
+    validate_phone,
+)
 
 from .models import Attachment, ContentCategory, Petition
 from .services import EDITABLE_FIELDS, check_received_on
@@ -26,6 +33,10 @@ ALLOWED_UPLOADS = {
 }
 
 
+# A received date further back than this must be confirmed (docs/domain.md §2.1).
+OLD_RECEIPT_DAYS = 60
+
+
 class PetitionForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Petition
@@ -39,11 +50,18 @@ class PetitionForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, township, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            del self.fields["is_major"]  # marked on the case page instead (mark_major)
         self.fields["category"].queryset = ContentCategory.objects.filter(is_active=True)
         self.fields["village"].queryset = Village.objects.filter(township=township, is_active=True)
         self.fields["complained_unit"].queryset = Unit.objects.filter(township=township, is_active=True)
         self.fields["request"].required = True
         self.fields["head_count"].widget.attrs["min"] = 2
+
+    # Intake only (the edit form drops them): Art 25 at once, and a date far back confirmed.
+    is_major = forms.BooleanField(label=_("major or urgent matter: report at once (信访工作条例 Art 25)"),
+                                  required=False)
+    confirm_received_on = forms.BooleanField(label=_("The received date is correct"), required=False)
 
     def clean_received_on(self):
         value = self.cleaned_data["received_on"]
@@ -52,6 +70,14 @@ class PetitionForm(BootstrapMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        received = data.get("received_on")
+        changed = self.instance.pk is None or received != self.instance.received_on
+        days = (timezone.localdate() - received).days if received else 0
+        if changed and days > OLD_RECEIPT_DAYS and not data.get("confirm_received_on"):
+            # A year typo once made a case "已逾期 987 天"; historic cases come in through the import.
+            self.add_error("received_on", _(
+                "The received date is %(days)s days ago, more than %(limit)s: check the year, and tick "
+                "“The received date is correct” to keep it.") % {"days": days, "limit": OLD_RECEIPT_DAYS})
         if data.get("is_group") and not data.get("head_count"):
             self.add_error("head_count", _("A group visit needs its head count."))
         if data.get("source") and data["source"] != Petition.Source.DIRECT and not data.get("source_organ"):
@@ -72,6 +98,7 @@ class PetitionerForm(BootstrapMixin, forms.Form):
     address = forms.CharField(label=_("address"), max_length=200, required=False)
     village = forms.ModelChoiceField(label=_("village"), queryset=Village.objects.none(), required=False)
     is_representative = forms.BooleanField(label=_("representative"), required=False)
+    keep_sex = forms.BooleanField(label=_("keep the sex as typed"), required=False)
 
     def __init__(self, *args, township, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +118,17 @@ class PetitionerForm(BootstrapMixin, forms.Form):
         if value:
             validate_phone(value)
         return value
+
+    def clean(self):
+        data = super().clean()
+        implied = sex_from_id_number(data.get("id_number"))
+        typed = data.get("sex")
+        if typed and implied and typed != implied and not data.get("keep_sex"):
+            # Never replaced silently: the clerk chooses (correct the sex, or keep it as typed).
+            self.add_error("sex", _(
+                "The ID number implies %(implied)s but %(typed)s was entered: correct the sex, or tick "
+                "“keep the sex as typed”.") % {"implied": Person.Sex(implied).label, "typed": Person.Sex(typed).label})
+        return data
 
 
 class BasePetitionerFormSet(forms.BaseFormSet):

@@ -214,6 +214,7 @@ class Petition(models.Model):
         _("major or urgent"), default=False,
         help_text=_("Major or urgent matter to be reported at once (信访工作条例 Art 25)."),
     )
+    major_flagged_at = models.DateTimeField(_("marked major or urgent at"), null=True, blank=True)
     assigned_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_petitions",
         verbose_name=_("assigned unit"),
@@ -410,6 +411,8 @@ class CaseEvent(CaseEventBase):
         REJECT_ESCALATION = "reject_escalation", _("Escalation refused")
         MEDIATION_OUTCOME = "mediation_outcome", _("Outcome of the mediation")
         REPORT_BACK = "report_back", _("Result reported to the assigning organ")
+        MARK_MAJOR = "mark_major", _("Marked major or urgent")
+        REPORT_MAJOR = "report_major", _("Major or urgent matter reported")
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
@@ -521,6 +524,8 @@ class ReturnVisit(ReturnVisitBase):
 class EscalationRequest(EscalationBase):
     """A request to raise a petition one level on the ladder."""
 
+    CASE_FIELD, CASE_URL = "petition", "petitions:detail"
+
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="escalations")
     is_major = models.BooleanField(_("major or urgent"), default=False)
     history = HistoricalRecords()
@@ -528,3 +533,41 @@ class EscalationRequest(EscalationBase):
     class Meta(EscalationBase.Meta):
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
+
+
+class MajorReport(models.Model):
+    """The report of a major or urgent matter (重大、紧急, 信访工作条例 Art 25), recorded by a leader.
+
+    Art 25 ¶1: reported to the party committee and government of this level; ¶2: a petition office
+    reports it to the petition office one level up.
+    """
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("By phone")
+        WRITTEN = "written", _("In writing")
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Through the online system")
+
+    petition = models.OneToOneField(Petition, on_delete=models.CASCADE, related_name="major_report")
+    to_government = models.BooleanField(_("to the party committee and government of this level"), default=False)
+    to_higher_office = models.BooleanField(_("to the petition office one level up"), default=False)
+    reported_at = models.DateTimeField(_("reported at"))
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    note = models.TextField(_("what was reported"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("major matter report")
+        verbose_name_plural = _("major matter reports")
+
+    def __str__(self):
+        return f"{self.petition} {self.reported_at:%Y-%m-%d %H:%M}"
+
+    def recipients(self) -> str:
+        """Whom it was reported to, in words."""
+        names = [str(self._meta.get_field(name).verbose_name)
+                 for name in ("to_government", "to_higher_office") if getattr(self, name)]
+        return "、".join(names)

@@ -18,6 +18,9 @@ shows who holds what):
 
 The scope is the same township for office rights and the referral for a handler's.
 """
+from office.escalation import LEADER_RANKS
+from office.roles import COORDINATOR, LEADER, has_role, holders
+
 from .models import Petition
 
 
@@ -139,3 +142,29 @@ def can_archive(user, petition):
 
 def can_raise_escalation(user, petition):
     return _office(user, petition, "supervise_petition") or is_assigned_handler(user, petition)
+
+
+def can_mark_major(user, petition):
+    """Mark a case major or urgent (Art 25): whoever registers, routes or handles it."""
+    return (_office(user, petition, "register_petition") or _office(user, petition, "supervise_petition")
+            or is_assigned_handler(user, petition))
+
+
+def can_report_major(user, petition):
+    """Record that the major matter was reported (Art 25): a leader."""
+    return can_sign_off(user, petition)
+
+
+def receives_major_reports(user):
+    """The township's leaders (the ladder's ranks 5 and 7) and the center: told of every major matter at once."""
+    staff = _staff(user)
+    if staff is None:
+        return False
+    return has_role(user, LEADER, COORDINATOR) or (
+        staff.ladder_level_id is not None and staff.ladder_level.rank in LEADER_RANKS)
+
+
+def major_recipients(township):
+    """The users ``receives_major_reports`` names, for one township (Art 25: reported at once)."""
+    return (holders(LEADER, township=township) | holders(COORDINATOR, township=township)
+            | holders(township=township).filter(staff__ladder_level__rank__in=LEADER_RANKS)).distinct()

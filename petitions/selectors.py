@@ -3,9 +3,11 @@ import datetime
 
 from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from office import escalation
 from office.documents import documents_of
 from office.people import matching_people  # noqa: F401 (the intake lookup: one rule, in office)
 from office.roles import CLERK, COORDINATOR, HANDLER, LEADER, role_keys
@@ -29,7 +31,8 @@ def visible_petitions(user):
     - clerks, coordinators, leaders: their township's cases;
     - unit and village handlers: only cases referred to their unit or village, or to them;
     - confidential cases: only the clerk who registered it, leaders and the assigned handler;
-    - the unit complained about, and staff who recused themselves: never.
+    - the unit complained about, and staff who recused themselves: never;
+    - whoever is asked to decide an escalation of the case (office.escalation.asked): that case, read-only.
 
     Who sees which cases follows the post (center, leader, unit or village handler), so this reads
     role names; what a user may do to a case is a model permission (permissions.py).
@@ -39,20 +42,27 @@ def visible_petitions(user):
         return Petition.objects.none()
     roles = role_keys(user)
     qs = Petition.objects.filter(township_id=staff.township_id)
+    # docs/domain.md §2.4: whoever is asked to decide an escalation may open the case (read-only:
+    # every move checks its own right), while it is pending and after deciding.
+    asked = escalation.asked(user)
+    asked_here = Q(pk__in=[]) if asked is None else Exists(
+        EscalationRequest.objects.filter(asked, petition=OuterRef("pk")))
     if roles & {CLERK, COORDINATOR, LEADER}:
         scope = Q()
     elif HANDLER in roles:
-        scope = Q(handler=user)
+        scope = Q(handler=user) | asked_here
         if staff.unit_id:
             scope |= Q(assigned_unit_id=staff.unit_id)
         if staff.village_id:
             scope |= Q(assigned_village_id=staff.village_id)
+    elif asked is not None:
+        scope = asked_here
     else:
         return Petition.objects.none()
     if LEADER in roles:
         confidential_ok = Q()
     else:
-        confidential_ok = Q(confidential=False) | Q(registered_by=user) | Q(handler=user)
+        confidential_ok = Q(confidential=False) | Q(registered_by=user) | Q(handler=user) | asked_here
     qs = qs.filter(scope).filter(confidential_ok)
     if staff.unit_id:
         qs = qs.exclude(complained_unit_id=staff.unit_id)
@@ -117,12 +127,12 @@ def open_cases_of(people):
 
 
 def _pending_escalation_to(user):
-    """Open cases with an escalation waiting for this user's rung (docs/domain.md §2.4)."""
-    staff = getattr(user, "staff", None)
-    if staff is None or staff.ladder_level_id is None:
+    """Open cases with an escalation waiting for this user's decision (the ladder's one rule, docs/domain.md §2.4)."""
+    condition = escalation.asked(user)
+    if condition is None:
         return Q(pk__in=[])
     return Exists(EscalationRequest.objects.filter(
-        petition=OuterRef("pk"), state=EscalationRequest.State.PENDING, to_level_id=staff.ladder_level_id))
+        condition, petition=OuterRef("pk"), state=EscalationRequest.State.PENDING))
 
 
 def _pending_extension():
@@ -160,7 +170,6 @@ def queue_conditions(user, today, soon_days):
         "visits-due": Q(status=S.EVALUATED, due_on__lte=today + datetime.timedelta(days=soon_days)),
         "sign-offs": (Q(status__in=[S.DECISION_REVIEW, S.REPLY_REVIEW])
                       | (Q(status__in=Petition.OPEN_STATUSES) & (_pending_extension() | pending_escalation_to_me))),
-        "escalations": Q(status__in=Petition.OPEN_STATUSES) & pending_escalation_to_me,
         "referred": Q(status__in=[S.ASSIGNED, S.IN_PROGRESS]),
     }
 
@@ -176,7 +185,6 @@ QUEUE_LABELS = {
     "opinions": _("Opinions pending"),
     "visits-due": _("Return visits due"),
     "sign-offs": _("Awaiting my sign-off"),
-    "escalations": _("Escalations to my level"),
     "referred": _("Referred to my unit"),
 }
 
@@ -249,9 +257,7 @@ def queues_for(user):
         slugs += ["sign-offs", "overdue", "due-soon"]
     if HANDLER in roles:
         slugs += ["referred", "overdue", "due-soon"]
-    staff = getattr(user, "staff", None)
-    if staff is not None and staff.ladder_level_id:
-        slugs.append("escalations")
+    # Escalations to my rank are one queue for petitions and mediation: office.escalation (提级至我处).
     return list(dict.fromkeys(slugs))
 
 
@@ -270,6 +276,12 @@ def my_work_condition(user, today, soon_days):
     return condition
 
 
+def queue_home(user):
+    """The page a user goes to when a move took the case out of their sight: their first queue, else the list."""
+    slugs = queues_for(user)
+    return reverse("petitions:queue", args=[slugs[0]]) if slugs else reverse("petitions:index")
+
+
 def queue_petitions(user, slug, today, soon_days):
     """Visible petitions in one queue, most urgent first, with what each waits for."""
     condition = queue_conditions(user, today, soon_days)[slug]
@@ -285,3 +297,13 @@ def queue_counts(user, today, soon_days):
     conditions = queue_conditions(user, today, soon_days)
     counts = visible_petitions(user).aggregate(**{s.replace("-", "_"): Count("pk", filter=conditions[s]) for s in slugs})
     return [(slug, QUEUE_LABELS[slug], counts[slug.replace("-", "_")]) for slug in slugs]
+
+
+def major_matters(user, limit=20):
+    """The visible major or urgent cases (Art 25), split into (not yet reported, reported), newest first."""
+    cases = visible_petitions(user).filter(is_major=True).select_related("major_report").order_by(
+        "-major_flagged_at", "-pk")
+    rows = list(cases[:limit * 5])  # one query; unreported ones are few and listed first below
+    unreported = [p for p in rows if not hasattr(p, "major_report") or p.major_report is None]
+    reported = [p for p in rows if p not in unreported]
+    return unreported[:limit], reported[:limit]

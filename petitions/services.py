@@ -14,7 +14,7 @@ from office.people import DETAILS, find_or_create_person
 from . import permissions
 from .models import Attachment, CaseEvent, Petition, PetitionCounter, PetitionParty
 from .selectors import open_cases_of
-from .workflow import FLOW
+from .workflow import FLOW, notify_major
 
 
 class StaleEditError(Exception):
@@ -45,6 +45,9 @@ def register_petition(*, by, data, petitioners, attachments=(), related=(), inta
         if existing is not None:
             return existing, False
     township = by.staff.township
+    data = dict(data)
+    is_major = bool(data.pop("is_major", False))
+    data.pop("confirm_received_on", None)
     if not petitioners:
         raise ValidationError(_("Enter at least one petitioner."))
     representatives = sum(1 for p in petitioners if p.get("is_representative"))
@@ -70,6 +73,8 @@ def register_petition(*, by, data, petitioners, attachments=(), related=(), inta
     )
     petition.due_on = petition.decision_due_on
     petition.is_repeat = bool(open_earlier)
+    if is_major:  # Art 25: flagged at intake, reported to the leaders at once (below)
+        petition.is_major, petition.major_flagged_at = True, timezone.now()
     if petition.village_id is None:
         petition.village = next((p.village for p in people if p.village_id), None)
     petition.sequence = next_number(PetitionCounter, township=township, year=year)
@@ -105,6 +110,8 @@ def register_petition(*, by, data, petitioners, attachments=(), related=(), inta
         "numbers": "、".join(c.number for c in open_earlier)
     } if open_earlier else ""
     _record(petition, by, CaseEvent.Action.REGISTERED, note=note, to_status=petition.status)
+    if is_major:
+        notify_major(petition)
     return petition, True
 
 

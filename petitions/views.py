@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from office import escalation
 from office.documents import documents_of, read_document
 from office.history import changes_in_words
 from office.models import AccessLog, TimeLimits
@@ -23,7 +24,7 @@ from .action_views import available_actions
 from .filters import PetitionFilter
 from .forms import AttachmentForm, PetitionerFormSet, PetitionForm
 from .models import Attachment, Petition, PetitionParty
-from .workflow import ACTION_LABELS, TRANSITIONS
+from .workflow import ACTION_LABELS, FLOW, TRANSITIONS
 
 
 def index(request):
@@ -199,8 +200,8 @@ def _cases_by_person(people, cases, id_number, phone):
 
 def detail(request, pk):
     """The case file: details, petitioners (masked), attachments, due dates, timeline, history."""
-    require_section(request, "petitions:index")
-    petition = selectors.petition_detail(request.user, pk)
+    petition = escalation.require_section_or_asked(
+        request, "petitions:index", lambda: selectors.petition_detail(request.user, pk))
     return _render_detail(request, petition, reveal=False)
 
 
@@ -224,6 +225,7 @@ def _render_detail(request, petition, *, reveal):
             "today": timezone.localdate(),
             "attachment_form": AttachmentForm(prefix="a"),
             "actions": [(name, ACTION_LABELS[name]) for name in TRANSITIONS if can.get(name)],
+            "current_level": escalation.current_level(FLOW, petition),
         },
     )
 
@@ -237,8 +239,8 @@ def _field_history(petition):
 @require_POST
 def show_personal(request, pk):
     """Show full ID numbers, phones and addresses on request, and log who looked and when."""
-    require_section(request, "petitions:index")
-    petition = selectors.petition_detail(request.user, pk)
+    petition = escalation.require_section_or_asked(
+        request, "petitions:index", lambda: selectors.petition_detail(request.user, pk))
     if not permissions.can_view_personal_data(request.user, petition):
         raise PermissionDenied
     reveal_personal(request, petition, [party.person_id for party in petition.parties.all()], petition.number)

@@ -2,6 +2,8 @@
 
 Article numbers are those of 信访工作条例 (2022).
 """
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from office import calendar, escalation, followup
-from office.casekit import Flow
+from office.casekit import Flow, Ladder, keep
 from office.models import TimeLimits
 from office.notify import notify, task_key
 from office.roles import HANDLER, LEADER, holders
@@ -23,6 +25,7 @@ from .models import (
     CaseEvent,
     EscalationRequest,
     Extension,
+    MajorReport,
     Petition,
     Reply,
     Supervision,
@@ -58,6 +61,8 @@ TRANSITIONS = {
     "reopen": ({S.ARCHIVED}, S.ACCEPTED),
     "raise_escalation": (OPEN, None),
     "decide_escalation": (OPEN, None),
+    "mark_major": (OPEN, None),
+    "report_major": (OPEN, None),
 }
 
 DECISION_TARGET = {
@@ -91,6 +96,8 @@ ACTION_LABELS = {
     "reopen": gettext_lazy("Reopen"),
     "raise_escalation": gettext_lazy("Escalate one level"),
     "decide_escalation": gettext_lazy("Decide the escalation"),
+    "mark_major": gettext_lazy("Mark as major or urgent"),
+    "report_major": gettext_lazy("Record the report of the major matter"),
 }
 
 
@@ -104,6 +111,9 @@ FLOW = Flow(
     action_labels=ACTION_LABELS,
     url_name="petitions:detail",
     escalation_model=EscalationRequest,
+    ladder=Ladder(village_id=lambda petition: petition.assigned_village_id or petition.village_id,
+                  handler_rank=lambda petition: handler_rank(petition)),
+    refusals={"decide_escalation": escalation.pending_refusal},
     lock_related=("township",),
     clean_exclude=("number", "intake_token"),
     before_save=lambda petition: refresh_due(petition),
@@ -130,6 +140,8 @@ FLOW = Flow(
         "close_evaluation": lambda petition: opinion_window_expired(petition),
         "raise_escalation": lambda petition: not escalation.pending_of(petition),
         "report_back": lambda petition: petition.source != Petition.Source.DIRECT and not petition.reported_on,
+        "mark_major": lambda petition: not petition.is_major,
+        "report_major": lambda petition: petition.is_major and not _major_reported(petition),
     },
     rights={
         "propose_decision": permissions.can_propose_decision,
@@ -156,8 +168,19 @@ FLOW = Flow(
         "reopen": permissions.can_reopen,
         "raise_escalation": permissions.can_raise_escalation,
         "decide_escalation": escalation.may_decide_pending,
+        "mark_major": permissions.can_mark_major,
+        "report_major": permissions.can_report_major,
     },
 )
+
+
+def handler_rank(petition):
+    """The ladder rank of whoever handles the case now (docs/domain.md §2.4): village 1, unit 6, center 5."""
+    if petition.assigned_village_id:
+        return escalation.VILLAGE_COMMITTEE_RANK
+    if petition.assigned_unit_id:
+        return escalation.UNIT_RANK
+    return escalation.TOWNSHIP_CENTER_RANK
 
 
 def _today():
@@ -707,19 +730,84 @@ def reopen_petition(petition, *, by, reason, expected_version=None):
 
 @transaction.atomic
 def raise_escalation(petition, *, by, reason, is_major=False, expected_version=None):
-    """Ask to raise the case one level; only the person at that level may approve (no skipping)."""
-    return escalation.raise_escalation(
+    """Ask to raise the case one rank; only the holders of that rank for the case may approve (no skipping)."""
+    flag = is_major and not petition.is_major
+    request = escalation.raise_escalation(
         FLOW, petition, by=by, reason=reason, expected_version=expected_version,
         extra_fields={"is_major": is_major},
         # Art 25: a major matter is flagged at once, whatever the sign-off decides.
-        case_changes={"is_major": True} if is_major and not petition.is_major else None,
+        case_changes={"is_major": True, "major_flagged_at": timezone.now()} if flag else None,
     )
+    if flag:
+        notify_major(request.petition, reason)
+    return request
 
 
 @transaction.atomic
 def decide_escalation(pending, *, by, approve, comment=""):
     """Approve (the case moves up one level) or refuse the escalation, with a comment."""
     return escalation.decide_escalation(FLOW, pending, by=by, approve=approve, comment=comment)
+
+
+# --- major or urgent matters (重大、紧急, Art 25) -------------------------------------------------------
+
+def notify_major(petition, reason=""):
+    """Tell the township's leaders and the center at once (Art 25); their home page shows it until reported."""
+    text = _("%(number)s is a major or urgent matter (信访工作条例 Art 25): report it at once to the party "
+             "committee and government.") % {"number": petition.number}
+    if reason:
+        text += " " + reason
+    notify(permissions.major_recipients(petition.township_id), text, reverse("petitions:detail", args=[petition.pk]))
+
+
+def _major_reported(petition):
+    try:
+        return petition.major_report is not None
+    except MajorReport.DoesNotExist:
+        return False
+
+
+@transaction.atomic
+def mark_major(petition, *, by, reason, expected_version=None):
+    """Mark the case major or urgent (Art 25): the leaders and the center are told at once."""
+    petition = FLOW.lock(petition, "mark_major", by, expected_version)
+    if petition.is_major:
+        raise TransitionNotAllowed(_("The case is already marked major or urgent."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the matter is major or urgent.")})
+    petition.is_major, petition.major_flagged_at = True, timezone.now()
+    FLOW.save(petition, by, "mark_major", ["is_major", "major_flagged_at"], from_status=petition.status, note=reason)
+    notify_major(petition, reason)
+    return petition
+
+
+@transaction.atomic
+def report_major(petition, *, by, reported_at, to_government, to_higher_office, method, note="",
+                 expected_version=None):
+    """Record that a leader reported the major matter (Art 25): to whom, when and how; the banner then clears."""
+    petition = FLOW.lock(petition, "report_major", by, expected_version)
+    if _major_reported(petition):
+        raise TransitionNotAllowed(_("The report of this major matter is already recorded."))
+    if not (to_government or to_higher_office):
+        raise ValidationError({"to_government": _(
+            "Say whom it was reported to: the party committee and government of this level (Art 25 ¶1), "
+            "the petition office one level up (Art 25 ¶2), or both.")})
+    if reported_at is None or reported_at > timezone.now():
+        raise ValidationError({"reported_at": _("The time of the report cannot be in the future.")})
+    if petition.major_flagged_at and reported_at < petition.major_flagged_at - datetime.timedelta(days=1):
+        raise ValidationError({"reported_at": _("The report cannot precede the day the matter was marked major.")})
+    report = keep(MajorReport(petition=petition, reported_at=reported_at, to_government=to_government,
+                              to_higher_office=to_higher_office, method=method, note=note, reported_by=by),
+                  by, reason=FLOW.labels("report_major"), clean=True)
+    fields = []
+    if not petition.is_major:
+        petition.is_major, petition.major_flagged_at = True, reported_at
+        fields = ["is_major", "major_flagged_at"]
+    FLOW.save(petition, by, "report_major", fields, from_status=petition.status,
+              note=_("%(at)s, %(method)s, to %(whom)s. %(note)s") % {
+                  "at": timezone.localtime(reported_at).strftime("%Y-%m-%d %H:%M"),
+                  "method": report.get_method_display(), "whom": report.recipients(), "note": note})
+    return report
 
 
 def opinion_window_expired(petition, today=None):

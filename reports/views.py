@@ -18,6 +18,8 @@ from office.navigation import section_roles
 from office.roles import COORDINATOR, LEADER, MEDIATOR, has_role
 from office.views import require_section
 from petitions import exports as petition_exports
+from petitions import permissions as petition_permissions
+from petitions import selectors as petition_selectors
 from petitions.filters import PetitionFilter
 from petitions.selectors import petition_list, visible_petitions
 
@@ -39,6 +41,9 @@ def dashboard(request):
     period = form.period() if form.is_valid() else None
     context = {"form": form, "period": period, "today": today, "soon": soon, "go_live_on": township.go_live_on}
     office_view = has_role(user, COORDINATOR, LEADER)  # a post: the township office's own figures
+    if petition_permissions.receives_major_reports(user):
+        # Art 25: a red banner until a leader records that the matter was reported.
+        context["major_unreported"], context["major_reported"] = petition_selectors.major_matters(user)
     if _sees(user, "petitions:index"):
         context["my_work"] = selectors.my_petition_work(user, today, soon)
         context["petition_states"] = selectors.petition_state_counts(user)

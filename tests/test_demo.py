@@ -70,10 +70,19 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises():
 def test_each_demo_role_has_work_and_every_link_from_home_and_its_queues_opens(client,
                                                                             django_capture_on_commit_callbacks):
     """Issue 12 §1: a crawl per demo role over its menu, its queues and the links on its home page and
-    queue pages — no 403, 404 or 500 — and each role's queues hold something to do."""
+    queue pages — no 403, 404 or 500 — and each role's queues hold something to do. And the ladder
+    (docs/domain.md §2.4): every pending escalation has a decider in the case's village or the township
+    who can open the case; 柳塘村 passes over its missing first secretary; a major matter is unreported
+    (banner) and one is reported."""
     from django.contrib.auth import get_user_model
 
+    from disputes.mediation import workflow as mediation_workflow
+    from disputes.models import MediationEscalation
+    from office import escalation
     from office.models import Notification
+    from petitions import workflow as petition_workflow
+    from petitions.models import EscalationRequest
+    from petitions.selectors import visible_petitions
     from reports.queues import work_queues
 
     from .crawl import broken, crawl
@@ -94,9 +103,30 @@ def test_each_demo_role_has_work_and_every_link_from_home_and_its_queues_opens(c
         counts = {q.key: q.count for q in work_queues(users[username], today)}
         assert all(counts.get(key) for key in keys), (username, counts)
     for username in ["clerk", "coordinator", "leader", "leader2", "handler", "handler2", "mediator", "mediator2",
-                     "cunzhang", "admin"]:
+                     "cunzhang", "cunzhang2", "zhucun2", "shuji", "admin"]:
         assert broken(crawl(client, users[username])) == {}, username
     # The demo's history was made through the workflow: the tasks done along the way are done.
     leader_open = Notification.objects.filter(user=users["leader"], done_at__isnull=True).exclude(task="")
     assert leader_open.count() == len({n.task for n in leader_open})
     assert Notification.objects.filter(user=users["leader"]).exclude(task="").filter(done_at__isnull=False).exists()
+    # The ladder.
+    pending = [(petition_workflow.FLOW, e, e.petition) for e in EscalationRequest.objects.filter(state="pending")]
+    pending += [(mediation_workflow.FLOW, e, e.case) for e in MediationEscalation.objects.filter(state="pending")]
+    assert len(pending) >= 3
+    for flow, request, case in pending:
+        deciders = list(escalation.deciders(case.township_id, request.to_level, request.village_id))
+        assert deciders, f"{case.number}: nobody may decide the escalation to {request.to_level}"
+        for user in deciders:
+            assert escalation.can_decide(user, request, case)
+            assert escalation.is_asked(user, case)
+        if request.village_id:
+            assert {u.staff.village_id for u in deciders} == {request.village_id}
+    major = Petition.objects.get(number__endswith="0054") if Petition.objects.filter(
+        number__endswith="0054").exists() else None
+    if major is not None and major.escalations.filter(state="pending").exists():
+        decider = get_user_model().objects.get(username="leader2")
+        assert visible_petitions(decider).filter(pk=major.pk).exists()
+    skipped = MediationEscalation.objects.filter(case__committee_village__name="柳塘村", to_level__rank=5).get()
+    assert "驻村第一书记" in skipped.passed_over and skipped.from_level.rank == 3
+    assert Petition.objects.filter(is_major=True, major_report__isnull=True).exists()
+    assert Petition.objects.filter(is_major=True, major_report__isnull=False).exists()

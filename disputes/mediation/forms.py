@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from office import action_forms as shared
 from office.followup import CaseClass
 from office.forms import BootstrapMixin
-from office.models import EscalationLevel, Person, Unit, display_name
+from office.models import Person, Unit, display_name
 from office.roles import COORDINATOR, LEADER, has_role
 from office.validators import normalise_id_number, normalise_phone, validate_id_number, validate_phone
 
@@ -60,10 +60,6 @@ class CaseFieldsForm(BootstrapMixin, forms.Form):
     mediators = forms.ModelMultipleChoiceField(
         label=_("Mediators"), queryset=get_user_model().objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    ladder_level = forms.ModelChoiceField(
-        label=_("Level on the escalation ladder"), queryset=EscalationLevel.objects.order_by("rank"), required=False,
-        help_text=_("Where the case starts; it is escalated one level at a time."),
-    )
 
     def __init__(self, *args, user, refs=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,7 +82,6 @@ class CaseFieldsForm(BootstrapMixin, forms.Form):
         self.fields["mediators"].label_from_instance = mediator_label
         if any(m.pk == user.pk for m in mediators):
             self.fields["mediators"].initial = [user.pk]
-        self.fields["ladder_level"].initial = EscalationLevel.objects.order_by("rank").values_list("pk", flat=True).first()
 
     def clean_committee(self):
         value = self.cleaned_data["committee"]
@@ -100,7 +95,7 @@ class CaseFieldsForm(BootstrapMixin, forms.Form):
         return CaseData(
             committee_village=data["committee"], title=data["title"], dispute_type=data["dispute_type"],
             facts=data["facts"], claims=data["claims"], place=data["place"], case_class=data["case_class"],
-            procedure=data["procedure"], mediators=list(data["mediators"]), ladder_level=data["ladder_level"],
+            procedure=data["procedure"], mediators=list(data["mediators"]),
             **extra,
         )
 

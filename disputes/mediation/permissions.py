@@ -3,6 +3,7 @@
 The township and village scope is disputes/permissions.py; opening a case from a ledger entry
 is the screening rule disputes.screening.permissions.can_open_from_entry.
 """
+from office import escalation
 from office.roles import COORDINATOR, LEADER, MEDIATOR, has_role
 from petitions.permissions import can_add_note
 
@@ -35,7 +36,7 @@ def _in_township(user, case):
 def can_view_case(user, case):
     """Township roles see their township's cases; a mediator sees their committee's and their own (Art 15)."""
     return in_scope(user, case.township_id, case.committee_village_id) or (
-        _in_township(user, case) and is_case_mediator(user, case)
+        _in_township(user, case) and (is_case_mediator(user, case) or escalation.is_asked(user, case))
     )
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
+from office import escalation
 from office.documents import documents_of
 from office.history import changes_in_words
 from office.roles import MEDIATOR, has_role, holders
@@ -36,10 +37,15 @@ def visible_cases(user):
     cases = MediationCase.objects.filter(township_id=staff.township_id)
     if permissions.sees_whole_township(user):
         return cases
+    # docs/domain.md §2.4: whoever is asked to decide an escalation may open the case read-only.
+    asked = escalation.asked(user)
+    scope = Q(pk__in=[]) if asked is None else Exists(MediationEscalation.objects.filter(asked, case=OuterRef("pk")))
     if has_role(user, MEDIATOR):  # a post: their committee's cases and their own (Art 15)
         mediates = MediationCase.mediators.through.objects.filter(mediationcase_id=OuterRef("pk"), user_id=user.pk)
-        return cases.filter(Q(committee_village_id=staff.village_id) | Exists(mediates))
-    return MediationCase.objects.none()
+        scope |= Q(committee_village_id=staff.village_id) | Exists(mediates)
+    elif asked is None:
+        return MediationCase.objects.none()
+    return cases.filter(scope)
 
 
 def with_list_relations(cases):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from office import calendar
-from office.models import EscalationLevel, TimeLimits
+from office.models import TimeLimits
 from office.notify import notify
 from office.numbering import next_number
 from office.people import find_or_create_person
@@ -109,7 +109,8 @@ def _open(*, by, township, data, parties, ledger_entry=None, petition=None):
         claims=data.claims,
         case_class=data.case_class,
         procedure=data.procedure,
-        ladder_level=data.ladder_level or EscalationLevel.objects.order_by("rank").first(),
+        # The case starts at its committee's rank (docs/domain.md §2.4, office.escalation.current_level).
+        ladder_level=data.ladder_level,
         registered_on=today,
         # Customary limit: one month from registration (docs/domain.md §3.2), extendable with consent.
         due_on=calendar.add_days(today, TimeLimits.for_township(township).mediation_days),

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from office import escalation
 from office.actions import ActionPages, versioned
 from office.documents import documents_of, read_document
 from office.forms import apply_errors
@@ -115,6 +116,7 @@ def _render_case(request, case, *, show_personal):
         "case": case, "agreement": case.agreement_or_none, "can": can, "actions": actions,
         "personal": personal, "show_personal": show_personal, "history": selectors.case_history(case),
         "today": timezone.localdate(), "window_warning_days": settings.CONFIRMATION_WARNING_DAYS,
+        "current_level": escalation.current_level(workflow.FLOW, case),
     })
 
 
@@ -203,7 +205,10 @@ PAGES = ActionPages(
     section=SECTION,
     detail_url="disputes:mediation_detail",
     template="disputes/mediation_action.html",
-    extra_context=lambda case, action: {"missing": _missing(case) if action == "finalise_agreement" else None},
+    extra_context=lambda case, action: {
+        "missing": _missing(case) if action == "finalise_agreement" else None,
+        "step": escalation.next_step(workflow.FLOW, case) if action == "raise_escalation" else None},
+    queue_url=lambda user: reverse("disputes:mediation_queue"),
 )
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from office import calendar, escalation, followup
-from office.casekit import Flow, keep
+from office.casekit import Flow, Ladder, keep
 from office.history import join_items
 from office.models import TimeLimits, Unit, display_name
 from office.notify import notify
@@ -104,6 +104,11 @@ FLOW = Flow(
     action_labels=ACTION_LABELS,
     url_name="disputes:mediation_detail",
     escalation_model=MediationEscalation,
+    # docs/domain.md §2.4: a village committee's case starts at rank 1, the township committee's at 5.
+    ladder=Ladder(village_id=lambda case: case.committee_village_id,
+                  handler_rank=lambda case: escalation.VILLAGE_COMMITTEE_RANK if case.committee_village_id
+                  else escalation.TOWNSHIP_CENTER_RANK),
+    refusals={"decide_escalation": escalation.pending_refusal},
     lock_related=("township", "committee_village"),
     clean_exclude=("number",),
     # Read from what the case page's selector prepared (selectors.case_detail).

@@ -424,6 +424,8 @@ class MediationReturnVisit(ReturnVisitBase):
 class MediationEscalation(EscalationBase):
     """A request to raise a mediation case one level on the ladder, decided by the person at that level (§2.4)."""
 
+    CASE_FIELD, CASE_URL = "case", "disputes:mediation_detail"
+
     case = models.ForeignKey(MediationCase, on_delete=models.CASCADE, related_name="escalations")
     history = HistoricalRecords()
 

@@ -149,24 +149,3 @@ def test_no_opinion_can_be_closed_only_after_the_window(users):
         workflow.close_evaluation(petition, by=users["clerk"])
     petition.refresh_from_db()
     assert petition.opinion == Petition.Opinion.NONE and petition.status == Petition.Status.EVALUATED
-
-
-def test_escalation_goes_one_level_at_a_time_and_only_that_level_signs_off(users, township):
-    from office.models import EscalationLevel
-    from office.roles import LEADER
-    from tests.builders import make_user
-
-    petition = register_petition(users["clerk"])
-    request = workflow.raise_escalation(petition, by=users["coordinator"], reason="涉及多个部门", is_major=True)
-    petition.refresh_from_db()
-    assert petition.is_major  # flagged at once (Art 25)
-    assert request.to_level.rank == 1
-    with pytest.raises(workflow.PermissionDenied):
-        workflow.decide_escalation(request, by=users["leader"], approve=True)  # level 5 may not skip ahead
-    workflow.decide_escalation(request, by=users["mediator"], approve=True)
-    second = workflow.raise_escalation(petition, by=users["coordinator"], reason="村级无法化解")
-    assert second.to_level.rank == 2
-    level2 = make_user(LEADER, township, ladder_level=EscalationLevel.objects.get(rank=2))
-    workflow.decide_escalation(second, by=level2, approve=False, comment="先由村里再做工作")
-    petition.refresh_from_db()
-    assert petition.ladder_level.rank == 1

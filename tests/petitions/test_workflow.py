@@ -7,10 +7,12 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from office.models import EscalationLevel
+from office.roles import HANDLER, LEADER
 from office.workflow import TransitionNotAllowed
 from petitions import workflow
 from petitions.models import EscalationRequest, Extension, Petition, Supervision
-from tests.builders import REPLY, advance, register_petition
+from tests.builders import REPLY, advance, make_user, register_petition
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +61,27 @@ ACTIONS = {
     "reopen": ({"leader"}, lambda p, u, c: workflow.reopen_petition(p, by=u, reason="信访人提供新证据")),
     "raise_escalation": ({"coordinator", "leader", "handler"}, lambda p, u, c: workflow.raise_escalation(
         p, by=u, reason="涉及多个部门")),
-    "decide_escalation": ({"mediator"}, lambda p, u, c: workflow.decide_escalation(
+    # Raised at registration, when the center handles it (rank 5): the unit head at rank 6 decides.
+    "decide_escalation": ({"handler"}, lambda p, u, c: workflow.decide_escalation(
         p.escalations.get(state="pending"), by=u, approve=True, comment="同意")),
+    "mark_major": ({"clerk", "coordinator", "leader", "handler"}, lambda p, u, c: workflow.mark_major(
+        p, by=u, reason="涉及20余户村民")),
+    "report_major": ({"leader"}, lambda p, u, c: workflow.report_major(
+        p, by=u, reported_at=timezone.now(), to_government=True, to_higher_office=False, method="phone")),
 }
 assert set(ACTIONS) == set(workflow.TRANSITIONS), "every transition is covered by this test"
+
+@pytest.fixture
+def handler(township, justice):
+    """The 司法所 head holds rank 6 (相关单位责任人) of the ladder."""
+    return make_user(HANDLER, township, unit=justice, username="handler", ladder_level=EscalationLevel.objects.get(rank=6))
+
+
+@pytest.fixture(autouse=True)
+def top_leader(township, center):
+    """The township's 主要领导 at rank 7, so that a case with a unit can still be escalated."""
+    return make_user(LEADER, township, unit=center, username="leader7", ladder_level=EscalationLevel.objects.get(rank=7))
+
 
 ALLOWED = sorted(
     (state, action) for action, (states, _to) in workflow.TRANSITIONS.items() for state in states

@@ -53,7 +53,7 @@ PAGES = [
     ("rounds", "/disputes/rounds/", "coordinator", 12),
     ("filing page with carry-overs", "/disputes/rounds/new/", "mediator", 18),
     ("compliance board", "/disputes/compliance/?n=12", "coordinator", 19),
-    ("brief", "/disputes/brief/?month=2026-11", "leader", 25),
+    ("brief", "/disputes/brief/?month=2026-11", "leader", 26),  # + the count of 提级至我处 (rank 5)
     ("export", "/disputes/export/", "coordinator", 14),
 ]
 
