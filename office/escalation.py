@@ -27,7 +27,7 @@ from .casekit import Flow, keep
 from .followup import EscalationBase
 from .models import EscalationLevel, Village
 from .navigation import section_roles
-from .notify import notify
+from .notify import complete, notify, task_key
 from .roles import has_role, holders
 from .workflow import TransitionNotAllowed
 
@@ -260,7 +260,7 @@ def raise_escalation(flow: Flow, case, *, by, reason: str, expected_version: int
     flow.save(case, by, "raise_escalation", list(case_changes or ()), from_status=case.status, note=note)
     notify(deciders(case.township_id, step.target, step.village_id),
            _("%(number)s: an escalation to your level awaits your decision.") % {"number": case.number},
-           reverse(flow.url_name, args=[case.pk]))
+           reverse(flow.url_name, args=[case.pk]), task=task_key(case, "escalation"))
     return escalation
 
 
@@ -291,6 +291,7 @@ def decide_escalation(flow: Flow, escalation: EscalationBase, *, by, approve: bo
     flow.save(case, by, "decide_escalation", fields, from_status=case.status,
               note=f"{escalation.to_level}：{comment}" if approve else comment,
               event="approve_escalation" if approve else "reject_escalation")
+    complete([task_key(case, "escalation")])  # the deciders' message is answered, whoever decided
     words = (_("%(number)s: the escalation to %(level)s was approved.") if approve
              else _("%(number)s: the escalation to %(level)s was refused."))
     notify([escalation.requested_by], words % {"number": case.number, "level": escalation.to_level},

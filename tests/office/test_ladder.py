@@ -181,3 +181,17 @@ def test_a_village_head_opens_a_petition_asked_of_them_and_decides_through_the_p
     # 青溪村's village head was never asked: the case stays out of sight.
     client.force_login(ladder["qx2"])
     assert client.get(f"/petitions/{petition.pk}/").status_code == 404
+
+
+def test_the_deciders_message_is_a_task_that_clears_when_one_of_them_decides(ladder, township, village,
+                                                                              django_capture_on_commit_callbacks):
+    """The request is a task in each decider's messages (office/notify.py); deciding answers it for all."""
+    with django_capture_on_commit_callbacks(execute=True):
+        flow, case, by = _petition(ladder, village=village)
+        request = _raise(flow, case, by)
+    decider = ladder[f"qx{request.to_level.rank}"]
+    asked = Notification.objects.filter(user=decider, task__endswith=":escalation")
+    assert asked.get().done_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        _decide(flow, request, decider)
+    assert asked.get().done_at is not None
