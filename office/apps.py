@@ -7,4 +7,4 @@ class OfficeConfig(AppConfig):
     verbose_name = _("Office setup")
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (registers checks and cache invalidation)
+        from . import accounts, checks, signals  # noqa: F401  (registers checks, the account record, cache invalidation)

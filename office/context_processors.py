@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from .navigation import menu_for
-from .roles import ROLE_GROUPS, role_keys
+from .roles import ADMIN, LEADER, ROLE_GROUPS, role_keys
 
 
 def office(request):
@@ -12,7 +12,10 @@ def office(request):
         from .models import Township
 
         names = list(Township.objects.values_list("name", flat=True)[:2])
-        return {"office_name": settings.OFFICE_NAME or (names[0] if len(names) == 1 else "")}
+        return {
+            "office_name": settings.OFFICE_NAME or (names[0] if len(names) == 1 else ""),
+            "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
+        }
     staff = getattr(user, "staff", None)
     return {
         "office_name": staff.township.name if staff else settings.OFFICE_NAME,
@@ -20,4 +23,7 @@ def office(request):
         "role_names": [ROLE_GROUPS[key] for key in sorted(role_keys(user))],
         "menu": menu_for(user),
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+        # Leaders (and administrators) read the record of role and status changes (docs/domain.md §9).
+        "sees_account_changes": user.is_superuser or bool(role_keys(user) & {LEADER, ADMIN}),
+        "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
     }

@@ -4,6 +4,7 @@ promises. With TEST_TODAY set (tests/clock.py) this runs on that day."""
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises():
     reseed_reference_data()
     out = io.StringIO()
     call_command("load_demo", stdout=out)
-    assert "Demo@2026" in out.getvalue()
+    assert settings.DEMO_PASSWORD in out.getvalue()
     today = timezone.localdate()
 
     petitions = Petition.objects.all()
