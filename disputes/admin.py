@@ -47,4 +47,4 @@ class CampaignAdmin(TownshipScopedAdmin):
 
 
 # Screening rounds and the ledger are not in the admin: they are read on their own pages, masked,
-# within the township (docs/domain.md §9).
+# within the township (docs/domain.md §8).

@@ -1,4 +1,4 @@
-"""The record of every change to who a login is (docs/domain.md §9): its roles, whether it is
+"""The record of every change to who a login is (docs/domain.md §8): its roles, whether it is
 active or a superuser, a lockout lifted. Receivers, so that the admin, ``createsuperuser``, the
 demo loader and the shell are all recorded; the actor is the request's user (the request is kept
 by simple_history's HistoryRequestMiddleware), or nobody for a command.

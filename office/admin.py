@@ -1,4 +1,4 @@
-"""/admin/ is for setting the office up (docs/domain.md §9): townships, villages, units, staff and
+"""/admin/ is for setting the office up (docs/domain.md §8): townships, villages, units, staff and
 their logins and roles, the ladder, time limits, the calendar, categories and lists. Case records and
 people are not here (they are read on their own pages, masked and logged). A 系统管理员 sees only
 their own township's records; granting superuser is left to ``createsuperuser``; nobody changes

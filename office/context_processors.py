@@ -23,7 +23,7 @@ def office(request):
         "role_names": [ROLE_GROUPS[key] for key in sorted(role_keys(user))],
         "menu": menu_for(user),
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
-        # Leaders (and administrators) read the record of role and status changes (docs/domain.md §9).
+        # Leaders (and administrators) read the record of role and status changes (docs/domain.md §8).
         "sees_account_changes": user.is_superuser or bool(role_keys(user) & {LEADER, ADMIN}),
         "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
     }

@@ -30,7 +30,7 @@ class StaffProfileMiddleware:
 
 class IdleTimeoutMiddleware:
     """End a session left idle for SESSION_IDLE_MINUTES (a shared office PC), and send the user to
-    the login page, which brings them back to where they were (docs/domain.md §9).
+    the login page, which brings them back to where they were (docs/domain.md §8).
 
     Every request of a signed-in user is activity; the time is written at most every 15 seconds.
     An htmx request is answered with HX-Redirect so that the whole page goes to the login.

@@ -378,7 +378,7 @@ class Notification(models.Model):
 
 class AccountChange(models.Model):
     """A change to who a login is: its roles, whether it is active, superuser, or a lockout lifted
-    (docs/domain.md §9). Written by ``office/accounts.py`` whatever made the change; never edited."""
+    (docs/domain.md §8). Written by ``office/accounts.py`` whatever made the change; never edited."""
 
     class Kind(models.TextChoices):
         ROLES = "roles", _("Roles")

@@ -1,4 +1,4 @@
-"""Logins on a shared office PC (docs/domain.md §9): the real client address behind the proxy,
+"""Logins on a shared office PC (docs/domain.md §8): the real client address behind the proxy,
 the tries left before a lockout, the lockouts an administrator may lift, and the demo password.
 """
 import ipaddress

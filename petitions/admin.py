@@ -10,4 +10,4 @@ class ContentCategoryAdmin(admin.ModelAdmin):
 
 
 # Petitions are not in the admin: they are read on their own pages, masked, within the township
-# and logged when revealed (docs/domain.md §9).
+# and logged when revealed (docs/domain.md §8).

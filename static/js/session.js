@@ -1,4 +1,4 @@
-// Sessions on a shared office PC (docs/domain.md §9). Signed in: warn a minute before the idle
+// Sessions on a shared office PC (docs/domain.md §8). Signed in: warn a minute before the idle
 // limit, then log out; keep what was typed into a form in this tab (sessionStorage, gone when the
 // tab closes) so that logging in again as the same user puts it back. On the login page: mark the
 // page the user is sent back to, so that it restores what was typed there.

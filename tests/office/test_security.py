@@ -351,3 +351,11 @@ def test_reveal_answers_only_post(client, coordinator, url_name):
     client.force_login(coordinator)
     assert client.get(reverse(url_name, args=[1])).status_code == 405
     assert not AccessLog.objects.exists()
+
+
+def test_the_administrator_role_has_no_right_on_people():
+    from django.contrib.auth.models import Group
+
+    codenames = set(Group.objects.get(name="系统管理员").permissions.values_list("codename", flat=True))
+    assert not codenames & {"view_person", "change_person", "view_historicalperson"}
+    assert {"change_staff", "change_user"} <= codenames
