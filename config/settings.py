@@ -201,7 +201,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xinfang@localhost")
 # SESSION_IDLE_MINUTES ends (office/middleware.py IdleTimeoutMiddleware); the page warns a minute before.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
-SESSION_COOKIE_AGE = 8 * 3600  # the longest a session lives even when in use
+SESSION_COOKIE_AGE = 8 * 3600  # how long the server keeps a session the browser never came back to
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

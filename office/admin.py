@@ -5,15 +5,17 @@ their own township's records; granting superuser is left to ``createsuperuser``;
 their own roles or active status here; every change of roles or status is recorded (office/accounts.py).
 """
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import calendar
+from . import accounts, calendar
 from .models import (
     AccessLog,
+    AccountChange,
     CalendarOverride,
     EscalationLevel,
     Staff,
@@ -207,3 +209,12 @@ class UserAdmin(DjangoUserAdmin):
         if obj is not None and obj.pk == request.user.pk:
             fields += ["is_active", "is_staff", "groups"]
         return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        """Set another login's password (a forgotten one); recorded, for leaders to see."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            account = self.get_object(request, unquote(id))
+            if account is not None and account.pk != request.user.pk:
+                accounts.record(account, AccountChange.Kind.PASSWORD, "", "", by=request.user)
+        return response

@@ -377,14 +377,15 @@ class Notification(models.Model):
 
 
 class AccountChange(models.Model):
-    """A change to who a login is: its roles, whether it is active, superuser, or a lockout lifted
-    (docs/domain.md §8). Written by ``office/accounts.py`` whatever made the change; never edited."""
+    """A change to who a login is: its roles, whether it is active, superuser, a lockout lifted, a
+    password set by an administrator (docs/domain.md §8). Written by ``office/accounts.py`` whatever made the change; never edited."""
 
     class Kind(models.TextChoices):
         ROLES = "roles", _("Roles")
         ACTIVE = "active", _("Active")
         SUPERUSER = "superuser", _("Superuser")
         UNLOCKED = "unlocked", _("Login lockout lifted")
+        PASSWORD = "password", _("Password set by an administrator")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -70,7 +70,8 @@ def lockouts_for(user):
         attempts = attempts.filter(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
     users = get_user_model().objects.all()
     if not user.is_superuser:
-        users = users.filter(staff__township_id=user.staff.township_id, is_superuser=False)
+        staff = getattr(user, "staff", None)
+        users = users.filter(staff__township_id=staff.township_id if staff else -1, is_superuser=False)
     return attempts.filter(username__in=users.values("username")).order_by("-attempt_time")
 
 

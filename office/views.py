@@ -69,7 +69,8 @@ def account_changes(request):
         raise PermissionDenied
     changes = AccountChange.objects.select_related("user__staff", "by__staff")
     if not request.user.is_superuser:
-        changes = changes.filter(user__staff__township_id=request.user.staff.township_id)
+        staff = getattr(request.user, "staff", None)
+        changes = changes.filter(user__staff__township_id=staff.township_id if staff else -1)
     page = Paginator(changes, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "office/account_changes.html", {"page": page})
 

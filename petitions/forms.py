@@ -158,8 +158,12 @@ def check_upload(upload):
 
 
 IMAGE_SUFFIXES = {"jpg", "jpeg", "png", "tif", "tiff"}
-# Markup a browser would run if the file were ever taken for a page (an HTML/JPEG polyglot).
-MARKUP = re.compile(rb"<\s*(script|html|body|iframe|svg|object|embed|meta|!doctype)\b|javascript:", re.IGNORECASE)
+# Markup a browser would run if the file were ever taken for a page (an HTML/JPEG polyglot). Looked
+# for where such markup hides, the metadata at the start and anything after the picture's end, not
+# in the compressed pixels (where a short tag name turns up by chance).
+MARKUP = re.compile(rb"<(script|html|body|iframe|object|embed|meta|!doctype)\b|javascript:", re.IGNORECASE)
+METADATA_BYTES = 64 * 1024
+IMAGE_ENDS = {"jpg": (b"\xff\xd9", 2), "jpeg": (b"\xff\xd9", 2), "png": (b"IEND", 8)}
 
 
 def check_image(upload):
@@ -171,7 +175,10 @@ def check_image(upload):
     )
     data = upload.read()
     upload.seek(0)
-    if MARKUP.search(data):
+    suffix = upload.name.rsplit(".", 1)[-1].lower()
+    end_marker, end_length = IMAGE_ENDS.get(suffix, (None, 0))
+    trailing = data[data.rfind(end_marker) + end_length:] if end_marker and end_marker in data else b""
+    if MARKUP.search(data[:METADATA_BYTES]) or MARKUP.search(trailing):
         raise refused
     try:
         with warnings.catch_warnings():

@@ -49,3 +49,13 @@ def test_idle_warning_timeout_and_typed_input_kept_in_the_tab(page, clerk, coord
     page.click("button[type=submit]")
     page.wait_for_url("**/petitions/new/")
     assert page.input_value("#id_p-title") == ""
+
+
+def test_the_administrator_pages_run_under_the_content_security_policy(page, admin_user, clerk):
+    login(page, "admin", PASSWORD)
+    page.wait_for_url(page.base_url + "/**")
+    for path in ["/admin/", f"/admin/auth/user/{clerk.pk}/change/", "/admin/office/staff/",
+                 "/accounts/lockouts/", "/accounts/changes/"]:
+        page.goto(page.base_url + path)
+        page.wait_for_load_state("load")
+    # The page fixture fails the test on any refusal the browser reports.

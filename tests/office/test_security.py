@@ -307,19 +307,21 @@ def _png(width, height):
     return out.getvalue()
 
 
-def _jpeg(extra=b""):
+def _jpeg(extra=b"", **options):
     import io
 
     from PIL import Image
 
     out = io.BytesIO()
-    Image.new("RGB", (8, 8), "white").save(out, "JPEG")
+    Image.new("RGB", (8, 8), "white").save(out, "JPEG", **options)
     return out.getvalue() + extra
 
 
 @pytest.mark.parametrize("name, content", [
     ("bomb.png", lambda: _png(10_000, 10_000)),  # 100 million pixels in a few kilobytes
     ("page.jpg", lambda: _jpeg(b"<html><script>alert(1)</script></html>")),  # an HTML/JPEG polyglot
+    ("comment.jpg", lambda: _jpeg(comment=b"<script>alert(1)</script>")),  # markup in the metadata
+    ("page.png", lambda: _png(8, 8) + b"<!DOCTYPE html><body onload=alert(1)>"),
     ("broken.jpg", lambda: b"\xff\xd8\xff\xe0" + b"\x00" * 64),
 ])
 def test_dangerous_images_are_refused(name, content):
@@ -359,3 +361,17 @@ def test_the_administrator_role_has_no_right_on_people():
     codenames = set(Group.objects.get(name="系统管理员").permissions.values_list("codename", flat=True))
     assert not codenames & {"view_person", "change_person", "view_historicalperson"}
     assert {"change_staff", "change_user"} <= codenames
+
+
+def test_a_password_set_by_the_administrator_is_recorded(client, admin_user, leader):
+    from office.models import AccountChange
+
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_password_change", args=[leader.pk])
+    response = client.post(url, {"password1": "河边柳树2026年春天", "password2": "河边柳树2026年春天"})
+    assert response.status_code == 302
+    change = AccountChange.objects.get(kind="password")
+    assert change.user == leader and change.by == admin_user
+    leader.refresh_from_db()  # the new password hash signs the session
+    client.force_login(leader)
+    assert "由他人重设" in client.get(reverse("account_changes")).content.decode()
