@@ -128,7 +128,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # The demo accounts' password (fixtures/). It logs in only while DEBUG is on: a demo loaded on a
 # production server cannot be entered with the password printed in the README.
-DEMO_PASSWORD = "Qingxi@2026"
+DEMO_PASSWORD = "Xinfang@2026"
 
 # Lists: rows per page (case lists and ledgers; the figures' case lists; the messages page).
 LIST_PAGE_SIZE = 25

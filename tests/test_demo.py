@@ -22,6 +22,13 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises():
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert settings.DEMO_PASSWORD in out.getvalue()
+    from axes.models import AccessAttempt
+
+    from office.models import AccountChange
+
+    # 登录锁定 and the record of account changes have something to show.
+    assert AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).exists()
+    assert {"roles", "unlocked", "password"} <= set(AccountChange.objects.values_list("kind", flat=True))
     today = timezone.localdate()
 
     petitions = Petition.objects.all()
