@@ -53,9 +53,16 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
     def _expired(self, request):
-        back = request.headers.get("HX-Current-URL") if request.headers.get("HX-Request") else None
-        if back:
+        # Back to the page the user was on: for htmx the page around the request, for a POST the
+        # page its form was on (where the typed input is kept), else the address asked for.
+        if request.headers.get("HX-Request"):
+            back = request.headers.get("HX-Current-URL")
+        else:
+            back = request.headers.get("Referer") if request.method == "POST" else None
+        if back and urlsplit(back).netloc == request.get_host():
             back = urlsplit(back)._replace(scheme="", netloc="").geturl()
+        else:
+            back = None
         logout(request)
         target = f"{reverse('login')}?{urlencode({'next': back or request.get_full_path(), 'idle': 1})}"
         if request.headers.get("HX-Request"):

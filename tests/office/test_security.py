@@ -81,6 +81,25 @@ def test_an_expired_htmx_request_sends_the_whole_page_to_the_login(client, clerk
     assert response["HX-Redirect"] == reverse("login") + "?next=%2Fpetitions%2Fnew%2F&idle=1"
 
 
+def test_an_expired_post_returns_to_the_page_its_form_was_on(client, clerk):
+    import time_machine
+    from django.utils import timezone
+
+    client.force_login(clerk)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.get(reverse("petitions:index"))
+        clock.shift(31 * 60)
+        response = client.post(reverse("petitions:register"), {"p-title": "x"},
+                               HTTP_REFERER="http://testserver/petitions/new/?channel=letter")
+        assert response.status_code == 302
+        assert response["Location"] == reverse("login") + "?next=%2Fpetitions%2Fnew%2F%3Fchannel%3Dletter&idle=1"
+        client.force_login(clerk)
+        client.get(reverse("petitions:index"))
+        clock.shift(31 * 60)
+        response = client.post(reverse("petitions:register"), {"p-title": "x"}, HTTP_REFERER="http://evil.example/x")
+        assert response["Location"] == reverse("login") + "?next=%2Fpetitions%2Fnew%2F&idle=1"
+
+
 def test_the_idle_limit_is_configurable_and_continue_is_a_post(client, clerk, settings):
     import time_machine
     from django.utils import timezone
