@@ -7,6 +7,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
+from .security import SEEN_AT
+
 
 class StaffProfileMiddleware:
     """Show a clear page, not an error, to a signed-in user who has no staff profile yet."""
@@ -36,7 +38,7 @@ class IdleTimeoutMiddleware:
     An htmx request is answered with HX-Redirect so that the whole page goes to the login.
     """
 
-    KEY = "seen_at"
+    KEY = SEEN_AT
     WRITE_EVERY = 15
 
     def __init__(self, get_response):

@@ -3,10 +3,22 @@ the tries left before a lockout, the lockouts an administrator may lift, and the
 """
 import ipaddress
 import math
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.utils import timezone
+
+SEEN_AT = "seen_at"  # the session key of the last activity (office/middleware.py IdleTimeoutMiddleware)
+
+
+@receiver(user_logged_in)
+def _start_the_idle_clock(sender, request, user, **kwargs):
+    """Logging in is activity: stamp it with the login, so the first page need not write the session."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SEEN_AT] = int(time.time())
 
 
 def _is_address(value):
