@@ -19,7 +19,7 @@ install: $(STAMP)
 run: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
-	@echo "==> http://127.0.0.1:8000  accounts: clerk coordinator leader handler mediator admin  password: Demo@2026"
+	@echo "==> http://127.0.0.1:8000  accounts: clerk coordinator leader handler mediator admin  password: Xinfang@2026"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 # pytest exits 5 when it collected nothing: treat that as a failure, never as a pass.

@@ -14,7 +14,7 @@ then:
     .venv/bin/python bench/load.py --base http://127.0.0.1:8001 --users 20 --seconds 120 \\
         --login benchclerk:bench --login benchleader:bench
 (each --login is an account; users take them in turn). The demo works too:
-    .venv/bin/python bench/load.py --base http://127.0.0.1:8000 --login leader:Demo@2026 --login clerk:Demo@2026
+    .venv/bin/python bench/load.py --base http://127.0.0.1:8000 --login leader:Xinfang@2026 --login clerk:Xinfang@2026
 """
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -61,13 +62,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "office.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "office.middleware.IdleTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires.
@@ -123,10 +127,14 @@ AUTHENTICATION_BACKENDS = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "office.forms.DemoPasswordValidator"},
 ]
+# The demo accounts' password (fixtures/). It logs in only while DEBUG is on: a demo loaded on a
+# production server cannot be entered with the password printed in the README.
+DEMO_PASSWORD = "Xinfang@2026"
 
 # Lists: rows per page (case lists and ledgers; the figures' case lists; the messages page).
 LIST_PAGE_SIZE = 25
@@ -146,6 +154,11 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "office.views.lockout"
+AXES_CLIENT_IP_CALLABLE = "office.security.client_ip"
+# The reverse proxy (README: deployment) makes every client look like the proxy. Its address goes in
+# TRUSTED_PROXIES; only a request from it has its CLIENT_IP_HEADER read for the real client address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+CLIENT_IP_HEADER = "HTTP_" + os.environ.get("CLIENT_IP_HEADER", "X-Forwarded-For").upper().replace("-", "_")
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -175,6 +188,12 @@ STORAGES = {
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# The largest request body (all files of one form together); a larger one is refused with 413
+# before it is read (office/middleware.py RequestSizeLimitMiddleware). One file is at most 10 MB
+# (office/validators.py).
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_MB", "50")) * 1024 * 1024
+# An uploaded image larger than this many pixels is refused (a decompression bomb).
+MAX_IMAGE_PIXELS = 40_000_000
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -184,12 +203,36 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xinfang@localhost")
 
-SESSION_COOKIE_AGE = 8 * 3600
+# Sessions on a shared office PC: the cookie goes when the browser closes, and a session idle for
+# SESSION_IDLE_MINUTES ends (office/middleware.py IdleTimeoutMiddleware); the page warns a minute before.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = 8 * 3600  # how long the server keeps a session the browser never came back to
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): everything from this server only; no inline script, no
+# eval, no inline <style> element. Inline style *attributes* stay allowed (style-src-attr): risk
+# levels carry their colour from the database, and a style attribute cannot run script.
+# Bootstrap draws its icons (select arrows, the menu button) as data: SVG in its stylesheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 if not DEBUG:
     # Behind a TLS-terminating reverse proxy (see README: deployment).

@@ -1,15 +1,25 @@
+"""/admin/ is for setting the office up (docs/domain.md §8): townships, villages, units, staff and
+their logins and roles, the ladder, time limits, the calendar, categories and lists. Case records and
+people are not here (they are read on their own pages, masked and logged). A 系统管理员 sees only
+their own township's records; granting superuser is left to ``createsuperuser``; nobody changes
+their own roles or active status here; every change of roles or status is recorded (office/accounts.py).
+"""
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import calendar
+from . import accounts, calendar
 from .models import (
     AccessLog,
+    AccountChange,
     CalendarOverride,
     CalendarYear,
     DocumentSeries,
     EscalationLevel,
-    Person,
     Staff,
     Targets,
     TimeLimits,
@@ -21,6 +31,47 @@ from .models import (
 admin.site.site_header = _("Township petition and dispute office — administration")
 admin.site.site_title = _("Office administration")
 admin.site.index_title = _("Setup")
+admin.site.index_template = "admin/office_index.html"
+
+
+def admin_township_id(request):
+    """The township a 系统管理员 administers; None for a superuser (every township)."""
+    if request.user.is_superuser:
+        return None
+    staff = getattr(request.user, "staff", None)
+    return staff.township_id if staff is not None else -1
+
+
+class TownshipScopedAdmin(admin.ModelAdmin):
+    """Only the administrator's own township's rows, and only it to choose (a superuser sees all)."""
+
+    township_path = "township"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        township_id = admin_township_id(request)
+        return queryset if township_id is None else queryset.filter(**{f"{self.township_path}_id": township_id})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        township_id = admin_township_id(request)
+        if township_id is not None:
+            if db_field.name == "township":
+                kwargs["queryset"] = Township.objects.filter(pk=township_id)
+            elif db_field.name in {"village", "unit"}:
+                kwargs["queryset"] = db_field.remote_field.model.objects.filter(township_id=township_id)
+            elif db_field.name == "user":
+                kwargs["queryset"] = scoped_users(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def scoped_users(request):
+    """The logins a 系统管理员 may see: their township's staff and logins not yet given a profile;
+    never a superuser's (a superuser sees every login)."""
+    users = get_user_model().objects.all()
+    township_id = admin_township_id(request)
+    if township_id is None:
+        return users
+    return users.filter(Q(staff__township_id=township_id) | Q(staff__isnull=True), is_superuser=False)
 
 
 class VillageInline(admin.TabularInline):
@@ -56,33 +107,48 @@ class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Township)
-class TownshipAdmin(admin.ModelAdmin):
+class TownshipAdmin(TownshipScopedAdmin):
     list_display = ["name", "short_name", "code", "petition_organ", "review_organ", "phone", "go_live_on"]
     fields = ["name", "short_name", "code", "address", "phone", "go_live_on", "petition_organ", "review_organ"]
     inlines = [VillageInline, UnitInline, DocumentSeriesInline]
+    township_path = "pk"
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        township_id = admin_township_id(request)
+        return queryset if township_id is None else queryset.filter(pk=township_id)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser  # a new township is set up by the server's superuser
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(TownshipScopedAdmin):
     list_display = ["name", "township", "sort_order", "is_active"]
     list_filter = ["township", "is_active"]
     search_fields = ["name"]
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(TownshipScopedAdmin):
     list_display = ["name", "kind", "township", "sort_order", "is_active"]
     list_filter = ["township", "kind", "is_active"]
     search_fields = ["name"]
 
 
 @admin.register(Staff)
-class StaffAdmin(admin.ModelAdmin):
+class StaffAdmin(TownshipScopedAdmin):
     list_display = ["user", "display_name", "township", "unit", "village", "title", "ladder_level"]
-    list_filter = ["township", "unit", "village", "user__groups"]
+    list_filter = ["unit", "village", "user__groups"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "title"]
     list_select_related = ["user", "township", "unit", "village", "ladder_level"]
     autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # One's own post and rung on the ladder are set by another administrator.
+        if obj is not None and obj.user_id == request.user.pk and not request.user.is_superuser:
+            return [field.name for field in Staff._meta.fields]
+        return super().get_readonly_fields(request, obj)
 
 
 @admin.register(EscalationLevel)
@@ -91,7 +157,7 @@ class EscalationLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimeLimits)
-class TimeLimitsAdmin(admin.ModelAdmin):
+class TimeLimitsAdmin(TownshipScopedAdmin):
     list_display = ["township", "decision_days", "unit_return_working_days", "handling_days", "extension_max_days"]
 
 
@@ -134,16 +200,48 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(ReadOnlyAdmin):
+class AccessLogAdmin(TownshipScopedAdmin, ReadOnlyAdmin):
     list_display = ["at", "user", "action", "target", "row_count"]
     list_filter = ["action"]
     search_fields = ["user__username", "target"]
     readonly_fields = ["at", "user", "action", "target", "detail", "row_count"]
+    township_path = "user__staff__township"
 
 
-@admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "sex", "village", "township"]
-    list_filter = ["township", "village"]
-    search_fields = ["name", "id_number", "phone"]
-    list_select_related = ["village", "township"]
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Logins: name, password, active, roles. No superuser box and no single permissions: superuser
+    comes only from ``createsuperuser``, rights only with a role. One's own roles, active status and
+    admin access are read-only (another administrator changes them)."""
+
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Name"), {"fields": ("last_name", "first_name", "email")}),
+        (_("Roles and access"), {"fields": ("is_active", "is_staff", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    list_display = ["username", "last_name", "first_name", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "groups"]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        return scoped_users(request).prefetch_related("groups")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            fields += ["is_active", "is_staff", "groups"]
+        return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        """Set another login's password (a forgotten one); recorded, for leaders to see."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            account = self.get_object(request, unquote(id))
+            if account is not None and account.pk != request.user.pk:
+                accounts.record(account, AccountChange.Kind.PASSWORD, "", "", by=request.user)
+        return response

@@ -7,4 +7,5 @@ class OfficeConfig(AppConfig):
     verbose_name = _("Office setup")
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (registers checks and cache invalidation)
+        # Registers the checks, the account record, the idle clock's start and cache invalidation.
+        from . import accounts, checks, security, signals  # noqa: F401

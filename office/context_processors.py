@@ -4,7 +4,7 @@ from django.utils import timezone
 from . import calendar, escalation
 from .navigation import menu_for
 from .notify import open_task_count
-from .roles import ADMIN, COORDINATOR, ROLE_GROUPS, role_keys
+from .roles import ADMIN, COORDINATOR, LEADER, ROLE_GROUPS, role_keys
 
 
 def office(request):
@@ -15,7 +15,10 @@ def office(request):
         from .models import Township
 
         names = list(Township.objects.values_list("name", flat=True)[:2])
-        return {"office_name": settings.OFFICE_NAME or (names[0] if len(names) == 1 else "")}
+        return {
+            "office_name": settings.OFFICE_NAME or (names[0] if len(names) == 1 else ""),
+            "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
+        }
     staff = getattr(user, "staff", None)
     keys = role_keys(user)
     # Administrators and the center are told from 1 November that the coming year's official
@@ -31,4 +34,7 @@ def office(request):
         "open_tasks": open_task_count(user),
         # 提级至我处: None for a user who holds no rank of the ladder (no menu entry).
         "escalations_to_me": escalation.pending_count(user) if escalation.asked(user) is not None else None,
+        # Leaders (and administrators) read the record of role and status changes (docs/domain.md §8).
+        "sees_account_changes": user.is_superuser or bool(role_keys(user) & {LEADER, ADMIN}),
+        "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
     }

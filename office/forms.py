@@ -1,6 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import security
 
 
 class DateInput(forms.DateInput):
@@ -36,11 +41,46 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("Wrong username or password. Note that the password is case-sensitive."),
+        "demo_password": _("The demo password works only in a demo installation. Ask the administrator for your password."),
     }
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if password and security.demo_password_refused(password):
+            raise ValidationError(self.error_messages["demo_password"], code="demo_password")
+        try:
+            return super().clean()
+        except ValidationError as error:
+            left = security.tries_left(self.request, username) if username and error.code == "invalid_login" else 0
+            if not left:
+                raise
+            raise ValidationError([
+                error,
+                ValidationError(ngettext(
+                    "%(left)d more wrong password and this username is locked on this computer for %(minutes)d minutes.",
+                    "%(left)d more wrong passwords and this username is locked on this computer for %(minutes)d minutes.",
+                    left,
+                ) % {"left": left, "minutes": settings.AXES_COOLOFF_TIME.total_seconds() // 60}, code="tries_left"),
+            ]) from None
 
 
 class StaffPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
-    pass
+    def clean_new_password1(self):
+        password = self.cleaned_data.get("new_password1")
+        if password and self.user.check_password(password):
+            raise ValidationError(_("The new password must differ from the old one."), code="password_unchanged")
+        return password
+
+
+class DemoPasswordValidator:
+    """Refuse the demo accounts' password as anyone's real password (AUTH_PASSWORD_VALIDATORS)."""
+
+    def validate(self, password, user=None):
+        if settings.DEMO_PASSWORD and password == settings.DEMO_PASSWORD:
+            raise ValidationError(_("This is the demo password: choose your own."), code="demo_password")
+
+    def get_help_text(self):
+        return _("Your password cannot be the demo password.")
 
 
 def apply_errors(form, error):

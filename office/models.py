@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from stdnum.cn import ric
@@ -526,3 +527,47 @@ class Notification(models.Model):
 # The counter of document numbers is built on office.numbering.CounterBase, which imports this
 # module; importing it here registers the model with the app.
 from .numbering import DocumentCounter  # noqa: E402,F401
+
+
+class AccountChange(models.Model):
+    """A change to who a login is: its roles, whether it is active, superuser, a lockout lifted, a
+    password set by an administrator (docs/domain.md §8). Written by ``office/accounts.py`` whatever made the change; never edited."""
+
+    class Kind(models.TextChoices):
+        ROLES = "roles", _("Roles")
+        ACTIVE = "active", _("Active")
+        SUPERUSER = "superuser", _("Superuser")
+        UNLOCKED = "unlocked", _("Login lockout lifted")
+        PASSWORD = "password", _("Password set by an administrator")
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_changes", verbose_name=_("account")
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("changed by"),
+    )
+    kind = models.CharField(_("what changed"), max_length=20, choices=Kind.choices)
+    before = models.CharField(_("before"), max_length=300, blank=True)
+    after = models.CharField(_("after"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("account change")
+        verbose_name_plural = _("account changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_kind_display()}: {self.shown_before} → {self.shown_after}"
+
+    @staticmethod
+    def _shown(value):
+        return {"true": _("yes"), "false": _("no")}.get(value, value)
+
+    @property
+    def shown_before(self):
+        return self._shown(self.before)
+
+    @property
+    def shown_after(self):
+        return self._shown(self.after)

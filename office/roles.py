@@ -126,7 +126,8 @@ def holders(role=None, *, township, village=None, unit=None, ladder_level=None):
     return users
 
 
-# Granted by office migration 0004, once Person exists.
+# Granted by office migration 0004, once Person exists; revoked again by 0010 (people are not in the
+# admin, docs/domain.md §8). Kept because 0004 imports it.
 PERSON_PERMISSIONS = {
     ADMIN: ["office.view_person", "office.change_person", "office.view_historicalperson"],
 }

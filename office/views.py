@@ -1,20 +1,24 @@
-import math
 import re
 
+from axes.utils import reset
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import escalation
-from .models import AccessLog, Notification
+from . import accounts, escalation, security
+from .models import AccessLog, AccountChange, Notification
 from .navigation import section_roles
-from .roles import has_role
+from .roles import ADMIN, LEADER, has_role
 
 
 @login_not_required
@@ -25,20 +29,50 @@ def healthz(request):
 
 def lockout(request, credentials, *args, **kwargs):
     """Render the lockout page with the minutes left (django-axes AXES_LOCKOUT_CALLABLE)."""
-    from axes.models import AccessAttempt
-
-    cooloff = settings.AXES_COOLOFF_TIME
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    last = (
-        AccessAttempt.objects.filter(username=username)
-        .order_by("-attempt_time")
-        .values_list("attempt_time", flat=True)
-        .first()
-    )
-    until = (last or timezone.now()) + cooloff
-    seconds_left = max(0, (until - timezone.now()).total_seconds())
-    context = {"minutes_left": max(1, math.ceil(seconds_left / 60)), "until": until}
-    return render(request, "registration/locked_out.html", context, status=403)
+    minutes_left, until = security.minutes_locked(request, username)
+    return render(request, "registration/locked_out.html", {"minutes_left": minutes_left, "until": until}, status=403)
+
+
+def _require_administrator(request):
+    if not (request.user.is_superuser or has_role(request.user, ADMIN)):
+        raise PermissionDenied
+
+
+@require_GET
+def lockouts(request):
+    """The locked logins of the administrator's township, each with a button to lift the lock."""
+    _require_administrator(request)
+    return render(request, "office/lockouts.html", {
+        "attempts": security.lockouts_for(request.user), "limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    })
+
+
+@require_POST
+def unlock(request, pk):
+    """Lift one lock (a username on one client address) at once, and record who lifted it."""
+    _require_administrator(request)
+    attempt = get_object_or_404(security.lockouts_for(request.user), pk=pk)
+    with transaction.atomic():
+        account = get_user_model().objects.get(username=attempt.username)
+        accounts.record(account, AccountChange.Kind.UNLOCKED, attempt.ip_address or "", "", by=request.user)
+        reset(username=attempt.username, ip=attempt.ip_address)
+    messages.success(request, _("The login %(username)s can be used again.") % {"username": attempt.username})
+    return redirect("lockouts")
+
+
+@require_GET
+def account_changes(request):
+    """Every change to the roles, active status or lockout of the township's logins, newest first."""
+    if not (request.user.is_superuser or has_role(request.user, LEADER, ADMIN)):
+        raise PermissionDenied
+    changes = AccountChange.objects.select_related("user__staff", "by__staff")
+    if not request.user.is_superuser:
+        staff = getattr(request.user, "staff", None)
+        changes = changes.filter(user__staff__township_id=staff.township_id if staff else -1)
+    page = Paginator(changes, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "office/account_changes.html", {"page": page})
 
 
 def require_section(request, url_name):
@@ -98,3 +132,9 @@ def escalation_queue(request):
         raise PermissionDenied
     pending, decided = escalation.asked_escalations(request.user)
     return render(request, "office/escalations.html", {"pending": pending, "decided": decided})
+
+
+@require_POST
+def keep_session(request):
+    """The page's "continue working" button: the request itself is the activity (IdleTimeoutMiddleware)."""
+    return HttpResponse(status=204)

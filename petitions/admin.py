@@ -1,8 +1,6 @@
 from django.contrib import admin
 
-from office.admin import ReadOnlyHistoryAdmin
-
-from .models import ContentCategory, Petition
+from .models import ContentCategory
 
 
 @admin.register(ContentCategory)
@@ -11,10 +9,5 @@ class ContentCategoryAdmin(admin.ModelAdmin):
     list_editable = ["sort_order", "is_active"]
 
 
-@admin.register(Petition)
-class PetitionAdmin(ReadOnlyHistoryAdmin):
-    """Read-only in the admin: cases change only through the workflow."""
-
-    list_display = ["number", "title", "status", "received_on", "township"]
-    list_filter = ["township", "status", "channel"]
-    search_fields = ["number", "title"]
+# Petitions are not in the admin: they are read on their own pages, masked, within the township
+# and logged when revealed (docs/domain.md §8).

@@ -1,10 +1,14 @@
 """Intake and edit forms: validate and clean; never save, never a status field."""
+import io
+import re
 import uuid
+import warnings
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from office.forms import BootstrapMixin, DateInput
 from office.models import Person, Unit, Village
@@ -190,6 +194,45 @@ def check_upload(upload):
         raise forms.ValidationError(
             _("%(name)s is not really a %(suffix)s file.") % {"name": upload.name, "suffix": suffix.upper()}
         )
+    if suffix in IMAGE_SUFFIXES:
+        check_image(upload)
+
+
+IMAGE_SUFFIXES = {"jpg", "jpeg", "png", "tif", "tiff"}
+# Markup a browser would run if the file were ever taken for a page (an HTML/JPEG polyglot). Looked
+# for where such markup hides, the metadata at the start and anything after the picture's end, not
+# in the compressed pixels (where a short tag name turns up by chance).
+MARKUP = re.compile(rb"<(script|html|body|iframe|object|embed|meta|!doctype)\b|javascript:", re.IGNORECASE)
+METADATA_BYTES = 64 * 1024
+IMAGE_ENDS = {"jpg": (b"\xff\xd9", 2), "jpeg": (b"\xff\xd9", 2), "png": (b"IEND", 8)}
+
+
+def check_image(upload):
+    """Open an image with Pillow before it is accepted: a picture larger than MAX_IMAGE_PIXELS (a
+    decompression bomb), one that does not decode, or one carrying HTML is refused."""
+    refused = forms.ValidationError(
+        _("%(name)s is not an image that can be opened safely (damaged, too large, or with hidden content).")
+        % {"name": upload.name}
+    )
+    data = upload.read()
+    upload.seek(0)
+    suffix = upload.name.rsplit(".", 1)[-1].lower()
+    end_marker, end_length = IMAGE_ENDS.get(suffix, (None, 0))
+    trailing = data[data.rfind(end_marker) + end_length:] if end_marker and end_marker in data else b""
+    if MARKUP.search(data[:METADATA_BYTES]) or MARKUP.search(trailing):
+        raise refused
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if width * height > settings.MAX_IMAGE_PIXELS:
+                    raise refused
+                image.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise refused from None
 
 
 class AttachmentForm(BootstrapMixin, forms.Form):

@@ -4,6 +4,7 @@ promises. With TEST_TODAY set (tests/clock.py) this runs on that day."""
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import models
 from django.utils import timezone
@@ -23,7 +24,14 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises():
     reseed_reference_data()
     out = io.StringIO()
     call_command("load_demo", stdout=out)
-    assert "Demo@2026" in out.getvalue()
+    assert settings.DEMO_PASSWORD in out.getvalue()
+    from axes.models import AccessAttempt
+
+    from office.models import AccountChange
+
+    # 登录锁定 and the record of account changes have something to show.
+    assert AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).exists()
+    assert {"roles", "unlocked", "password"} <= set(AccountChange.objects.values_list("kind", flat=True))
     today = timezone.localdate()
 
     petitions = Petition.objects.all()

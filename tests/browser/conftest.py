@@ -38,16 +38,25 @@ def browser():
         browser.close()
 
 
+def _watch_csp(page):
+    """Collect what the Content-Security-Policy refused on the page (the journey fails on any)."""
+    refused = []
+    page.on("console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None)
+    return refused
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(30000)
     page = context.new_page()
     page.base_url = live_server.url
+    refused = _watch_csp(page)
     yield page
     context.close()
     # On PostgreSQL a connection left open by the live server's threads stalls teardown.
     connections.close_all()
+    assert not refused, refused
 
 
 @pytest.fixture
@@ -58,9 +67,11 @@ def phone_page(browser, live_server):
     context.set_default_timeout(30000)
     page = context.new_page()
     page.base_url = live_server.url
+    refused = _watch_csp(page)
     yield page
     context.close()
     connections.close_all()
+    assert not refused, refused
 
 
 def login(page, username, password):

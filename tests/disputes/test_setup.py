@@ -73,17 +73,16 @@ def test_a_sub_type_cannot_have_sub_types():
         DisputeType(parent=sub, name="更细的类型").full_clean()
 
 
-def test_the_admin_edits_reference_lists_and_only_reads_rounds(client, admin_user, mediator):
+def test_the_admin_edits_reference_lists_and_never_sees_the_ledger(client, admin_user, mediator):
     entry = found_entry(mediator)
     client.force_login(admin_user)
     assert client.get("/admin/disputes/disputetype/").status_code == 200
     category = DisputeType.objects.get(name="邻里纠纷")
     assert client.get(f"/admin/disputes/disputetype/{category.pk}/change/").status_code == 200
     assert client.get("/admin/disputes/risklevel/add/").status_code == 200
-    assert client.get("/admin/disputes/ledgerentry/").status_code == 200
-    assert client.get(f"/admin/disputes/ledgerentry/{entry.pk}/change/").status_code == 200
-    response = client.post(f"/admin/disputes/ledgerentry/{entry.pk}/change/", {"status": "resolved"})
-    assert response.status_code == 403
-    assert client.get("/admin/disputes/ledgerentry/add/").status_code == 403
+    # The ledger and the rounds are case records: read on their own pages, not in the admin.
+    assert client.get("/admin/disputes/ledgerentry/").status_code == 404
+    assert client.get(f"/admin/disputes/ledgerentry/{entry.pk}/change/").status_code == 404
+    assert client.get("/admin/disputes/screeninground/").status_code == 404
     entry.refresh_from_db()
     assert entry.status == "in_progress"
