@@ -162,7 +162,7 @@ class TimeLimitsAdmin(TownshipScopedAdmin):
 
 
 @admin.register(Targets)
-class TargetsAdmin(admin.ModelAdmin):
+class TargetsAdmin(TownshipScopedAdmin):
     """系统管理 → 考核目标: the targets each figure is shown against (red below, green at or above)."""
 
     list_display = ["township", "participation", "mediation_success", "satisfaction", "mediation_satisfaction",

@@ -273,6 +273,12 @@ def test_admin_shows_only_setup_and_only_the_administrators_township(client, adm
     assert "outsider" not in staff
     townships = client.get(reverse("admin:office_township_changelist")).content.decode()
     assert "青溪镇" in townships and outsider.staff.township.name not in townships
+    from office.models import Targets
+
+    theirs = Targets.for_township(outsider.staff.township)
+    targets = client.get(reverse("admin:office_targets_changelist")).content.decode()
+    assert outsider.staff.township.name not in targets
+    assert client.get(reverse("admin:office_targets_change", args=[theirs.pk])).status_code == 302
 
 
 # --- Passwords -----------------------------------------------------------------------------------
