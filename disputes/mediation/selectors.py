@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from office.documents import documents_of
 from office.history import changes_in_words
 from office.roles import MEDIATOR, has_role, holders
+from petitions.selectors import visible_petitions
 
 from .. import permissions
 from ..models import (
@@ -35,11 +36,21 @@ def visible_cases(user):
         return MediationCase.objects.none()
     cases = MediationCase.objects.filter(township_id=staff.township_id)
     if permissions.sees_whole_township(user):
-        return cases
+        return _petition_confidentiality(user, cases)
     if has_role(user, MEDIATOR):  # a post: their committee's cases and their own (Art 15)
         mediates = MediationCase.mediators.through.objects.filter(mediationcase_id=OuterRef("pk"), user_id=user.pk)
-        return cases.filter(Q(committee_village_id=staff.village_id) | Exists(mediates))
+        return _petition_confidentiality(user, cases.filter(Q(committee_village_id=staff.village_id) | Exists(mediates)))
     return MediationCase.objects.none()
+
+
+def _petition_confidentiality(user, cases):
+    """A case opened from a confidential petition is seen only by those who may open the petition.
+
+    Mediation is no longer opened from a confidential petition (services.open_from_petition); a
+    case opened before that rule keeps the petition's confidentiality (docs/domain.md §3.2)."""
+    return cases.filter(
+        Q(petition__isnull=True) | Q(petition__confidential=False) | Q(petition__in=visible_petitions(user))
+    )
 
 
 def with_list_relations(cases):
