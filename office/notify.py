@@ -8,6 +8,8 @@ open, a confidential case, one about their unit or themselves, one they recused 
 sent to them at all, so it says nothing to them. A URL no rule is registered for is refused
 loudly rather than sent to everyone.
 """
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.urls import Resolver404, resolve
@@ -29,7 +31,7 @@ def may_open(users, url):
     if not url:
         return users
     try:
-        match = resolve(url)
+        match = resolve(urlsplit(url).path)
     except Resolver404:
         raise ImproperlyConfigured(f"A notification points to an unknown URL: {url}") from None
     if match.view_name not in _TARGETS:

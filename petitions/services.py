@@ -62,6 +62,8 @@ def register_petition(*, by, data, petitioners, attachments=(), related=(), inta
     repeats = repeat_of(open_earlier)
     data = dict(data)
     complained_staff = data.pop("complained_staff", None) or []
+    if hasattr(complained_staff, "all"):  # a related manager, when the data was read off another case
+        complained_staff = list(complained_staff.all())
     received_on = data["received_on"]
     year = received_on.year
     petition = Petition(

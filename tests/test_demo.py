@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from disputes.models import LedgerEntry, MediationCase, ScreeningRound
 from petitions.models import Petition
+from petitions.selectors import visible_petitions
 
 from .builders import reseed_reference_data
 
@@ -40,3 +41,12 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises():
     rounds = ScreeningRound.objects.all()
     assert rounds.filter(zero_report=True).exists() and rounds.filter(zero_report=False).exists()
     assert not rounds.filter(starts_on__gt=today).exists(), "a round filed for a period that has not begun"
+
+    # The demo's 检举控告 against village cadres names their village committee, whose staff never see it;
+    # no mediation was opened from it, and if it was referred, it went to a named handler (issue 13).
+    report = petitions.get(purpose=Petition.Purpose.REPORT)
+    assert report.confidential and report.complained_village_id
+    villagers = report.complained_village.staff.select_related("user")
+    assert all(not visible_petitions(s.user).filter(pk=report.pk).exists() for s in villagers)
+    assert not report.mediation_cases.exists()
+    assert report.assigned_unit_id is None or report.handler_id is not None
