@@ -116,7 +116,7 @@ ROUTES = {
     "notifications": (None, EVERYONE),
     "open_notification": ("notification", "post"),
     "read_all_notifications": (None, "post"),
-    "petitions:index": (None, PETITIONS),
+    "petitions:index": ("search", PETITIONS),
     "petitions:register": (None, REGISTER),
     "petitions:lookup": ("lookup", REGISTER),
     "petitions:decision_due": (None, PETITIONS),  # a date computed from the received date, nothing more
@@ -340,6 +340,10 @@ def fills(kind, world):
         keys = [row[0] for row in figures.PETITION_FIGURES] + sorted(figures.DISPUTE_FIGURES | figures.MEDIATION_FIGURES)
         return [(f"figure:{key}", {"key": key}, f"{period}&part={part}")
                 for key in keys for part in ("numerator", "denominator")]
+    if kind == "search":  # the list, and a search for each secret (number, name, phone)
+        p = world["petitions"]
+        queries = [p["r_unit"].number, p["r_med"].number, W1, W2, W3, "13900000101", "confidential=true"]
+        return [("", {}, "")] + [(f"search:{q}", {}, q if "=" in q else f"q={q}") for q in queries]
     if kind == "lookup":
         people = [(W1, "13900000101"), (W2, "13900000102"), (W3, "13900000103")]
         return [(f"lookup:{name}", {}, f"row=p0&p0-name={name}&p0-phone={phone}&p0-village=") for name, phone in people]
