@@ -74,11 +74,6 @@ def never_sees(user, petitions):
     return petitions.exclude(pk__in=recused).exclude(pk__in=named)
 
 
-def may_see_petition(user, petition):
-    """The user may open this case (one query): the rule of ``visible_petitions`` for one object."""
-    return visible_petitions(user).filter(pk=petition.pk).exists()
-
-
 def get_petition_for_user(user, pk):
     """Return one visible petition or raise Http404."""
     return get_object_or_404(visible_petitions(user), pk=pk)
