@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class DisputesConfig(AppConfig):
     name = "disputes"
     verbose_name = _("Disputes")
+
+    def ready(self):
+        from office.notify import register_target
+
+        from .mediation.selectors import visible_cases
+        from .screening.selectors import visible_entries
+
+        register_target("disputes:mediation_detail", visible_cases)
+        register_target("disputes:entry_detail", visible_entries)

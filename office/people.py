@@ -63,8 +63,11 @@ def _lacks(person, field, value):
     return current in (None, "")
 
 
-def matching_people(township, *, id_number="", phone="", name="", village_id=None):
-    """Return people who may be this person: same ID number, same phone, or same name in the village."""
+def matching_people(township, *, id_number="", phone="", name="", village_id=None, among=None):
+    """Return people who may be this person: same ID number, same phone, or same name in the village.
+
+    ``among`` narrows the search to the people the user may see (petitions/selectors.py
+    ``lookup_people``)."""
     condition = Q()
     if id_number:
         condition |= Q(id_number=id_number)
@@ -74,4 +77,5 @@ def matching_people(township, *, id_number="", phone="", name="", village_id=Non
         condition |= Q(name=name, village_id=village_id)
     if not condition:
         return Person.objects.none()
-    return Person.objects.filter(township=township).filter(condition).select_related("village")[:10]
+    people = Person.objects.all() if among is None else among
+    return people.filter(township=township).filter(condition).select_related("village")[:10]

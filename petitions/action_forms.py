@@ -75,14 +75,24 @@ class AssignForm(ActionForm):
         super().__init__(*args, **kwargs)
         township = self.petition.township
         units = Unit.objects.filter(township=township, is_active=True)
+        villages = Village.objects.filter(township=township, is_active=True)
+        handlers = holders(HANDLER, township=township)
+        leaders = holders(LEADER, township=township)
+        # Whom the case complains about is never offered (信访工作条例 Art 46; workflow.check_not_complained_about).
+        named = self.petition.complained_staff.values("pk")
+        handlers, leaders = handlers.exclude(pk__in=named), leaders.exclude(pk__in=named)
         if self.petition.complained_unit_id:
             units = units.exclude(pk=self.petition.complained_unit_id)
+            handlers = handlers.exclude(staff__unit_id=self.petition.complained_unit_id)
+            leaders = leaders.exclude(staff__unit_id=self.petition.complained_unit_id)
+        if self.petition.complained_village_id:
+            villages = villages.exclude(pk=self.petition.complained_village_id)
+            handlers = handlers.exclude(staff__village_id=self.petition.complained_village_id)
+            leaders = leaders.exclude(staff__village_id=self.petition.complained_village_id)
         self.fields["unit"].queryset = units
-        self.fields["village"].queryset = Village.objects.filter(township=township, is_active=True)
-        self.fields["handler"].queryset = (
-            holders(HANDLER, township=township).select_related("staff").order_by("staff__unit", "last_name")
-        )
-        self.fields["lead_leader"].queryset = holders(LEADER, township=township).select_related("staff")
+        self.fields["village"].queryset = villages
+        self.fields["handler"].queryset = handlers.select_related("staff").order_by("staff__unit", "last_name")
+        self.fields["lead_leader"].queryset = leaders.select_related("staff")
         self.fields["handler"].label_from_instance = lambda u: f"{u.last_name}{u.first_name or u.username}（{u.staff.unit or u.staff.village}）"
         self.fields["lead_leader"].label_from_instance = lambda u: f"{u.last_name}{u.first_name or u.username}"
         if self.petition.handling_due_on:

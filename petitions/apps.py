@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PetitionsConfig(AppConfig):
     name = "petitions"
     verbose_name = _("Petitions")
+
+    def ready(self):
+        from office.notify import register_target
+
+        from .selectors import visible_petitions
+
+        register_target("petitions:detail", visible_petitions)

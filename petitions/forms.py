@@ -6,6 +6,7 @@ import warnings
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
@@ -41,6 +42,13 @@ ALLOWED_UPLOADS = {
 OLD_RECEIPT_DAYS = 60
 
 
+def staff_label(user):
+    """A member of staff as the forms name them: full name (or login), and their unit or village."""
+    staff = getattr(user, "staff", None)
+    place = (staff.unit or staff.village) if staff is not None else ""
+    return f"{user.last_name}{user.first_name or ('' if user.last_name else user.username)}（{place}）"
+
+
 class PetitionForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Petition
@@ -50,6 +58,7 @@ class PetitionForm(BootstrapMixin, forms.ModelForm):
             "source_deadline": DateInput(),
             "request": forms.Textarea(attrs={"rows": 3}),
             "facts": forms.Textarea(attrs={"rows": 5}),
+            "complained_staff": forms.SelectMultiple(attrs={"size": 4}),
         }
 
     def __init__(self, *args, township, **kwargs):
@@ -59,6 +68,10 @@ class PetitionForm(BootstrapMixin, forms.ModelForm):
         self.fields["category"].queryset = ContentCategory.objects.filter(is_active=True)
         self.fields["village"].queryset = Village.objects.filter(township=township, is_active=True)
         self.fields["complained_unit"].queryset = Unit.objects.filter(township=township, is_active=True)
+        self.fields["complained_village"].queryset = Village.objects.filter(township=township, is_active=True)
+        staff = get_user_model().objects.filter(staff__township=township, is_active=True).select_related("staff")
+        self.fields["complained_staff"].queryset = staff.order_by("last_name", "username")
+        self.fields["complained_staff"].label_from_instance = staff_label
         self.fields["request"].required = True
         self.fields["head_count"].widget.attrs["min"] = 2
 

@@ -145,6 +145,15 @@ class Petition(models.Model):
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints",
         verbose_name=_("member unit complained about"),
     )
+    complained_village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints",
+        verbose_name=_("village committee complained about"),
+    )
+    complained_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="complaints_against",
+        verbose_name=_("staff complained about"),
+        help_text=_("Named staff the case is about: they never see it, handle it or hear of it (信访工作条例 Art 46)."),
+    )
     complained_party = models.CharField(_("unit or person complained about"), max_length=200, blank=True)
     confidential = models.BooleanField(
         _("confidential"), default=False,

@@ -68,10 +68,20 @@ def can_add_attachment(user, petition):
 
 
 def can_view_personal_data(user, petition=None):
-    """Full ID numbers, phones and addresses: only roles that need them, and only on request."""
-    return user.has_perm("office.view_personal_data") or (
-        petition is not None and is_assigned_handler(user, petition)
-    )
+    """Full ID numbers, phones and addresses: only roles that need them, and only on request.
+
+    The office roles holding ``office.view_personal_data`` (登记员, 综治中心, 领导, 调解员) may, on a
+    case they may see. The handler a case is referred to usually must phone the petitioner, so
+    they may too — but for a confidential case (every 检举控告) only the handler named on it,
+    never the rest of the unit or village (信访工作条例 Art 46; docs/domain.md §5).
+    """
+    if petition is None:
+        return user.has_perm("office.view_personal_data")
+    if user.has_perm("office.view_personal_data") and _same_township(user, petition):
+        return True
+    if petition.confidential:
+        return petition.handler_id == user.pk and is_assigned_handler(user, petition)
+    return is_assigned_handler(user, petition)
 
 
 def can_propose_decision(user, petition):

@@ -9,7 +9,8 @@ from django.utils.translation import pgettext_lazy
 
 from office import escalation
 from office.documents import documents_of
-from office.people import matching_people  # noqa: F401 (the intake lookup: one rule, in office)
+from office.models import Person
+from office.people import matching_people
 from office.roles import CLERK, COORDINATOR, HANDLER, LEADER, role_keys
 
 from .models import (
@@ -31,11 +32,14 @@ def visible_petitions(user):
     - clerks, coordinators, leaders: their township's cases;
     - unit and village handlers: only cases referred to their unit or village, or to them;
     - confidential cases: only the clerk who registered it, leaders and the assigned handler;
-    - the unit complained about, and staff who recused themselves: never;
+    - the unit, village or staff complained about, and staff who recused themselves: never
+      (``never_sees``, applied last, so that no rule that widens the scope can undo it).
     - whoever is asked to decide an escalation of the case (office.escalation.asked): that case, read-only.
 
     Who sees which cases follows the post (center, leader, unit or village handler), so this reads
-    role names; what a user may do to a case is a model permission (permissions.py).
+    role names; what a user may do to a case is a model permission (permissions.py). Every other
+    read that names a petition (related cases, the intake lookup, figures and their drill-downs,
+    exports, notifications, mediation opened from a case) goes through this function.
     """
     staff = getattr(user, "staff", None)
     if staff is None or not user.is_active:
@@ -63,12 +67,22 @@ def visible_petitions(user):
         confidential_ok = Q()
     else:
         confidential_ok = Q(confidential=False) | Q(registered_by=user) | Q(handler=user) | asked_here
-    qs = qs.filter(scope).filter(confidential_ok)
-    if staff.unit_id:
-        qs = qs.exclude(complained_unit_id=staff.unit_id)
-    # A plain NOT IN over the (few) recusals: a correlated NOT EXISTS made every count scan slow.
+    return never_sees(user, qs.filter(scope).filter(confidential_ok))
+
+
+def never_sees(user, petitions):
+    """Drop the cases this user may never see, whatever their post: cases about their unit, their
+    village committee or themselves (信访工作条例 Art 46: a report never reaches whom it reports on),
+    and cases they recused themselves from (Art 28)."""
+    staff = getattr(user, "staff", None)
+    if staff is not None and staff.unit_id:
+        petitions = petitions.exclude(complained_unit_id=staff.unit_id)
+    if staff is not None and staff.village_id:
+        petitions = petitions.exclude(complained_village_id=staff.village_id)
+    # Plain NOT IN over the (few) recusals and named staff: a correlated NOT EXISTS made counts slow.
     recused = Petition.recused.through.objects.filter(user_id=user.pk).values("petition_id")
-    return qs.exclude(pk__in=recused)
+    named = Petition.complained_staff.through.objects.filter(user_id=user.pk).values("petition_id")
+    return petitions.exclude(pk__in=recused).exclude(pk__in=named)
 
 
 def get_petition_for_user(user, pk):
@@ -86,7 +100,7 @@ def petition_list(user):
 def petition_detail(user, pk):
     """One visible petition with everything its page shows, prefetched (a constant number of queries)."""
     qs = visible_petitions(user).select_related(
-        "category", "village", "complained_unit", "registered_by", "assigned_unit", "assigned_village", "handler",
+        "category", "village", "complained_unit", "complained_village", "registered_by", "assigned_unit", "assigned_village", "handler",
         "township", "lead_leader", "decided_by", "ladder_level", "reply", "reply__drafted_by", "reply__approved_by",
     ).prefetch_related(
         Prefetch("parties", queryset=PetitionParty.objects.select_related("person", "person__village")),
@@ -99,7 +113,8 @@ def petition_detail(user, pk):
         Prefetch("escalations", queryset=EscalationRequest.objects.select_related(
             "from_level", "to_level", "requested_by", "decided_by"), to_attr="escalation_list"),
         Prefetch("return_visits", queryset=ReturnVisit.objects.select_related("visited_by"), to_attr="visit_list"),
-        "related_cases",
+        Prefetch("related_cases", queryset=visible_petitions(user)),
+        "complained_staff",
     )
     petition = get_object_or_404(qs, pk=pk)
     petition.pending_extensions = [e for e in petition.extension_list if e.state == Extension.State.PENDING]
@@ -119,11 +134,34 @@ def earlier_cases(user, people):
     return visible_petitions(user).filter(Exists(has_party)).order_by("-received_on")[:20]
 
 
-def open_cases_of(people):
-    """Return all open cases (whoever may see them) of these people: the repeat-petition test."""
+def open_cases_of(user, people):
+    """Return the open cases of these people that ``user`` may see: what a new case is linked to.
+
+    Only visible cases: a clerk never learns of, or links to, a case they may not open.
+    """
     ids = [p.pk for p in people]
     has_party = PetitionParty.objects.filter(petition=OuterRef("pk"), person_id__in=ids)
-    return Petition.objects.filter(Exists(has_party), status__in=Petition.OPEN_STATUSES)
+    return visible_petitions(user).filter(Exists(has_party), status__in=Petition.OPEN_STATUSES)
+
+
+def repeat_of(cases):
+    """The earlier cases that make a new case a repeat (重复信访) and are named on its timeline.
+
+    The flag and the note are read by everyone who may see the new case, so a confidential case
+    never counts: it stays a link, listed only to those who may open it (docs/domain.md §5).
+    """
+    return [case for case in cases if not case.confidential]
+
+
+def lookup_people(user, *, id_number="", phone="", name="", village_id=None):
+    """The intake lookup: people who may be this person, among those the user may see — parties to
+    a case the user may open, or people no petition names (known from the ledger or mediation)."""
+    staff = user.staff
+    visible_party = PetitionParty.objects.filter(person=OuterRef("pk"), petition__in=visible_petitions(user))
+    any_party = PetitionParty.objects.filter(person=OuterRef("pk"))
+    among = Person.objects.filter(Exists(visible_party) | ~Exists(any_party))
+    return matching_people(staff.township, id_number=id_number, phone=phone, name=name, village_id=village_id,
+                           among=among)
 
 
 def _pending_escalation_to(user):

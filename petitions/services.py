@@ -13,7 +13,7 @@ from office.people import DETAILS, find_or_create_person
 
 from . import permissions
 from .models import Attachment, CaseEvent, Petition, PetitionCounter, PetitionParty
-from .selectors import open_cases_of
+from .selectors import open_cases_of, repeat_of
 from .workflow import FLOW, notify_major
 
 
@@ -48,19 +48,21 @@ def register_petition(*, by, data, petitioners, attachments=(), related=(), inta
     data = dict(data)
     is_major = bool(data.pop("is_major", False))
     data.pop("confirm_received_on", None)
-    if not petitioners:
-        raise ValidationError(_("Enter at least one petitioner."))
-    representatives = sum(1 for p in petitioners if p.get("is_representative"))
-    if representatives > Petition.MAX_REPRESENTATIVES:
-        raise ValidationError(_("A group visit sends at most five representatives (信访工作条例 Art 20)."))
+    _check_petitioners(petitioners)
 
     # A row also says whether the petitioner represents a group visit; the rest is about the person.
     people = [
         find_or_create_person(township, **{key: row[key] for key in ("person", *DETAILS) if key in row})
         for row in petitioners
     ]
-    # The repeat flag is a fact about the person, whoever may see those earlier cases.
-    open_earlier = list(open_cases_of(people))
+    # Linked: the same people's open cases the clerk may see. The repeat flag and the timeline note
+    # are seen by all who see the new case, so they come from the non-confidential ones only.
+    open_earlier = list(open_cases_of(by, people))
+    repeats = repeat_of(open_earlier)
+    data = dict(data)
+    complained_staff = data.pop("complained_staff", None) or []
+    if hasattr(complained_staff, "all"):  # a related manager, when the data was read off another case
+        complained_staff = list(complained_staff.all())
     received_on = data["received_on"]
     year = received_on.year
     petition = Petition(
@@ -72,7 +74,7 @@ def register_petition(*, by, data, petitioners, attachments=(), related=(), inta
         **data,
     )
     petition.due_on = petition.decision_due_on
-    petition.is_repeat = bool(open_earlier)
+    petition.is_repeat = bool(repeats)
     if is_major:  # Art 25: flagged at intake, reported to the leaders at once (below)
         petition.is_major, petition.major_flagged_at = True, timezone.now()
     if petition.village_id is None:
@@ -91,6 +93,34 @@ def register_petition(*, by, data, petitioners, attachments=(), related=(), inta
             transaction.set_rollback(True)
             return Petition.objects.get(intake_token=intake_token), False
         raise
+    _add_parties(petition, people, petitioners)
+    if complained_staff:
+        petition.complained_staff.set(complained_staff)
+    links = {c.pk for c in open_earlier} | {c.pk for c in related}
+    links.discard(petition.pk)
+    if links:
+        petition.related_cases.add(*links)
+    for upload, kind in attachments:
+        _attach(petition, by, upload, kind)
+    note = _("Repeat petition: the petitioner has open cases %(numbers)s.") % {
+        "numbers": "、".join(c.number for c in repeats)
+    } if repeats else ""
+    _record(petition, by, CaseEvent.Action.REGISTERED, note=note, to_status=petition.status)
+    if is_major:
+        notify_major(petition)
+    return petition, True
+
+
+def _check_petitioners(petitioners):
+    if not petitioners:
+        raise ValidationError(_("Enter at least one petitioner."))
+    representatives = sum(1 for p in petitioners if p.get("is_representative"))
+    if representatives > Petition.MAX_REPRESENTATIVES:
+        raise ValidationError(_("A group visit sends at most five representatives (信访工作条例 Art 20)."))
+
+
+def _add_parties(petition, people, petitioners):
+    """Link each petitioner once, in the order entered (a person typed twice is one party)."""
     seen = set()
     for position, (person, data_row) in enumerate(zip(people, petitioners)):
         if person.pk in seen:
@@ -100,19 +130,6 @@ def register_petition(*, by, data, petitioners, attachments=(), related=(), inta
             petition=petition, person=person, position=position,
             is_representative=bool(data_row.get("is_representative")),
         )
-    links = {c.pk for c in open_earlier} | {c.pk for c in related}
-    links.discard(petition.pk)
-    if links:
-        petition.related_cases.add(*links)
-    for upload, kind in attachments:
-        _attach(petition, by, upload, kind)
-    note = _("Repeat petition: the petitioner has open cases %(numbers)s.") % {
-        "numbers": "、".join(c.number for c in open_earlier)
-    } if open_earlier else ""
-    _record(petition, by, CaseEvent.Action.REGISTERED, note=note, to_status=petition.status)
-    if is_major:
-        notify_major(petition)
-    return petition, True
 
 
 def _attach(petition, by, upload, kind):
@@ -144,9 +161,10 @@ def add_attachment(petition, *, by, upload, kind):
 
 EDITABLE_FIELDS = [
     "channel", "source", "source_organ", "source_reference", "source_deadline", "received_on", "purpose",
-    "category", "title", "request", "facts", "place", "village", "complained_unit", "complained_party",
-    "confidential", "is_group", "head_count",
+    "category", "title", "request", "facts", "place", "village", "complained_unit", "complained_village",
+    "complained_staff", "complained_party", "confidential", "is_group", "head_count",
 ]
+M2M_FIELDS = {"complained_staff"}
 
 
 @transaction.atomic
@@ -161,11 +179,16 @@ def update_registration(petition, *, by, data, version):
         raise PermissionDenied
     if petition.version != version:
         raise StaleEditError(_("Someone else changed this case after you opened the form. Reload it and try again."))
-    changed = [f for f in EDITABLE_FIELDS if f in data and getattr(petition, f) != data[f]]
-    if not changed:
+    changed = [f for f in EDITABLE_FIELDS if f in data and f not in M2M_FIELDS and getattr(petition, f) != data[f]]
+    staff_changed = "complained_staff" in data and (
+        {u.pk for u in data["complained_staff"]} != set(petition.complained_staff.values_list("pk", flat=True))
+    )
+    if not changed and not staff_changed:
         return petition
     for field in changed:
         setattr(petition, field, data[field])
+    if staff_changed:
+        petition.complained_staff.set(data["complained_staff"])
     if "received_on" in changed:
         petition.decision_due_on = decision_due(petition.township, petition.received_on)
         petition.due_on = petition.decision_due_on
@@ -176,6 +199,8 @@ def update_registration(petition, *, by, data, version):
     petition._history_user = by
     petition.save(update_fields=changed + ["version", "confidential"])
     labels = "、".join(str(Petition._meta.get_field(f).verbose_name) for f in changed if f not in ("decision_due_on", "due_on"))
+    if staff_changed:
+        labels = "、".join(filter(None, [labels, str(Petition._meta.get_field("complained_staff").verbose_name)]))
     _record(petition, by, CaseEvent.Action.EDITED, note=labels)
     return petition
 

@@ -157,14 +157,13 @@ def lookup(request):
     require_section(request, "petitions:index")
     if not permissions.can_register(request.user):
         raise PermissionDenied
-    township = request.user.staff.township
     prefix = request.GET.get("row", "")
     get = lambda field: request.GET.get(f"{prefix}-{field}", "").strip()  # noqa: E731
     id_number = normalise_id_number(get("id_number"))
     phone = normalise_phone(get("phone"))
     people = list(
-        selectors.matching_people(
-            township,
+        selectors.lookup_people(
+            request.user,
             id_number=id_number if len(id_number) == 18 else "",
             phone=phone if len(phone) >= 7 else "",
             name=get("name"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from office import calendar, escalation, followup
 from office.casekit import Flow, Ladder, keep
-from office.models import TimeLimits
+from office.models import TimeLimits, display_name
 from office.notify import notify, task_key
 from office.roles import HANDLER, LEADER, holders
 from office.workflow import StaleStateError, TransitionNotAllowed, WorkflowError
@@ -299,6 +299,26 @@ def reject_decision(petition, *, by, comment, expected_version=None):
 # --- referral (交办) and the unit's answer (Art 23) --------------------------------------------
 
 
+def check_not_complained_about(petition, *, unit=None, village=None, handler=None, lead_leader=None):
+    """Refuse to put the case in the hands of whom it complains about (信访工作条例 Art 46): the unit,
+    the village committee or named staff, nor anyone of that unit or village."""
+    if unit is not None and unit.pk == petition.complained_unit_id:
+        raise ValidationError(_("A case cannot be referred to the unit it complains about."))
+    if village is not None and village.pk == petition.complained_village_id:
+        raise ValidationError(_("A case cannot be referred to the village committee it complains about."))
+    named = set(petition.complained_staff.values_list("pk", flat=True))
+    for field, person in (("handler", handler), ("lead_leader", lead_leader)):
+        if person is None:
+            continue
+        staff = getattr(person, "staff", None)
+        if person.pk in named or (staff is not None and (
+            (staff.unit_id and staff.unit_id == petition.complained_unit_id)
+            or (staff.village_id and staff.village_id == petition.complained_village_id)
+        )):
+            raise ValidationError({field: _("%(name)s is complained about in this case and may not handle it.")
+                                   % {"name": display_name(person)}})
+
+
 @transaction.atomic
 def assign_petition(petition, *, by, instruction, lead_leader, unit=None, village=None, handler=None,
                     unit_due_on=None, expected_version=None):
@@ -306,8 +326,10 @@ def assign_petition(petition, *, by, instruction, lead_leader, unit=None, villag
     petition = FLOW.lock(petition, "assign", by, expected_version)
     if bool(unit) == bool(village):
         raise ValidationError(_("Assign the case to one unit or one village."))
-    if unit is not None and unit.pk == petition.complained_unit_id:
-        raise ValidationError(_("A case cannot be referred to the unit it complains about."))
+    check_not_complained_about(petition, unit=unit, village=village, handler=handler, lead_leader=lead_leader)
+    if petition.confidential and handler is None:
+        # Only a named handler may open a confidential case (selectors.visible_petitions).
+        raise ValidationError({"handler": _("A confidential case is referred to a named handler.")})
     if not instruction.strip():
         raise ValidationError({"instruction": _("Write the leader's instruction (批示).")})
     if unit_due_on and unit_due_on > petition.handling_due_on:

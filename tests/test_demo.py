@@ -12,6 +12,7 @@ from django.utils import timezone
 from disputes.models import LedgerEntry, MediationCase, ScreeningRound
 from office.models import IssuedDocument, Targets, Township
 from petitions.models import Petition
+from petitions.selectors import visible_petitions
 from reports.exports import year_review_rows
 
 from .builders import reseed_reference_data
@@ -72,6 +73,15 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises():
     assert resolved.filter(resolution=LedgerEntry.Resolution.MEDIATED).exists()
     assert MediationCase.objects.filter(termination__in=["refused", "transferred"]).exists()
     assert Targets.for_township(township).participation == 98
+
+    # The demo's 检举控告 against village cadres names their village committee, whose staff never see it;
+    # no mediation was opened from it, and if it was referred, it went to a named handler (issue 13).
+    report = petitions.get(purpose=Petition.Purpose.REPORT)
+    assert report.confidential and report.complained_village_id
+    villagers = report.complained_village.staff.select_related("user")
+    assert all(not visible_petitions(s.user).filter(pk=report.pk).exists() for s in villagers)
+    assert not report.mediation_cases.exists()
+    assert report.assigned_unit_id is None or report.handler_id is not None
 
 
 @pytest.mark.django_db

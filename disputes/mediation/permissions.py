@@ -3,6 +3,8 @@
 The township and village scope is disputes/permissions.py; opening a case from a ledger entry
 is the screening rule disputes.screening.permissions.can_open_from_entry.
 """
+from django.utils.translation import gettext as _
+
 from office import escalation
 from office.roles import COORDINATOR, LEADER, MEDIATOR, has_role
 from petitions.permissions import can_add_note
@@ -55,8 +57,18 @@ def can_open_case(user, committee_village):
 
 
 def can_open_from_petition(user, petition):
-    """Coordinators, leaders and the assigned handler open mediation from an open petition."""
-    return petition.is_open and user.has_perm("disputes.add_mediationcase") and can_add_note(user, petition)
+    """Coordinators, leaders and the assigned handler open mediation from an open petition, never
+    from a confidential one (a 检举控告: docs/domain.md §3.2, mediation_refused_reason)."""
+    return (petition.is_open and not petition.confidential and user.has_perm("disputes.add_mediationcase")
+            and can_add_note(user, petition))
+
+
+def mediation_refused_reason(petition):
+    """Why mediation cannot be opened from this petition, in words, or "" when it can."""
+    if petition.confidential:
+        return _("A confidential case (a report or accusation) is not mediated: people's mediation would "
+                 "name the whistle-blower to the committee and the other party (信访工作条例 Art 46).")
+    return ""
 
 
 def can_mediate(user, case):

@@ -9,6 +9,7 @@ from office import escalation
 from office.documents import documents_of
 from office.history import changes_in_words
 from office.roles import MEDIATOR, has_role, holders
+from petitions.selectors import visible_petitions
 
 from .. import permissions
 from ..models import (
@@ -36,7 +37,7 @@ def visible_cases(user):
         return MediationCase.objects.none()
     cases = MediationCase.objects.filter(township_id=staff.township_id)
     if permissions.sees_whole_township(user):
-        return cases
+        return _petition_confidentiality(user, cases)
     # docs/domain.md §2.4: whoever is asked to decide an escalation may open the case read-only.
     asked = escalation.asked(user)
     scope = Q(pk__in=[]) if asked is None else Exists(MediationEscalation.objects.filter(asked, case=OuterRef("pk")))
@@ -45,7 +46,17 @@ def visible_cases(user):
         scope |= Q(committee_village_id=staff.village_id) | Exists(mediates)
     elif asked is None:
         return MediationCase.objects.none()
-    return cases.filter(scope)
+    return _petition_confidentiality(user, cases.filter(scope))
+
+
+def _petition_confidentiality(user, cases):
+    """A case opened from a confidential petition is seen only by those who may open the petition.
+
+    Mediation is no longer opened from a confidential petition (services.open_from_petition); a
+    case opened before that rule keeps the petition's confidentiality (docs/domain.md §3.2)."""
+    return cases.filter(
+        Q(petition__isnull=True) | Q(petition__confidential=False) | Q(petition__in=visible_petitions(user))
+    )
 
 
 def with_list_relations(cases):

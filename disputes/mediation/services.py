@@ -179,6 +179,9 @@ def open_from_entry(entry, *, by, data, roles, note=""):
 def open_from_petition(petition, *, by, data, respondents):
     """Open mediation from a petition in progress: its petitioners apply, the respondents are named."""
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    refused = permissions.mediation_refused_reason(petition)
+    if refused:
+        raise ValidationError(refused)
     if not permissions.can_open_from_petition(by, petition):
         raise PermissionDenied
     if petition.mediation_cases.filter(status__in=MediationCase.OPEN_STATUSES).exists():
