@@ -136,12 +136,20 @@ ROUTES = {
         "add_note", "supervise", "record_supervision_result", "request_extension", "approve_extension",
         "reject_extension", "submit_reply", "approve_reply", "reject_reply", "serve_reply", "record_opinion",
         "close_evaluation", "record_return_visit", "archive", "reopen", "raise_escalation", "decide_escalation",
+        "mark_major", "report_major", "report_back",
     )},
+    "petitions:reply_preview": ("petition", "object_action"),  # 403 where there is no reply to preview
+    "escalation_queue": (None, "queue"),  # 提级至我处: those who hold a rank of the ladder, else 403
+    "account_changes": (None, {"leader_a", "leader_b"} | ADMINS),
+    "lockouts": (None, ADMINS),
+    "unlock": ("notification", "post"),
+    "keep_session": (None, "post"),
     "disputes:index": (None, DISPUTES),
     "disputes:export": (None, "section"),
     "disputes:round_list": (None, "section"),
     "disputes:round_new": (None, "section"),
     "disputes:round_detail": ("round", "object_action"),
+    "disputes:round_withdraw": ("round", "post"),
     "disputes:entry_detail": ("entry", "object"),
     "disputes:entry_show_personal": ("entry", "post"),
     **{f"disputes:entry_{action}": ("entry", "object_action") for action in (

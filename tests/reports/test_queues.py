@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from office.models import EscalationLevel
 from petitions import workflow
-from petitions.models import Petition
 from reports.queues import work_queues
 from tests.builders import advance, petition_in_state, register_petition
 from tests.crawl import broken, crawl
@@ -38,9 +37,10 @@ def sign_offs(users):
     extension = petition_in_state(users, "in_progress")
     workflow.request_extension(extension, by=users["handler"], days=20, reason="需要现场测绘")
     reply = petition_in_state(users, "reply_review")
+    # A case with a unit stands at rank 6 (docs/domain.md §2.4); this leader holds rank 7 (主要领导).
     escalated = petition_in_state(users, "in_progress")
-    Petition.objects.filter(pk=escalated.pk).update(ladder_level=EscalationLevel.objects.get(rank=4))
-    escalated.refresh_from_db()
+    users["leader"].staff.ladder_level = EscalationLevel.objects.get(rank=7)
+    users["leader"].staff.save()
     workflow.raise_escalation(escalated, by=users["coordinator"], reason="群众反映强烈")
     return {"decision": decision, "extension": extension, "reply": reply, "escalation": escalated}
 
