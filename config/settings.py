@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "petitions",
     "disputes",
     "reports",
+    "ledgerimport",
 ]
 
 MIDDLEWARE = [

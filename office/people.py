@@ -21,8 +21,12 @@ DETAILS = ("name", "sex", "ethnicity", "birth_date", "id_number", "phone", "addr
 
 
 def find_or_create_person(township, *, person=None, name="", sex="", ethnicity="", birth_date=None,
-                          id_number="", phone="", address="", village=None, case_village=None):
+                          id_number="", phone="", address="", village=None, case_village=None,
+                          same_name_and_phone=False):
     """Return the chosen person, else the township's person with this ID number, else a new one.
+
+    ``same_name_and_phone`` (a ledger import, where nobody is there to choose from the lookup):
+    without an ID number, the person with the same name and the same phone is the same person.
 
     Details the record lacks are filled in from what was given; what another case recorded is
     never overwritten. The model's default ethnicity counts as lacking, since nobody recorded it.
@@ -36,6 +40,8 @@ def find_or_create_person(township, *, person=None, name="", sex="", ethnicity="
     id_number, phone = normalise_id_number(id_number), normalise_phone(phone)
     if person is None and id_number:
         person = Person.objects.filter(township=township, id_number=id_number).first()
+    if person is None and not id_number and same_name_and_phone and phone:
+        person = Person.objects.filter(township=township, name=(name or "").strip(), phone=phone).first()
     given = {
         "name": name, "sex": sex, "ethnicity": ethnicity, "birth_date": birth_date, "id_number": id_number,
         "phone": phone, "address": address, "village": village,

@@ -356,6 +356,7 @@ class CaseEvent(CaseEventBase):
         APPROVE_ESCALATION = "approve_escalation", _("Escalation approved")
         REJECT_ESCALATION = "reject_escalation", _("Escalation refused")
         MEDIATION_OUTCOME = "mediation_outcome", _("Outcome of the mediation")
+        IMPORTED = "imported", _("Imported from a ledger")
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
