@@ -23,7 +23,7 @@ MESSY_ROWS = [
 ]
 
 
-def messy_ledger():
+def messy_ledger(title_column="反映问题"):
     """A title row, a merged two-row header, a blank row, mixed date forms, an ID number Excel
     rounded, a repeated row, a date that does not exist, an unknown category, a totals row and a footer."""
     wb = Workbook()
@@ -31,7 +31,7 @@ def messy_ledger():
     ws.append(["青溪镇2024年信访工作台账"])
     ws.merge_cells("A1:J1")
     ws.append([])
-    ws.append(HEADER_TOP)
+    ws.append([title_column if name == "反映问题" else name for name in HEADER_TOP])
     ws.append(HEADER_BELOW)
     ws.merge_cells("C3:E3")
     for column in "ABFGHIJ":
