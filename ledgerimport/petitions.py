@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from office import calendar
 from office.models import Person, TimeLimits, Unit, Village
 from office.numbering import release_numbers, reserve_numbers
-from office.people import find_or_create_person
+from office.people import find_or_create_people
 from petitions.models import CaseEvent, ContentCategory, Petition, PetitionCounter, PetitionParty, ReturnVisit
 from petitions.services import petition_number
 
@@ -226,29 +226,11 @@ class Writer:
     def __init__(self, ledger, batch, by):
         self.ledger, self.batch, self.by = ledger, batch, by
         self.township = ledger.township
-        self.people = {}  # ("id", number) or ("name", name, phone) -> Person
-        self.first_new_person = (Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-        self.created_people = set()
         self.decision_days = TimeLimits.for_township(self.township).decision_days
         self.decision_due = {}
         self.now = timezone.now()
         self.reason = _("Imported from a ledger")
         self.villages = {v.pk: v for v in Village.objects.filter(township=self.township)}
-
-    def _person(self, name, id_number, phone, village_id):
-        keys = [("id", id_number)] if id_number else ([("name", name, phone)] if phone else [])
-        for key in keys:
-            if key in self.people:
-                return self.people[key]
-        person = find_or_create_person(
-            self.township, name=name, id_number=id_number, phone=phone, case_village=self.villages.get(village_id),
-            same_name_and_phone=True)
-        for key in keys:
-            self.people[key] = person
-        if person.pk >= self.first_new_person and person.pk not in self.created_people:
-            self.created_people.add(person.pk)
-            ImportedPerson.objects.create(batch=self.batch, person=person)
-        return person
 
     def _due(self, received_on):
         if received_on not in self.decision_due:
@@ -261,7 +243,7 @@ class Writer:
         by_year = Counter(values["received_on"].year for _n, _f, values in rows)
         next_sequence = {year: reserve_numbers(PetitionCounter, count, township=self.township, year=year)
                          for year, count in sorted(by_year.items())}
-        petitions, parties = [], []
+        petitions, party_rows = [], []
         for number, fingerprint, values in rows:
             petition = self._petition(values)
             year = petition.year
@@ -269,14 +251,24 @@ class Writer:
             next_sequence[year] += 1
             petition.number = petition_number(year, petition.sequence)
             petitions.append(petition)
-            people = []
             ids, phones = values.get("id_numbers") or [], values.get("phones") or []
-            for index, name in enumerate(values["names"]):
-                person = self._person(name, ids[index] if index < len(ids) else "",
-                                      phones[index] if index < len(phones) else "", petition.village_id)
+            village = self.villages.get(petition.village_id)
+            party_rows.append([
+                {"name": name, "id_number": ids[index] if index < len(ids) else "",
+                 "phone": phones[index] if index < len(phones) else "", "case_village": village}
+                for index, name in enumerate(values["names"])
+            ])
+        found, new = find_or_create_people(
+            self.township, [row for rows_of_case in party_rows for row in rows_of_case], by=self.by, reason=self.reason)
+        ImportedPerson.objects.bulk_create([ImportedPerson(batch=self.batch, person=p) for p in new], batch_size=1000)
+        people_of, position = [], 0
+        for petition, rows_of_case in zip(petitions, party_rows):
+            people = []
+            for person in found[position:position + len(rows_of_case)]:
                 if person not in people:
                     people.append(person)
-            parties.append(people)
+            position += len(rows_of_case)
+            people_of.append(people)
             if petition.village_id is None:
                 petition.village_id = next((p.village_id for p in people if p.village_id), None)
         petitions = bulk_create_with_history(
@@ -288,7 +280,7 @@ class Writer:
                 numbers[number].pk = pk
         PetitionParty.objects.bulk_create([
             PetitionParty(petition=petition, person=person, position=position)
-            for petition, people in zip(petitions, parties) for position, person in enumerate(people)
+            for petition, people in zip(petitions, people_of) for position, person in enumerate(people)
         ], batch_size=1000)
         visits = [ReturnVisit(petition=petition, due_on=values["visited_on"], visited_on=values["visited_on"])
                   for petition, (_n, _f, values) in zip(petitions, rows) if values.get("visited_on")]

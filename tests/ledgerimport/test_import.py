@@ -285,3 +285,18 @@ def test_the_command_line_imports_with_a_progress_bar(tmp_path, coordinator, tow
     assert "2 imported" in out.out and "2/2 rows" in out.err
     assert Petition.objects.count() == 2
     assert ImportBatch.objects.get().created_by == coordinator
+
+
+def test_figures_count_imported_cases_only_where_their_dates_allow(coordinator, township, clerk):
+    from reports.figures import Period, petition_figures
+    from tests.builders import register_petition
+
+    services.confirm(mapped_messy(coordinator), by=coordinator)
+    with time_machine.travel(datetime.datetime(2024, 3, 8, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        native = register_petition(clerk, received_on=D(2024, 3, 8))  # undecided past its due date: late
+    figures = {f.key: f for f in petition_figures(Petition.objects.all(), Period(D(2024, 3, 1), D(2024, 3, 31)),
+                                                  D(2026, 11, 20))}
+    # No imported row says when it was decided: only the case registered here counts, as late.
+    assert (figures["timely_decision"].numerator, figures["timely_decision"].denominator) == (0, 1)
+    assert figures["repeat"].denominator == 5
+    assert native.pk
