@@ -71,7 +71,8 @@ def find_or_create_people(township, rows, *, by=None, reason=""):
     keys = [_key(row) for row in rows]
     ids = {key[1] for key in keys if key and key[0] == "id"}
     phones = {key[2] for key in keys if key and key[0] == "name"}
-    known = {("id", p.id_number): p for p in Person.objects.filter(township=township, id_number__in=ids)}
+    known: dict[tuple, Person] = {
+        ("id", p.id_number): p for p in Person.objects.filter(township=township, id_number__in=ids)}
     for p in Person.objects.filter(township=township, phone__in=phones, id_number="").order_by("pk"):
         known.setdefault(("name", p.name, p.phone), p)
     people, new = [], []
