@@ -40,3 +40,13 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises():
     rounds = ScreeningRound.objects.all()
     assert rounds.filter(zero_report=True).exists() and rounds.filter(zero_report=False).exists()
     assert not rounds.filter(starts_on__gt=today).exists(), "a round filed for a period that has not begun"
+
+    # 导入记录: the ledger kept before the system, imported; one row refused (an ID number Excel rounded).
+    from ledgerimport.models import ImportBatch
+
+    batch = ImportBatch.objects.get()
+    assert (batch.state, batch.imported_count, batch.refused_count) == ("imported", 5, 1)
+    imported = petitions.filter(imported_from__batch=batch)
+    assert imported.filter(status=S.ARCHIVED).count() == 4 and imported.filter(status=S.REGISTERED).count() == 1
+    assert not imported.filter(due_on__isnull=False).exists()
+    assert all(p.events.get().action == "imported" for p in imported)

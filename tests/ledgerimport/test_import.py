@@ -300,3 +300,12 @@ def test_figures_count_imported_cases_only_where_their_dates_allow(coordinator, 
     assert (figures["timely_decision"].numerator, figures["timely_decision"].denominator) == (0, 1)
     assert figures["repeat"].denominator == 5
     assert native.pk
+
+
+def test_a_new_petition_by_someone_with_an_open_imported_case_is_a_repeat(coordinator, clerk, township):
+    from tests.builders import register_petition
+
+    services.confirm(mapped_messy(coordinator), by=coordinator)
+    open_case = Petition.objects.get(status="registered")  # 王五's, no reply in the sheet
+    new = register_petition(clerk, petitioners=[{"name": "王五", "id_number": "440524198001010013"}])
+    assert new.is_repeat and list(new.related_cases.all()) == [open_case]
