@@ -91,20 +91,31 @@ def main():
         Staff.objects.create(user=user, township=township)
     Petition.objects.filter(township=township).delete()
     data = path.read_bytes()
+    def cpu():
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
     rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu()
     batch, ledger = services.start(by=user, kind="petitions", file_name=path.name, data=data, township=township)
     preview = ledger.preview()
-    checked = time.perf_counter()
-    batch = services.confirm(batch, by=user, checked=False,
-                             progress=lambda done, read: print(f"\r{read} rows", end="", file=sys.stderr))
-    finished = time.perf_counter()
+    checked, cpu_checked = time.perf_counter(), cpu()
+    print(f"preview: {checked - started:.1f} s wall, {cpu_checked - cpu_started:.1f} s CPU", file=sys.stderr, flush=True)
+
+    def progress(done, read):
+        if read % 5000 == 0:
+            print(f"{read} rows: {time.perf_counter() - checked:.1f} s wall, {cpu() - cpu_checked:.1f} s CPU",
+                  file=sys.stderr, flush=True)
+
+    batch = services.confirm(batch, by=user, checked=False, progress=progress)
+    finished, cpu_finished = time.perf_counter(), cpu()
     rss_end = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(file=sys.stderr)
     print(f"database: {connection.vendor}; file {len(data) / 1e6:.1f} MB, {preview.total} rows "
           f"({preview.accepted} accepted, {preview.refused_rows} refused)")
-    print(f"preview (read and check every row): {checked - started:6.1f} s")
-    print(f"import (read, check, write):        {finished - checked:6.1f} s; {batch.imported_count} cases, "
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} (2 cores)")
+    print(f"preview (read and check every row): {checked - started:6.1f} s wall, {cpu_checked - cpu_started:6.1f} s CPU")
+    print(f"import (read, check, write):        {finished - checked:6.1f} s wall, {cpu_finished - cpu_checked:6.1f} s CPU; "
+          f"{batch.imported_count} cases, "
           f"{Petition.objects.filter(township=township).count()} in the database")
     print(f"total: {finished - started:.1f} s; process max RSS {rss_start / 1024:.0f} MB before, "
           f"{rss_end / 1024:.0f} MB peak")
