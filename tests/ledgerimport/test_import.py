@@ -309,3 +309,21 @@ def test_a_new_petition_by_someone_with_an_open_imported_case_is_a_repeat(coordi
     open_case = Petition.objects.get(status="registered")  # 王五's, no reply in the sheet
     new = register_petition(clerk, petitioners=[{"name": "王五", "id_number": "440524198001010013"}])
     assert new.is_repeat and list(new.related_cases.all()) == [open_case]
+
+
+def test_the_import_records_page_runs_the_same_queries_however_many_batches(client, coordinator, township):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(coordinator)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("ledgerimport:batches")).status_code == 200
+        return len(queries)
+
+    services.confirm(start(coordinator, csv_bytes(simple_rows(), "utf-8"), name="a.csv")[0], by=coordinator)
+    one = count()
+    for name in ("b.csv", "c.csv"):
+        services.confirm(start(coordinator, csv_bytes(simple_rows(), "utf-8"), name=name)[0], by=coordinator)
+    assert count() == one
