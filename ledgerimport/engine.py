@@ -93,9 +93,7 @@ class Ledger:
         self.reader = self.kind_module().RowReader(self)
 
     def kind_module(self):
-        from . import petitions
-
-        return {"petitions": petitions}[self.kind.key]
+        return kind_module(self.kind.key)
 
     def _check_kind(self, head, score):
         if not self.kind.importable:
@@ -221,6 +219,14 @@ class Ledger:
         result.skipped_summary = getattr(self, "skipped_summary", 0)
         result.unknown = {key: dict(values) for key, values in unknown.items() if values}
         return result
+
+
+def kind_module(key):
+    """The module that reads and writes this kind's rows: RowReader, Writer, lookup_options, batch_cases,
+    changed_cases, case_label, undo."""
+    from . import mediation, petitions, screening
+
+    return {"petitions": petitions, "screening": screening, "mediation": mediation}[key]
 
 
 def save_mapping(ledger):

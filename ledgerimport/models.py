@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from disputes.models import LedgerEntry, MediationCase, ScreeningRound
 from office.models import Person, Township
 from petitions.models import Petition
 
@@ -66,6 +67,10 @@ class ImportedRow(models.Model):
     fingerprint = models.CharField(max_length=64)
     petition = models.OneToOneField(Petition, on_delete=models.CASCADE, null=True, blank=True,
                                     related_name="imported_from")
+    ledger_entry = models.OneToOneField(LedgerEntry, on_delete=models.CASCADE, null=True, blank=True,
+                                        related_name="imported_from")
+    mediation_case = models.OneToOneField(MediationCase, on_delete=models.CASCADE, null=True, blank=True,
+                                          related_name="imported_from")
 
     class Meta:
         indexes = [
@@ -79,6 +84,14 @@ class ImportedPerson(models.Model):
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="people")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+
+
+class ImportedRound(models.Model):
+    """A screening round the batch created to hold its historic entries (one per unit and month, of
+    the period kind "imported"): undo removes it once it holds no entry."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rounds")
+    round = models.OneToOneField(ScreeningRound, on_delete=models.CASCADE, related_name="imported_by")
 
 
 class SavedMapping(models.Model):

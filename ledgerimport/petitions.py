@@ -146,8 +146,7 @@ class RowReader:
         mapped = self._mapped(f.key, text)
         if mapped is not None:
             return mapped
-        table = {"category": self.categories, "village": self.villages, "unit": self.units}.get(f.key) or self.words[f.key]
-        found = table.get(normalise(text))
+        found = self._table(f.key).get(normalise(text))
         if found is not None:
             return found
         self.unknown[f.key][text] += 1
@@ -155,6 +154,10 @@ class RowReader:
             return ""  # left empty unless the user maps it (the preview lists it)
         raise CellError(_("“%(value)s” is not one of this column's values; map it to one in the list above the rows.")
                         % {"value": text})
+
+    def _table(self, key):
+        """{normalised word: value} for a choice or lookup column."""
+        return {"category": self.categories, "village": self.villages, "unit": self.units}.get(key) or self.words[key]
 
     def _check_row(self, number, values):
         problems = []
@@ -339,6 +342,10 @@ def batch_cases(batch):
 def changed_cases(batch):
     """The batch's cases someone has worked on since the import (a move, an edit, a note)."""
     return batch_cases(batch).annotate(moves=Count("events")).filter(Q(version__gt=1) | Q(moves__gt=1))
+
+
+def case_label(petition):
+    return petition.number
 
 
 def undo(batch, by):

@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 
 from office.roles import ADMIN, COORDINATOR, has_role
 
-from . import petitions
-from .engine import Ledger, LedgerError, run_import, save_mapping, sha256
+from .engine import Ledger, LedgerError, kind_module, run_import, save_mapping, sha256
 from .models import ImportBatch
 
 
@@ -76,11 +75,12 @@ def undo(batch, *, by):
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state != ImportBatch.State.IMPORTED:
         raise LedgerError(_("Only an imported batch can be undone."))
-    changed = list(petitions.changed_cases(batch).values_list("number", flat=True)[:10])
+    module = kind_module(batch.kind)
+    changed = [module.case_label(case) for case in module.changed_cases(batch)[:10]]
     if changed:
         raise LedgerError(_("Cases of this import have been worked on since (%(numbers)s): it can no longer be undone.")
                           % {"numbers": "、".join(changed)})
-    if not petitions.undo(batch, by):
+    if not module.undo(batch, by):
         transaction.set_rollback(True)
         raise LedgerError(_("Cases have been numbered after this import in the same year: undoing it would leave "
                             "a gap in the numbers."))

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST
 
 from office.excel import xlsx_response
 
-from . import petitions, services
-from .engine import LedgerError, ledger_for
+from . import services
+from .engine import LedgerError, kind_module, ledger_for
 from .forms import UploadForm, mapping_form
 from .kinds import KINDS, LOOKUP
 from .models import ImportBatch
@@ -97,7 +97,7 @@ def preview(request, pk):
     unknown = [
         (ledger.kind.field(key), ledger.column_name(key), key,
          [(value, count, (batch.value_map.get(key) or {}).get(value, "")) for value, count in sorted(found.items())],
-         petitions.lookup_options(key, batch.township))
+         kind_module(batch.kind).lookup_options(key, batch.township))
         for key, found in result.unknown.items()
     ]
     fields = [f for f in ledger.kind.fields if f.key in ledger.mapped()]
@@ -149,9 +149,16 @@ def batches(request):
 
 def batch(request, pk):
     batch = _batch(request, pk)
-    cases = petitions.batch_cases(batch).order_by("year", "sequence")[:50]
+    cases = kind_module(batch.kind).batch_cases(batch).order_by("pk")[:50]
+    detail, list_url, list_label = {
+        "petitions": ("petitions:detail", reverse("petitions:index"), _("Open the petition list")),
+        "screening": ("disputes:entry_detail", reverse("disputes:index"), _("Open the screening ledger")),
+        "mediation": ("disputes:mediation_detail", reverse("disputes:mediation_list"), _("Open the mediation cases")),
+    }[batch.kind]
+    items = [(reverse(detail, args=[case.pk]), kind_module(batch.kind).case_label(case), case.title,
+              case.get_status_display()) for case in cases]
     return render(request, "ledgerimport/batch.html", {
-        "batch": batch, "cases": cases, "list_url": reverse("petitions:index")})
+        "batch": batch, "items": items, "list_url": list_url, "list_label": list_label})
 
 
 @require_POST
