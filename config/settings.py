@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "petitions",
     "disputes",
     "reports",
+    "ledgerimport",
 ]
 
 MIDDLEWARE = [

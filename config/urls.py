@@ -28,5 +28,6 @@ urlpatterns = [
     path("petitions/", include("petitions.urls")),
     path("disputes/", include("disputes.urls")),
     path("reports/", include("reports.urls")),
+    path("imports/", include("ledgerimport.urls")),
     path("admin/", admin.site.urls),
 ]

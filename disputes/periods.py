@@ -21,6 +21,9 @@ class PeriodKind(models.TextChoices):
     HALF_MONTH = "half_month", _("Half-month")
     MONTH = "month", _("Month")
     CAMPAIGN = "campaign", _("Special campaign")
+    # The month of a ledger kept before the system, imported (ledgerimport, docs/domain.md §8): it holds
+    # the historic entries of one unit and month; no cadence asks for it, so it is never due nor missing.
+    IMPORTED = "imported", _("Imported from a ledger")
 
 
 REGULAR_KINDS = [PeriodKind.WEEK, PeriodKind.FORTNIGHT, PeriodKind.HALF_MONTH, PeriodKind.MONTH]
@@ -66,6 +69,9 @@ class Period:
             return gettext("Second half of %(month)s/%(year)s") % values
         if self.kind == PeriodKind.MONTH:
             return gettext("%(month)s/%(year)s") % {"year": self.starts_on.year, "month": self.starts_on.month}
+        if self.kind == PeriodKind.IMPORTED:
+            return gettext("%(month)s/%(year)s, imported from a ledger") % {
+                "year": self.starts_on.year, "month": self.starts_on.month}
         return self.name
 
     def __str__(self):

@@ -13,6 +13,7 @@ SECTIONS = [
     ("petitions:index", _("Petitions"), {CLERK, COORDINATOR, LEADER, HANDLER}),
     ("disputes:index", _("Disputes"), {COORDINATOR, LEADER, MEDIATOR, HANDLER}),
     ("reports:index", _("Reports"), {COORDINATOR, LEADER}),
+    ("ledgerimport:index", _("Import ledgers"), {ADMIN, COORDINATOR}),
 ]
 
 

@@ -34,9 +34,26 @@ class DocumentCounter(CounterBase):
 
 def next_number(counter_model, **key):
     """Return the next number of the counter row with this key, creating it and locking it until commit."""
+    return reserve_numbers(counter_model, 1, **key)
+
+
+def reserve_numbers(counter_model, count, **key):
+    """Take ``count`` consecutive numbers at once (a ledger import) and return the first of them."""
     counter_model.objects.get_or_create(**key)
     # Must run inside the caller's transaction: select_for_update refuses to run outside one.
     counter = counter_model.objects.select_for_update().get(**key)
-    counter.last_number += 1
+    first = counter.last_number + 1
+    counter.last_number += count
     counter.save(update_fields=["last_number"])
-    return counter.last_number
+    return first
+
+
+def release_numbers(counter_model, first, last, **key):
+    """Give back the numbers ``first``…``last`` (an import undone) when none was issued after them;
+    return False, changing nothing, when one was (the numbers stay gap-free either way)."""
+    counter = counter_model.objects.select_for_update().get(**key)
+    if counter.last_number != last:
+        return False
+    counter.last_number = first - 1
+    counter.save(update_fields=["last_number"])
+    return True

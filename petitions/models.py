@@ -422,6 +422,7 @@ class CaseEvent(CaseEventBase):
         REPORT_BACK = "report_back", _("Result reported to the assigning organ")
         MARK_MAJOR = "mark_major", _("Marked major or urgent")
         REPORT_MAJOR = "report_major", _("Major or urgent matter reported")
+        IMPORTED = "imported", _("Imported from a ledger")
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)

@@ -26,6 +26,11 @@ def decision_due(township, received_on):
     return calendar.add_days(received_on, TimeLimits.for_township(township).decision_days)
 
 
+def petition_number(year, sequence):
+    """A petition's number: XF-<year>-<0001> (docs/domain.md §2.1)."""
+    return f"XF-{year}-{sequence:04d}"
+
+
 def _record(petition, by, action, note="", from_status="", to_status=""):
     return FLOW.record(petition, by, action, note=note, from_status=from_status, to_status=to_status)
 
@@ -80,7 +85,7 @@ def register_petition(*, by, data, petitioners, attachments=(), related=(), inta
     if petition.village_id is None:
         petition.village = next((p.village for p in people if p.village_id), None)
     petition.sequence = next_number(PetitionCounter, township=township, year=year)
-    petition.number = f"XF-{year}-{petition.sequence:04d}"
+    petition.number = petition_number(year, petition.sequence)
     petition.full_clean(exclude=["number", "intake_token"])
     petition._change_reason = _("Registered")
     petition._history_user = by

@@ -104,7 +104,7 @@ def reseed_reference_data():
 
     from django.apps import apps
 
-    for app in ("office", "petitions", "disputes", "reports"):
+    for app in ("office", "petitions", "disputes", "reports", "ledgerimport"):
         package = importlib.import_module(f"{app}.migrations")
         for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
             module = importlib.import_module(f"{app}.migrations.{info.name}")

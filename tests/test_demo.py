@@ -83,6 +83,15 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises():
     assert not report.mediation_cases.exists()
     assert report.assigned_unit_id is None or report.handler_id is not None
 
+    # 导入记录: the ledger kept before the system, imported; one row refused (an ID number Excel rounded).
+    from ledgerimport.models import ImportBatch
+
+    batch = ImportBatch.objects.get()
+    assert (batch.state, batch.imported_count, batch.refused_count) == ("imported", 5, 1)
+    imported = petitions.filter(imported_from__batch=batch)
+    assert imported.filter(status=S.ARCHIVED).count() == 4 and imported.filter(status=S.REGISTERED).count() == 1
+    assert not imported.filter(due_on__isnull=False).exists()
+    assert all(p.events.get().action == "imported" for p in imported)
 
 @pytest.mark.django_db
 def test_each_demo_role_has_work_and_every_link_from_home_and_its_queues_opens(client,

@@ -238,6 +238,7 @@ class MediationEvent(CaseEventBase):
         TERMINATE = "terminate", _("Mediation terminated")
         TRANSFER_TO_POLICE = "transfer_to_police", _("Transferred to the police station")
         ARCHIVE = "archive", _("Archived")
+        IMPORTED = "imported", _("Imported from a ledger")
 
     case = models.ForeignKey(MediationCase, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)

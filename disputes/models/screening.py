@@ -416,6 +416,7 @@ class EntryEvent(CaseEventBase):
         TRANSFERRED = "transferred", _("Transferred to the police station")
         MEETING = "meeting", _("Referred to a township special meeting")
         MEDIATION_REQUESTED = "mediation_requested", _("Mediation requested")
+        IMPORTED = "imported", _("Imported from a ledger")
 
     entry = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="events", verbose_name=_("entry"))
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)

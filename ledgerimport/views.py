@@ -1,0 +1,181 @@
+"""系统管理 → 导入台账 and 导入记录 (docs/domain.md §8): upload, map the columns, preview, confirm, undo."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from office.excel import xlsx_response
+
+from . import services
+from .engine import LedgerError, kind_module, ledger_for
+from .forms import UploadForm, mapping_form
+from .kinds import KINDS, LOOKUP
+from .models import ImportBatch
+from .templates_xlsx import blank_template
+
+
+def _require(request):
+    if not services.can_import(request.user):
+        raise PermissionDenied
+
+
+def _batch(request, pk):
+    _require(request)
+    return get_object_or_404(ImportBatch, pk=pk, township=request.user.staff.township)
+
+
+def index(request):
+    _require(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch, ledger = services.start(by=request.user, kind=form.cleaned_data["kind"], file_name=upload.name,
+                                           data=upload.read())
+        except LedgerError as error:
+            form.add_error("file", str(error))
+        else:
+            if ledger.needs_mapping():
+                return redirect("ledgerimport:mapping", pk=batch.pk)
+            return redirect("ledgerimport:preview", pk=batch.pk)
+    kinds = [k for k in KINDS.values() if k.importable]
+    return render(request, "ledgerimport/index.html", {"form": form, "kinds": kinds})
+
+
+def mapping(request, pk):
+    batch = _batch(request, pk)
+    if batch.state != ImportBatch.State.DRAFT:
+        return redirect("ledgerimport:batches")
+    ledger = ledger_for(batch)
+    form = mapping_form(ledger, request.POST or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        chosen = {index: form.cleaned_data[f"col_{index}"] or "-" for index, _name, _key in ledger.columns}
+        ledger.mapping = chosen
+        problems = ledger.mapping_problems()
+        if not problems:
+            services.set_mapping(batch, by=request.user, mapping=chosen, remember=form.cleaned_data["remember"])
+            return redirect("ledgerimport:preview", pk=batch.pk)
+    samples = _samples(ledger)
+    rows = [(form[f"col_{index}"], name, samples.get(index, [])) for index, name, _key in ledger.columns]
+    return render(request, "ledgerimport/mapping.html", {
+        "batch": batch, "ledger": ledger, "form": form, "rows": rows, "problems": problems})
+
+
+def _samples(ledger, count=3):
+    """The first values of each column, to help the user recognise it."""
+    from .reading import cell_text, open_sheet
+
+    samples = {}
+    taken = 0
+    for number, values in open_sheet(ledger.data).rows:
+        if number <= ledger.layout.last_header_row or not any(v not in (None, "") for v in values):
+            continue
+        for index, value in enumerate(values):
+            if value not in (None, ""):
+                samples.setdefault(str(index), []).append(cell_text(value)[:30])
+        taken += 1
+        if taken >= count:
+            break
+    return samples
+
+
+def preview(request, pk):
+    batch = _batch(request, pk)
+    if batch.state != ImportBatch.State.DRAFT:
+        return redirect("ledgerimport:batch", pk=batch.pk)
+    try:
+        ledger = ledger_for(batch)
+        result = ledger.preview()
+    except LedgerError as error:
+        messages.error(request, str(error))
+        return redirect("ledgerimport:index")
+    if ledger.mapping_problems():
+        return redirect("ledgerimport:mapping", pk=batch.pk)
+    unknown = [
+        (ledger.kind.field(key), ledger.column_name(key), key,
+         [(value, count, (batch.value_map.get(key) or {}).get(value, "")) for value, count in sorted(found.items())],
+         kind_module(batch.kind).lookup_options(key, batch.township))
+        for key, found in result.unknown.items()
+    ]
+    fields = [f for f in ledger.kind.fields if f.key in ledger.mapped()]
+    sample = [(number, [_shown(values.get(f.key)) for f in fields]) for number, values in result.sample]
+    return render(request, "ledgerimport/preview.html", {
+        "batch": batch, "ledger": ledger, "result": result, "unknown": unknown, "fields": fields, "sample": sample,
+        "lookup_type": LOOKUP})
+
+
+def _shown(value):
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+@require_POST
+def value_map(request, pk):
+    batch = _batch(request, pk)
+    chosen = {}
+    for name, value in request.POST.items():
+        if name.startswith("map:") and value:
+            _prefix, key, word = name.split(":", 2)
+            chosen.setdefault(key, {})[word] = value
+    try:
+        services.set_value_map(batch, by=request.user, value_map=chosen)
+    except LedgerError as error:
+        messages.error(request, str(error))
+    return redirect("ledgerimport:preview", pk=batch.pk)
+
+
+@require_POST
+def confirm(request, pk):
+    batch = _batch(request, pk)
+    try:
+        batch = services.confirm(batch, by=request.user)
+    except LedgerError as error:
+        messages.error(request, str(error))
+        return redirect("ledgerimport:preview", pk=batch.pk)
+    messages.success(request, _("%(count)s cases imported.") % {"count": batch.imported_count})
+    return redirect("ledgerimport:batch", pk=batch.pk)
+
+
+def batches(request):
+    _require(request)
+    listed = ImportBatch.objects.filter(township=request.user.staff.township).exclude(
+        state=ImportBatch.State.DRAFT).select_related("created_by", "undone_by")
+    return render(request, "ledgerimport/batches.html", {"batches": listed})
+
+
+def batch(request, pk):
+    batch = _batch(request, pk)
+    cases = kind_module(batch.kind).batch_cases(batch).order_by("pk")[:50]
+    detail, list_url, list_label = {
+        "petitions": ("petitions:detail", reverse("petitions:index"), _("Open the petition list")),
+        "screening": ("disputes:entry_detail", reverse("disputes:index"), _("Open the screening ledger")),
+        "mediation": ("disputes:mediation_detail", reverse("disputes:mediation_list"), _("Open the mediation cases")),
+    }[batch.kind]
+    items = [(reverse(detail, args=[case.pk]), kind_module(batch.kind).case_label(case), case.title,
+              case.get_status_display()) for case in cases]
+    return render(request, "ledgerimport/batch.html", {
+        "batch": batch, "items": items, "list_url": list_url, "list_label": list_label})
+
+
+@require_POST
+def undo(request, pk):
+    batch = _batch(request, pk)
+    try:
+        services.undo(batch, by=request.user)
+    except LedgerError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The import has been undone."))
+    return redirect("ledgerimport:batch", pk=batch.pk)
+
+
+def template(request, kind):
+    _require(request)
+    if kind not in KINDS or not KINDS[kind].importable:
+        raise PermissionDenied
+    content = blank_template(KINDS[kind], request.user.staff.township)
+    return xlsx_response(content, _("%(ledger)s import template.xlsx") % {"ledger": KINDS[kind].label})
