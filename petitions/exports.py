@@ -13,38 +13,38 @@ from .models import Petition, PetitionParty, ReturnVisit
 
 # Each header has its own message id in this context: the same English word means different things
 # in different ledgers (docs/architecture.md §8).
-CTX = "petition ledger"
+# Header context ("petition ledger") written as a literal in each call: makemessages extracts only literal contexts.
 
 
 def petition_ledger_columns():
     """The petition ledger's columns with their two-row Chinese headers."""
     return [
-        Column((pgettext(CTX, "No."),), 6),
-        Column((pgettext(CTX, "Case number"),), 14),
-        Column((pgettext(CTX, "Received"),), 11),
-        Column((pgettext(CTX, "Channel"),), 8),
-        Column((pgettext(CTX, "Petitioners"), pgettext(CTX, "Name")), 10, wrap=True),
-        Column((pgettext(CTX, "Petitioners"), pgettext(CTX, "ID number")), 20, wrap=True),
-        Column((pgettext(CTX, "Petitioners"), pgettext(CTX, "Phone")), 14, wrap=True),
-        Column((pgettext(CTX, "Village"),), 10),
-        Column((pgettext(CTX, "Title"),), 24, wrap=True),
-        Column((pgettext(CTX, "Purpose"),), 8),
-        Column((pgettext(CTX, "Category"),), 12),
-        Column((pgettext(CTX, "Decision"), pgettext(CTX, "Outcome")), 10),
-        Column((pgettext(CTX, "Decision"), pgettext(CTX, "Date")), 11),
-        Column((pgettext(CTX, "Referral"), pgettext(CTX, "Unit")), 12),
-        Column((pgettext(CTX, "Referral"), pgettext(CTX, "Handler")), 8),
-        Column((pgettext(CTX, "Referral"), pgettext(CTX, "Assigned")), 11),
-        Column((pgettext(CTX, "Referral"), pgettext(CTX, "Signed for")), 11),
-        Column((pgettext(CTX, "Reply"), pgettext(CTX, "Due")), 11),
-        Column((pgettext(CTX, "Reply"), pgettext(CTX, "Served")), 11),
-        Column((pgettext(CTX, "Reply"), pgettext(CTX, "Days taken")), 8, total=True),
-        Column((pgettext(CTX, "Reply"), pgettext(CTX, "On time")), 8),
-        Column((pgettext(CTX, "Opinion"), pgettext(CTX, "Opinion")), 10),
-        Column((pgettext(CTX, "Opinion"), pgettext(CTX, "Date")), 11),
-        Column((pgettext(CTX, "Return visit"),), 11),
-        Column((pgettext(CTX, "Archived"),), 11),
-        Column((pgettext(CTX, "Case status"),), 12),
+        Column((pgettext("petition ledger", "No."),), 6),
+        Column((pgettext("petition ledger", "Case number"),), 14),
+        Column((pgettext("petition ledger", "Received"),), 11),
+        Column((pgettext("petition ledger", "Channel"),), 8),
+        Column((pgettext("petition ledger", "Petitioners"), pgettext("petition ledger", "Name")), 10, wrap=True),
+        Column((pgettext("petition ledger", "Petitioners"), pgettext("petition ledger", "ID number")), 20, wrap=True),
+        Column((pgettext("petition ledger", "Petitioners"), pgettext("petition ledger", "Phone")), 14, wrap=True),
+        Column((pgettext("petition ledger", "Village"),), 10),
+        Column((pgettext("petition ledger", "Title"),), 24, wrap=True),
+        Column((pgettext("petition ledger", "Purpose"),), 8),
+        Column((pgettext("petition ledger", "Category"),), 12),
+        Column((pgettext("petition ledger", "Decision"), pgettext("petition ledger", "Outcome")), 10),
+        Column((pgettext("petition ledger", "Decision"), pgettext("petition ledger", "Date")), 11),
+        Column((pgettext("petition ledger", "Referral"), pgettext("petition ledger", "Unit")), 12),
+        Column((pgettext("petition ledger", "Referral"), pgettext("petition ledger", "Handler")), 8),
+        Column((pgettext("petition ledger", "Referral"), pgettext("petition ledger", "Assigned")), 11),
+        Column((pgettext("petition ledger", "Referral"), pgettext("petition ledger", "Signed for")), 11),
+        Column((pgettext("petition ledger", "Reply"), pgettext("petition ledger", "Due")), 11),
+        Column((pgettext("petition ledger", "Reply"), pgettext("petition ledger", "Served")), 11),
+        Column((pgettext("petition ledger", "Reply"), pgettext("petition ledger", "Days taken")), 8, total=True),
+        Column((pgettext("petition ledger", "Reply"), pgettext("petition ledger", "On time")), 8),
+        Column((pgettext("petition ledger", "Opinion"), pgettext("petition ledger", "Opinion")), 10),
+        Column((pgettext("petition ledger", "Opinion"), pgettext("petition ledger", "Date")), 11),
+        Column((pgettext("petition ledger", "Return visit"),), 11),
+        Column((pgettext("petition ledger", "Archived"),), 11),
+        Column((pgettext("petition ledger", "Case status"),), 12),
     ]
 
 

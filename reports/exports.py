@@ -20,26 +20,26 @@ from .figures import ENTERED_MEDIATION, Figure, Period, mediation_outcomes
 
 # Each column header has its own message id in the context of its report: the same English word means
 # different things in different reports (docs/architecture.md §8).
-MONTHLY, YEAR_REVIEW, ANNUAL = "monthly report", "year review", "annual report"
+# Header contexts are written as literals in each call: makemessages extracts only literal contexts.
 
 # --- 月报: monthly statistics ------------------------------------------------------------------
 
 def _petition_stat_columns(group_label):
     return [
         Column((group_label,), 16),
-        Column((pgettext(MONTHLY, "Received"),), 8, total=True),
-        Column((pgettext(MONTHLY, "Decision"), pgettext(MONTHLY, "Accepted")), 8, total=True),
-        Column((pgettext(MONTHLY, "Decision"), pgettext(MONTHLY, "Not accepted")), 8, total=True),
-        Column((pgettext(MONTHLY, "Decision"), pgettext(MONTHLY, "Forwarded")), 8, total=True),
-        Column((pgettext(MONTHLY, "Decision"), pgettext(MONTHLY, "Pending")), 8, total=True),
-        Column((pgettext(MONTHLY, "Replies due"), pgettext(MONTHLY, "On time")), 8, total=True),
-        Column((pgettext(MONTHLY, "Replies due"), pgettext(MONTHLY, "Late")), 8, total=True),
-        Column((pgettext(MONTHLY, "Opinion"), pgettext(MONTHLY, "Satisfied")), 8, total=True),
-        Column((pgettext(MONTHLY, "Opinion"), pgettext(MONTHLY, "Basically")), 8, total=True),
-        Column((pgettext(MONTHLY, "Opinion"), pgettext(MONTHLY, "Dissatisfied")), 8, total=True),
-        Column((pgettext(MONTHLY, "Opinion"), pgettext(MONTHLY, "None")), 8, total=True),
-        Column((pgettext(MONTHLY, "Return visits"), pgettext(MONTHLY, "Visits due")), 8, total=True),
-        Column((pgettext(MONTHLY, "Return visits"), pgettext(MONTHLY, "Visits made")), 8, total=True),
+        Column((pgettext("monthly report", "Received"),), 8, total=True),
+        Column((pgettext("monthly report", "Decision"), pgettext("monthly report", "Accepted")), 8, total=True),
+        Column((pgettext("monthly report", "Decision"), pgettext("monthly report", "Not accepted")), 8, total=True),
+        Column((pgettext("monthly report", "Decision"), pgettext("monthly report", "Forwarded")), 8, total=True),
+        Column((pgettext("monthly report", "Decision"), pgettext("monthly report", "Pending")), 8, total=True),
+        Column((pgettext("monthly report", "Replies due"), pgettext("monthly report", "On time")), 8, total=True),
+        Column((pgettext("monthly report", "Replies due"), pgettext("monthly report", "Late")), 8, total=True),
+        Column((pgettext("monthly report", "Opinion"), pgettext("monthly report", "Satisfied")), 8, total=True),
+        Column((pgettext("monthly report", "Opinion"), pgettext("monthly report", "Basically")), 8, total=True),
+        Column((pgettext("monthly report", "Opinion"), pgettext("monthly report", "Dissatisfied")), 8, total=True),
+        Column((pgettext("monthly report", "Opinion"), pgettext("monthly report", "None")), 8, total=True),
+        Column((pgettext("monthly report", "Return visits"), pgettext("monthly report", "Visits due")), 8, total=True),
+        Column((pgettext("monthly report", "Return visits"), pgettext("monthly report", "Visits made")), 8, total=True),
     ]
 
 
@@ -96,10 +96,10 @@ def dispute_stats(entries, first, last):
         target = merged.setdefault(key, {k: 0 for k in ["found", "mediated", *aggregates]})
         for k in target:
             target[k] += row[k]
-    columns = [Column((pgettext(MONTHLY, "Dispute type"),), 16), Column((pgettext(MONTHLY, "Disputes found"),), 8, total=True)]
-    columns += [Column((pgettext(MONTHLY, "Risk"), r.name), 8, total=True) for r in risks]
-    columns += [Column((pgettext(MONTHLY, "Status"), label), 8, total=True) for _value, label in LedgerEntry.Status.choices]
-    columns += [Column((pgettext(MONTHLY, "Entered mediation"),), 10, total=True)]
+    columns = [Column((pgettext("monthly report", "Dispute type"),), 16), Column((pgettext("monthly report", "Disputes found"),), 8, total=True)]
+    columns += [Column((pgettext("monthly report", "Risk"), r.name), 8, total=True) for r in risks]
+    columns += [Column((pgettext("monthly report", "Status"), label), 8, total=True) for _value, label in LedgerEntry.Status.choices]
+    columns += [Column((pgettext("monthly report", "Entered mediation"),), 10, total=True)]
     data = [
         [name, row["found"]] + [row[f"risk_{r.pk}"] for r in risks]
         + [row[f"status_{v}"] for v in LedgerEntry.Status.values] + [row["mediated"]]
@@ -195,19 +195,19 @@ def export_year_review(township, year, *, unit_name):
     """The year-end review per village (年终考评表)."""
     today = timezone.localdate()
     columns = [
-        Column((pgettext(YEAR_REVIEW, "Village"),), 12),
-        Column((pgettext(YEAR_REVIEW, "Screening rounds"), pgettext(YEAR_REVIEW, "Rounds due")), 8, total=True),
-        Column((pgettext(YEAR_REVIEW, "Screening rounds"), pgettext(YEAR_REVIEW, "On time")), 8, total=True),
-        Column((pgettext(YEAR_REVIEW, "Screening rounds"), pgettext(YEAR_REVIEW, "Late")), 8, total=True),
-        Column((pgettext(YEAR_REVIEW, "Screening rounds"), pgettext(YEAR_REVIEW, "Missing")), 8, total=True),
-        Column((pgettext(YEAR_REVIEW, "Disputes"), pgettext(YEAR_REVIEW, "Disputes found")), 8, total=True),
-        Column((pgettext(YEAR_REVIEW, "Disputes"), pgettext(YEAR_REVIEW, "Entered mediation")), 8, total=True),
-        Column((pgettext(YEAR_REVIEW, "Mediation cases"), pgettext(YEAR_REVIEW, "Actually mediated")), 8, total=True),
-        Column((pgettext(YEAR_REVIEW, "Mediation cases"), pgettext(YEAR_REVIEW, "Agreements")), 8, total=True),
-        Column((pgettext(YEAR_REVIEW, "Rates (%)"), pgettext(YEAR_REVIEW, "Participation")), 9),
-        Column((pgettext(YEAR_REVIEW, "Rates (%)"), pgettext(YEAR_REVIEW, "Mediation success")), 9),
-        Column((pgettext(YEAR_REVIEW, "Overdue petitions"),), 9, total=True),
-        Column((pgettext(YEAR_REVIEW, "Satisfaction (%)"),), 9),
+        Column((pgettext("year review", "Village"),), 12),
+        Column((pgettext("year review", "Screening rounds"), pgettext("year review", "Rounds due")), 8, total=True),
+        Column((pgettext("year review", "Screening rounds"), pgettext("year review", "On time")), 8, total=True),
+        Column((pgettext("year review", "Screening rounds"), pgettext("year review", "Late")), 8, total=True),
+        Column((pgettext("year review", "Screening rounds"), pgettext("year review", "Missing")), 8, total=True),
+        Column((pgettext("year review", "Disputes"), pgettext("year review", "Disputes found")), 8, total=True),
+        Column((pgettext("year review", "Disputes"), pgettext("year review", "Entered mediation")), 8, total=True),
+        Column((pgettext("year review", "Mediation cases"), pgettext("year review", "Actually mediated")), 8, total=True),
+        Column((pgettext("year review", "Mediation cases"), pgettext("year review", "Agreements")), 8, total=True),
+        Column((pgettext("year review", "Rates (%)"), pgettext("year review", "Participation")), 9),
+        Column((pgettext("year review", "Rates (%)"), pgettext("year review", "Mediation success")), 9),
+        Column((pgettext("year review", "Overdue petitions"),), 9, total=True),
+        Column((pgettext("year review", "Satisfaction (%)"),), 9),
     ]
     subtitle = _("Township: %(township)s    Year: %(year)s") % {"township": township.name, "year": year}
     counting_from = township.counting_from(datetime.date(year, 1, 1))
@@ -255,14 +255,14 @@ def export_annual_report(petitions, *, township, year, unit_name):
         n=Count("pk")).order_by("-n")[:10]
     parties = year_cases.exclude(complained_party="").values_list("complained_party").annotate(
         n=Count("pk")).order_by("-n")[:10]
-    two = [Column((pgettext(ANNUAL, "Item"),), 30), Column((pgettext(ANNUAL, "Count"),), 10)]
+    two = [Column((pgettext("annual report", "Item"),), 30), Column((pgettext("annual report", "Count"),), 10)]
     return write_workbook([
         Sheet(_("Statistics"), _("%(township)s %(year)s petition work report data") % {"township": township.name, "year": year},
               subtitle, two, summary, None, footer),
         Sheet(_("Fields involved"), _("Fields involved"), subtitle,
-              [Column((pgettext(ANNUAL, "Category"),), 30), Column((pgettext(ANNUAL, "Count"),), 10, total=True)],
+              [Column((pgettext("annual report", "Category"),), 30), Column((pgettext("annual report", "Count"),), 10, total=True)],
               [(name or _("Uncategorised"), n) for name, n in fields], _("Total"), footer),
         Sheet(_("Complained about"), _("Most complained-about units and persons"), subtitle,
-              [Column((pgettext(ANNUAL, "Unit or person"),), 30), Column((pgettext(ANNUAL, "Count"),), 10)],
+              [Column((pgettext("annual report", "Unit or person"),), 30), Column((pgettext("annual report", "Count"),), 10)],
               [(name, n) for name, n in units] + [(name, n) for name, n in parties], None, footer),
     ])

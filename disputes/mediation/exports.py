@@ -12,36 +12,36 @@ from office.masking import mask_id_number
 from ..models import MediationCase, MediationParty, MediationReturnVisit
 
 # Each header has its own message id in this context (docs/architecture.md §8).
-CTX = "mediation ledger"
+# Header context ("mediation ledger") written as a literal in each call: makemessages extracts only literal contexts.
 
 
 def mediation_ledger_columns():
     """The mediation ledger's columns with their two-row Chinese headers."""
     return [
-        Column((pgettext(CTX, "No."),), 6),
-        Column((pgettext(CTX, "Case number"),), 12),
-        Column((pgettext(CTX, "Registered"),), 11),
-        Column((pgettext(CTX, "Mediation committee"),), 14),
-        Column((pgettext(CTX, "Source"),), 10),
-        Column((pgettext(CTX, "Dispute"),), 22, wrap=True),
-        Column((pgettext(CTX, "Dispute type"),), 12),
-        Column((pgettext(CTX, "Parties"), pgettext(CTX, "Applicants")), 12, wrap=True),
-        Column((pgettext(CTX, "Parties"), pgettext(CTX, "Respondents")), 12, wrap=True),
-        Column((pgettext(CTX, "Parties"), pgettext(CTX, "ID number")), 20, wrap=True),
-        Column((pgettext(CTX, "Class"),), 6),
-        Column((pgettext(CTX, "Procedure"),), 8),
-        Column((pgettext(CTX, "Mediation"), pgettext(CTX, "Due")), 11),
-        Column((pgettext(CTX, "Mediation"), pgettext(CTX, "Ended")), 11),
-        Column((pgettext(CTX, "Mediation"), pgettext(CTX, "Outcome")), 14),
-        Column((pgettext(CTX, "Agreement"), pgettext(CTX, "Number")), 20),
-        Column((pgettext(CTX, "Agreement"), pgettext(CTX, "Form")), 8),
-        Column((pgettext(CTX, "Agreement"), pgettext(CTX, "In effect from")), 11),
-        Column((pgettext(CTX, "Agreement"), pgettext(CTX, "Perform by")), 11),
-        Column((pgettext(CTX, "Agreement"), pgettext(CTX, "Performance")), 10),
-        Column((pgettext(CTX, "Judicial confirmation"), pgettext(CTX, "Applied")), 11),
-        Column((pgettext(CTX, "Judicial confirmation"), pgettext(CTX, "Court")), 12),
-        Column((pgettext(CTX, "Judicial confirmation"), pgettext(CTX, "Result")), 10),
-        Column((pgettext(CTX, "Return visit"),), 11),
+        Column((pgettext("mediation ledger", "No."),), 6),
+        Column((pgettext("mediation ledger", "Case number"),), 12),
+        Column((pgettext("mediation ledger", "Registered"),), 11),
+        Column((pgettext("mediation ledger", "Mediation committee"),), 14),
+        Column((pgettext("mediation ledger", "Source"),), 10),
+        Column((pgettext("mediation ledger", "Dispute"),), 22, wrap=True),
+        Column((pgettext("mediation ledger", "Dispute type"),), 12),
+        Column((pgettext("mediation ledger", "Parties"), pgettext("mediation ledger", "Applicants")), 12, wrap=True),
+        Column((pgettext("mediation ledger", "Parties"), pgettext("mediation ledger", "Respondents")), 12, wrap=True),
+        Column((pgettext("mediation ledger", "Parties"), pgettext("mediation ledger", "ID number")), 20, wrap=True),
+        Column((pgettext("mediation ledger", "Class"),), 6),
+        Column((pgettext("mediation ledger", "Procedure"),), 8),
+        Column((pgettext("mediation ledger", "Mediation"), pgettext("mediation ledger", "Due")), 11),
+        Column((pgettext("mediation ledger", "Mediation"), pgettext("mediation ledger", "Ended")), 11),
+        Column((pgettext("mediation ledger", "Mediation"), pgettext("mediation ledger", "Outcome")), 14),
+        Column((pgettext("mediation ledger", "Agreement"), pgettext("mediation ledger", "Number")), 20),
+        Column((pgettext("mediation ledger", "Agreement"), pgettext("mediation ledger", "Form")), 8),
+        Column((pgettext("mediation ledger", "Agreement"), pgettext("mediation ledger", "In effect from")), 11),
+        Column((pgettext("mediation ledger", "Agreement"), pgettext("mediation ledger", "Perform by")), 11),
+        Column((pgettext("mediation ledger", "Agreement"), pgettext("mediation ledger", "Performance")), 10),
+        Column((pgettext("mediation ledger", "Judicial confirmation"), pgettext("mediation ledger", "Applied")), 11),
+        Column((pgettext("mediation ledger", "Judicial confirmation"), pgettext("mediation ledger", "Court")), 12),
+        Column((pgettext("mediation ledger", "Judicial confirmation"), pgettext("mediation ledger", "Result")), 10),
+        Column((pgettext("mediation ledger", "Return visit"),), 11),
     ]
 
 
