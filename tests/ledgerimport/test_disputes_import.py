@@ -221,3 +221,40 @@ def test_the_mediation_ledger_keeps_its_committees_dates_results_and_agreements(
     assert MediationCase.objects.count() == 0 and Person.objects.count() == 0
     from disputes.models import MediationCounter
     assert MediationCounter.objects.get(township=township, series="case", year=2024).last_number == 0
+
+
+@pytest.mark.parametrize("kind", ["screening", "mediation"])
+def test_each_blank_template_is_the_export_layout_and_imports_its_example_row(client, coordinator, township, kind):
+    import openpyxl
+    from django.urls import reverse
+
+    client.force_login(coordinator)
+    page = client.get(reverse("ledgerimport:index")).content.decode()
+    assert reverse("ledgerimport:template", args=[kind]) in page
+    response = client.get(reverse("ledgerimport:template", args=[kind]))
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert ws["G3" if kind == "screening" else "H3"].value == "当事人"
+    batch, ledger = services.start(by=coordinator, kind=kind, file_name="模板.xlsx", data=response.content)
+    assert not ledger.needs_mapping()
+    preview = ledger.preview()
+    assert (preview.accepted, preview.refused) == (1, [])
+    services.confirm(batch, by=coordinator)
+    model = LedgerEntry if kind == "screening" else MediationCase
+    assert model.objects.get().parties.count() == 2
+
+
+@pytest.mark.parametrize("kind, ledger, model, count", [
+    ("screening", screening_ledger, LedgerEntry, 2), ("mediation", mediation_ledger, MediationCase, 3)])
+def test_the_command_line_takes_each_kind(tmp_path, coordinator, township, capsys, kind, ledger, model, count):
+    from django.core.management import call_command
+
+    from ledgerimport.engine import save_mapping
+
+    path = tmp_path / f"{kind}.xlsx"
+    path.write_bytes(ledger())
+    save_mapping(ledger_for(start(coordinator, kind, ledger())))  # the mapping the browser saved for this shape
+    ImportBatch.objects.all().delete()
+    call_command("import_ledger", str(path), kind=kind, township=township.code)
+    out = capsys.readouterr()
+    assert f"{count} imported" in out.out
+    assert model.objects.count() == count
