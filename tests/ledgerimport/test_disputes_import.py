@@ -258,3 +258,22 @@ def test_the_command_line_takes_each_kind(tmp_path, coordinator, township, capsy
     out = capsys.readouterr()
     assert f"{count} imported" in out.out
     assert model.objects.count() == count
+
+
+def test_imported_closed_disputes_are_in_no_reminder_and_rounds_before_go_live_are_not_missing(coordinator, township):
+    from disputes.models import DisputeType
+    from reports import reminders
+
+    screening = start(coordinator, "screening", screening_ledger())
+    services.set_value_map(screening, by=coordinator, value_map={"category": {"环境纠纷": str(
+        DisputeType.objects.get(name="环境污染纠纷", parent=None).pk)}})
+    services.confirm(ImportBatch.objects.get(pk=screening.pk), by=coordinator)
+    services.confirm(start(coordinator, "mediation", mediation_ledger()), by=coordinator)
+    township.go_live_on = D(2026, 11, 16)
+    township.save(update_fields=["go_live_on"])
+    closed = ([e.title for e in LedgerEntry.objects.exclude(status__in=LedgerEntry.OPEN_STATUSES)]
+              + [c.title for c in MediationCase.objects.filter(status__in=["archived", "terminated"])])
+    assert len(closed) == 3
+    texts = " ".join(item[-2] for reminder in reminders.collect(D(2026, 11, 20)) for item in reminder.items)
+    assert not any(title in texts for title in closed)
+    assert "TJ-2024" not in texts and "2024" not in texts
