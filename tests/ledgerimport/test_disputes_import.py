@@ -12,7 +12,7 @@ from disputes.models import LedgerEntry, MediationCase, ScreeningRound
 from disputes.periods import PeriodKind
 from disputes.screening.selectors import compliance_board
 from ledgerimport import services
-from ledgerimport.engine import ledger_for
+from ledgerimport.engine import kind_module, ledger_for
 from ledgerimport.models import ImportBatch
 from office.models import Person
 
@@ -278,3 +278,38 @@ def test_imported_closed_disputes_are_in_no_reminder_and_no_round_before_go_live
     texts = " ".join(item[-2] for reminder in reminders.collect(D(2026, 11, 20)) for item in reminder.items)
     assert not any(title in texts for title in closed)
     assert "2024年" not in texts  # no round of 2024 is missing: the township went live in November 2026
+
+
+@pytest.mark.parametrize("kind, ledger, unknown, word, model, count", [
+    ("screening", screening_ledger, "环境纠纷", "环境污染纠纷", LedgerEntry, 3),
+    ("mediation", mediation_ledger, "人身损害", "损害赔偿纠纷 · 人身损害赔偿纠纷", MediationCase, 4),
+])
+def test_the_pages_walk_through_a_dispute_ledger(client, coordinator, township, kind, ledger, unknown, word, model,
+                                                   count):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(coordinator)
+    response = client.post(reverse("ledgerimport:index"), {"kind": kind, "file": SimpleUploadedFile("台账.xlsx", ledger())})
+    batch = ImportBatch.objects.get()
+    assert response["Location"] == reverse("ledgerimport:mapping", args=[batch.pk])
+    mapping = ledger_for(batch).mapping
+    form = {f"col_{i}": key for i, key in mapping.items() if key not in ("-", "")}
+    response = client.post(reverse("ledgerimport:mapping", args=[batch.pk]), form)
+    assert response["Location"] == reverse("ledgerimport:preview", args=[batch.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert unknown in page and word in page  # the unknown type, and the system's type to map it to
+    key = "category" if kind == "screening" else "dispute_type"
+    option = next(value for value, label in kind_module(kind).lookup_options(key, township) if label == word)
+    client.post(reverse("ledgerimport:value_map", args=[batch.pk]), {f"map:{key}:{unknown}": option})
+    response = client.post(reverse("ledgerimport:confirm", args=[batch.pk]))
+    assert response["Location"] == reverse("ledgerimport:batch", args=[batch.pk])
+    assert model.objects.count() == count
+    page = client.get(response["Location"]).content.decode()
+    first = model.objects.order_by("pk").first()
+    detail = "disputes:entry_detail" if kind == "screening" else "disputes:mediation_detail"
+    assert reverse(detail, args=[first.pk]) in page
+    assert client.get(reverse(detail, args=[first.pk])).status_code == 200
+    if kind == "screening":
+        round_page = client.get(reverse("disputes:round_detail", args=[first.first_round.pk])).content.decode()
+        assert "2024年3月（由台账导入）" in round_page
