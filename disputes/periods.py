@@ -21,7 +21,7 @@ class PeriodKind(models.TextChoices):
     HALF_MONTH = "half_month", _("Half-month")
     MONTH = "month", _("Month")
     CAMPAIGN = "campaign", _("Special campaign")
-    # The month of a ledger kept before the system, imported (ledgerimport, docs/domain.md §8): it holds
+    # The month of a ledger kept before the system, imported (ledgerimport, docs/domain.md §9): it holds
     # the historic entries of one unit and month; no cadence asks for it, so it is never due nor missing.
     IMPORTED = "imported", _("Imported from a ledger")
 

@@ -1,4 +1,4 @@
-"""From a ledger file to a preview, and from a confirmed preview to cases (docs/domain.md §8).
+"""From a ledger file to a preview, and from a confirmed preview to cases (docs/domain.md §9).
 
 ``Ledger`` reads a file once to find its header and mapping, then streams its data rows through the
 kind's row reader (``petitions.read_row``) as often as needed: the preview reads every row and keeps

@@ -1,4 +1,4 @@
-"""What the screening and the mediation ledgers' imports share (docs/domain.md §8): reading the cells
+"""What the screening and the mediation ledgers' imports share (docs/domain.md §9): reading the cells
 of a dispute (parties one per line, kept in their positions; numbers; 是/否), the dispute types, and
 undoing a batch of historic cases that nobody has touched since."""
 from django.db import transaction

@@ -1,5 +1,5 @@
 """What each kind of ledger holds: its columns, the names offices give them, and how each cell is read
-(docs/domain.md §8). The names of this system's own export are added to the synonyms, so a ledger
+(docs/domain.md §9). The names of this system's own export are added to the synonyms, so a ledger
 exported here comes back without a mapping step."""
 from dataclasses import dataclass, field
 

@@ -1,4 +1,4 @@
-"""Finding the header of a ledger kept by hand (docs/domain.md §8): title rows above it, a header
+"""Finding the header of a ledger kept by hand (docs/domain.md §9): title rows above it, a header
 of one row or of two rows with merged parent cells, blank rows, a totals row and a footer below.
 
 The header is the row (or pair of rows) among the first ``SCAN`` whose cells name the most known

@@ -1,4 +1,4 @@
-"""People's mediation ledger rows (人民调解台账) read and written as historic cases (docs/domain.md §8).
+"""People's mediation ledger rows (人民调解台账) read and written as historic cases (docs/domain.md §9).
 
 A case belongs to its committee: a village's (the cell names the village, with or without
 人民调解委员会) or the township's (the cell names a township, 乡/镇 …人民调解委员会, or is empty). It keeps
@@ -44,7 +44,8 @@ TOWNSHIP = "t"
 AGREED = "agreed"
 CHOICES = {
     "source": (MediationCase.Source.choices, {"申请": "application", "当事人申请": "application", "主动调解": "initiative",
-                                              "排查": "ledger", "信访": "petition", "公安委托": "police", "法院委托": "court"}),
+                                              "排查": "ledger", "排查台帐纠纷": "ledger",
+                                              "排查台账纠纷": "ledger", "信访": "petition", "公安委托": "police", "法院委托": "court"}),
     "case_class": (CaseClass.choices, {"一类": 1, "二类": 2, "三类": 3, "1": 1, "2": 2, "3": 3}),
     "procedure": (MediationCase.Procedure.choices, {"简易程序": "simple", "简易": "simple", "一般程序": "standard", "一般": "standard"}),
     "outcome": (list(MediationCase.Termination.choices) + [(AGREED, gettext_lazy("Agreement reached"))],

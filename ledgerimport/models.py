@@ -1,4 +1,4 @@
-"""Imports of ledgers kept before the system (docs/domain.md §8): each upload is a batch, kept with
+"""Imports of ledgers kept before the system (docs/domain.md §9): each upload is a batch, kept with
 who imported what file when, and which rows became which cases, so that the same rows are never
 imported twice and a batch can be undone while nobody has touched its cases."""
 from django.conf import settings

@@ -1,4 +1,4 @@
-"""Petition ledger rows (信访台账) read and written as historic cases (docs/domain.md §8).
+"""Petition ledger rows (信访台账) read and written as historic cases (docs/domain.md §9).
 
 A historic case keeps the dates and the status the sheet gives, gets a number in its own year's
 sequence (office/numbering.py), its people through office/people.py, and one timeline entry

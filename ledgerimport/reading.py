@@ -1,4 +1,4 @@
-"""Reading a spreadsheet someone kept by hand (docs/domain.md §8): .xlsx, .xls or .csv, row by row.
+"""Reading a spreadsheet someone kept by hand (docs/domain.md §9): .xlsx, .xls or .csv, row by row.
 
 ``open_sheet`` recognises the file by its content, never by its name, and yields the first sheet's
 rows as plain values with their sheet row numbers, without holding the file's rows in memory

@@ -1,4 +1,4 @@
-"""Screening ledger rows (矛盾纠纷排查台账) read and written as historic ledger entries (docs/domain.md §8).
+"""Screening ledger rows (矛盾纠纷排查台账) read and written as historic ledger entries (docs/domain.md §9).
 
 Every entry belongs to a screening round. An imported entry belongs to the imported round of its
 unit (village, or the township center) and month: a round of the period kind "imported", created by

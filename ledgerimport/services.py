@@ -1,4 +1,4 @@
-"""The import's writes (docs/domain.md §8): each a POST, permission-checked and atomic."""
+"""The import's writes (docs/domain.md §9): each a POST, permission-checked and atomic."""
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction

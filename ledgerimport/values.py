@@ -1,5 +1,5 @@
 """Reading one cell as a date, an ID number, a phone number or a list, the way offices type them
-(docs/domain.md §8). Each reader returns the value or raises ``CellError`` with the reason in Chinese;
+(docs/domain.md §9). Each reader returns the value or raises ``CellError`` with the reason in Chinese;
 the checks themselves are the forms' (office/validators.py)."""
 import datetime
 import re

@@ -1,4 +1,4 @@
-"""系统管理 → 导入台账 and 导入记录 (docs/domain.md §8): upload, map the columns, preview, confirm, undo."""
+"""系统管理 → 导入台账 and 导入记录 (docs/domain.md §9): upload, map the columns, preview, confirm, undo."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render

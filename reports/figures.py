@@ -63,7 +63,7 @@ def _petition_conditions(period, today):
     """Conditions for each petition figure: key -> (denominator Q, numerator Q)."""
     in_period = Q(received_on__range=(period.first, period.last))
     # A case imported from an old ledger without a decision date says nothing about its decision:
-    # it counts only once decided (docs/domain.md §8).
+    # it counts only once decided (docs/domain.md §9).
     decided_or_due = Q(decided_on__isnull=False) | Q(decision_due_on__lt=today, imported_from__isnull=True)
     reply_due = Q(handling_due_on__range=(period.first, period.last)) & (
         Q(replied_on__isnull=False) | Q(handling_due_on__lt=today)

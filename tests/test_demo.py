@@ -86,12 +86,19 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises():
     # 导入记录: the ledger kept before the system, imported; one row refused (an ID number Excel rounded).
     from ledgerimport.models import ImportBatch
 
-    batch = ImportBatch.objects.get()
+    batch = ImportBatch.objects.get(kind="petitions")
     assert (batch.state, batch.imported_count, batch.refused_count) == ("imported", 5, 1)
     imported = petitions.filter(imported_from__batch=batch)
     assert imported.filter(status=S.ARCHIVED).count() == 4 and imported.filter(status=S.REGISTERED).count() == 1
     assert not imported.filter(due_on__isnull=False).exists()
     assert all(p.events.get().action == "imported" for p in imported)
+    # The mediation ledger from before: closed historic cases of three committees, none in a queue.
+    batch = ImportBatch.objects.get(kind="mediation")
+    assert (batch.state, batch.imported_count, batch.refused_count) == ("imported", 4, 0)
+    historic = MediationCase.objects.filter(imported_from__batch=batch)
+    assert set(historic.values_list("status", flat=True)) == {"archived", "terminated"}
+    assert historic.filter(committee_village__isnull=True).count() == 1
+    assert historic.filter(agreement__form="oral").count() == 1
 
 @pytest.mark.django_db
 def test_each_demo_role_has_work_and_every_link_from_home_and_its_queues_opens(client,

@@ -1,4 +1,4 @@
-"""Ledgers as offices keep them, built in the tests (docs/domain.md §8)."""
+"""Ledgers as offices keep them, built in the tests (docs/domain.md §9)."""
 import csv
 import datetime
 import io

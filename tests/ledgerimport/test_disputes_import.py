@@ -1,5 +1,5 @@
 """Importing messy screening and mediation ledgers: the exact preview, confirm, again, undo
-(docs/domain.md §8)."""
+(docs/domain.md §9)."""
 import datetime
 import io
 from zoneinfo import ZoneInfo
@@ -12,7 +12,7 @@ from disputes.models import LedgerEntry, MediationCase, ScreeningRound
 from disputes.periods import PeriodKind
 from disputes.screening.selectors import compliance_board
 from ledgerimport import services
-from ledgerimport.engine import ledger_for
+from ledgerimport.engine import kind_module, ledger_for
 from ledgerimport.models import ImportBatch
 from office.models import Person
 
@@ -221,3 +221,95 @@ def test_the_mediation_ledger_keeps_its_committees_dates_results_and_agreements(
     assert MediationCase.objects.count() == 0 and Person.objects.count() == 0
     from disputes.models import MediationCounter
     assert MediationCounter.objects.get(township=township, series="case", year=2024).last_number == 0
+
+
+@pytest.mark.parametrize("kind", ["screening", "mediation"])
+def test_each_blank_template_is_the_export_layout_and_imports_its_example_row(client, coordinator, township, kind):
+    import openpyxl
+    from django.urls import reverse
+
+    client.force_login(coordinator)
+    page = client.get(reverse("ledgerimport:index")).content.decode()
+    assert reverse("ledgerimport:template", args=[kind]) in page
+    response = client.get(reverse("ledgerimport:template", args=[kind]))
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert ws["G3" if kind == "screening" else "H3"].value == "当事人"
+    batch, ledger = services.start(by=coordinator, kind=kind, file_name="模板.xlsx", data=response.content)
+    assert not ledger.needs_mapping()
+    preview = ledger.preview()
+    assert (preview.accepted, preview.refused) == (1, [])
+    services.confirm(batch, by=coordinator)
+    model = LedgerEntry if kind == "screening" else MediationCase
+    assert model.objects.get().parties.count() == 2
+
+
+@pytest.mark.parametrize("kind, ledger, model, count", [
+    ("screening", screening_ledger, LedgerEntry, 2), ("mediation", mediation_ledger, MediationCase, 3)])
+def test_the_command_line_takes_each_kind(tmp_path, coordinator, township, capsys, kind, ledger, model, count):
+    from django.core.management import call_command
+
+    from ledgerimport.engine import save_mapping
+
+    path = tmp_path / f"{kind}.xlsx"
+    path.write_bytes(ledger())
+    save_mapping(ledger_for(start(coordinator, kind, ledger())))  # the mapping the browser saved for this shape
+    ImportBatch.objects.all().delete()
+    call_command("import_ledger", str(path), kind=kind, township=township.code)
+    out = capsys.readouterr()
+    assert f"{count} imported" in out.out
+    assert model.objects.count() == count
+
+
+def test_imported_closed_disputes_are_in_no_reminder_and_no_round_before_go_live_is_missing(coordinator, township):
+    from disputes.models import DisputeType
+    from reports import reminders
+
+    screening = start(coordinator, "screening", screening_ledger())
+    services.set_value_map(screening, by=coordinator, value_map={"category": {"环境纠纷": str(
+        DisputeType.objects.get(name="环境污染纠纷", parent=None).pk)}})
+    services.confirm(ImportBatch.objects.get(pk=screening.pk), by=coordinator)
+    services.confirm(start(coordinator, "mediation", mediation_ledger()), by=coordinator)
+    township.go_live_on = D(2026, 11, 16)
+    township.save(update_fields=["go_live_on"])
+    closed_cases = MediationCase.objects.filter(status__in=["archived", "terminated"])
+    closed = ([e.title for e in LedgerEntry.objects.exclude(status__in=LedgerEntry.OPEN_STATUSES)]
+              + [c.number for c in closed_cases])
+    assert len(closed) == 3
+    texts = " ".join(item[-2] for reminder in reminders.collect(D(2026, 11, 20)) for item in reminder.items)
+    assert not any(title in texts for title in closed)
+    assert "2024年" not in texts  # no round of 2024 is missing: the township went live in November 2026
+
+
+@pytest.mark.parametrize("kind, ledger, unknown, word, model, count", [
+    ("screening", screening_ledger, "环境纠纷", "环境污染纠纷", LedgerEntry, 3),
+    ("mediation", mediation_ledger, "人身损害", "损害赔偿纠纷 · 人身损害赔偿纠纷", MediationCase, 4),
+])
+def test_the_pages_walk_through_a_dispute_ledger(client, coordinator, township, kind, ledger, unknown, word, model,
+                                                   count):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(coordinator)
+    response = client.post(reverse("ledgerimport:index"), {"kind": kind, "file": SimpleUploadedFile("台账.xlsx", ledger())})
+    batch = ImportBatch.objects.get()
+    assert response["Location"] == reverse("ledgerimport:mapping", args=[batch.pk])
+    mapping = ledger_for(batch).mapping
+    form = {f"col_{i}": key for i, key in mapping.items() if key not in ("-", "")}
+    response = client.post(reverse("ledgerimport:mapping", args=[batch.pk]), form)
+    assert response["Location"] == reverse("ledgerimport:preview", args=[batch.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert unknown in page and word in page  # the unknown type, and the system's type to map it to
+    key = "category" if kind == "screening" else "dispute_type"
+    option = next(value for value, label in kind_module(kind).lookup_options(key, township) if label == word)
+    client.post(reverse("ledgerimport:value_map", args=[batch.pk]), {f"map:{key}:{unknown}": option})
+    response = client.post(reverse("ledgerimport:confirm", args=[batch.pk]))
+    assert response["Location"] == reverse("ledgerimport:batch", args=[batch.pk])
+    assert model.objects.count() == count
+    page = client.get(response["Location"]).content.decode()
+    first = model.objects.order_by("pk").first()
+    detail = "disputes:entry_detail" if kind == "screening" else "disputes:mediation_detail"
+    assert reverse(detail, args=[first.pk]) in page
+    assert client.get(reverse(detail, args=[first.pk])).status_code == 200
+    if kind == "screening":
+        round_page = client.get(reverse("disputes:round_detail", args=[first.first_round.pk])).content.decode()
+        assert "2024年3月（由台账导入）" in round_page

@@ -1,6 +1,6 @@
 """manage.py import_ledger FILE --kind petitions --township CODE [--dry-run] [--user NAME]
 
-The browser's import for large files (docs/domain.md §8): the same reading, checks and writing,
+The browser's import for large files (docs/domain.md §9): the same reading, checks and writing,
 the preview printed, then the rows written with a progress bar. The column mapping is the one
 recognised or the one last saved in the browser for a sheet of this shape.
 """
