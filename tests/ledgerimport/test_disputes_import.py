@@ -313,3 +313,18 @@ def test_the_pages_walk_through_a_dispute_ledger(client, coordinator, township, 
     if kind == "screening":
         round_page = client.get(reverse("disputes:round_detail", args=[first.first_round.pk])).content.decode()
         assert "2024年3月（由台账导入）" in round_page
+
+
+def test_each_imported_case_has_its_history_row(coordinator, township):
+    from petitions.models import Petition
+    from tests.ledgerimport.builders import simple_rows, xlsx_bytes
+
+    batch, _ledger = services.start(by=coordinator, kind="petitions", file_name="台账.xlsx", data=xlsx_bytes(simple_rows()))
+    services.confirm(batch, by=coordinator)
+    services.confirm(start(coordinator, "mediation", mediation_ledger()), by=coordinator)
+    for model in (Petition, MediationCase):
+        for case in model.objects.all():
+            record = case.history.get()
+            assert (record.history_type, record.history_user, record.history_change_reason) == (
+                "+", coordinator, "由台账导入")
+            assert record.history_date == NOW and record.title == case.title and record.status == case.status
