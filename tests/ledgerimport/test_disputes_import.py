@@ -243,9 +243,9 @@ def test_each_blank_template_is_the_export_layout_and_imports_its_example_row(cl
     assert model.objects.get().parties.count() == 2
 
 
-@pytest.mark.parametrize("kind, ledger, model, count", [
-    ("screening", screening_ledger, LedgerEntry, 2), ("mediation", mediation_ledger, MediationCase, 3)])
-def test_the_command_line_takes_each_kind(tmp_path, coordinator, township, capsys, kind, ledger, model, count):
+@pytest.mark.parametrize("kind, ledger, model, count, read", [
+    ("screening", screening_ledger, LedgerEntry, 2, 7), ("mediation", mediation_ledger, MediationCase, 3, 6)])
+def test_the_command_line_takes_each_kind(tmp_path, coordinator, township, capsys, kind, ledger, model, count, read):
     from django.core.management import call_command
 
     from ledgerimport.engine import save_mapping
@@ -257,6 +257,8 @@ def test_the_command_line_takes_each_kind(tmp_path, coordinator, township, capsy
     call_command("import_ledger", str(path), kind=kind, township=township.code)
     out = capsys.readouterr()
     assert f"{count} imported" in out.out
+    # One reading: the report of what was read and refused comes after the progress bar.
+    assert f"{read} rows read: {count} to import" in out.out and f"{read}/" in out.err
     assert model.objects.count() == count
 
 
