@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _rule_sources():
     """The code and templates that check rights: everything but models and migrations."""
-    for folder in ("office", "petitions", "disputes", "reports", "templates"):
+    for folder in ("office", "petitions", "disputes", "reports", "ledgerimport", "templates"):
         for path in (ROOT / folder).rglob("*"):
             if path.suffix not in (".py", ".html") or "migrations" in path.parts or "models" in path.parts:
                 continue
