@@ -54,6 +54,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=50000)
     parser.add_argument("--make-file")
+    parser.add_argument("--one-pass", action="store_true",
+                        help="as manage.py import_ledger does: check and write in one reading, report after")
     args = parser.parse_args()
     if args.make_file:
         make_file(args.make_file, args.rows)
@@ -98,7 +100,12 @@ def main():
     rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started, cpu_started = time.perf_counter(), cpu()
     batch, ledger = services.start(by=user, kind="petitions", file_name=path.name, data=data, township=township)
-    preview = ledger.preview()
+    if args.one_pass:
+        from ledgerimport.engine import Preview
+
+        preview = Preview()
+    else:
+        preview = ledger.preview()
     checked, cpu_checked = time.perf_counter(), cpu()
     print(f"preview: {checked - started:.1f} s wall, {cpu_checked - cpu_started:.1f} s CPU", file=sys.stderr, flush=True)
 
@@ -107,13 +114,15 @@ def main():
             print(f"{read} rows: {time.perf_counter() - checked:.1f} s wall, {cpu() - cpu_checked:.1f} s CPU",
                   file=sys.stderr, flush=True)
 
-    batch = services.confirm(batch, by=user, checked=False, progress=progress)
+    batch = services.confirm(batch, by=user, checked=False, progress=progress,
+                             preview=preview if args.one_pass else None)
     finished, cpu_finished = time.perf_counter(), cpu()
     rss_end = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"database: {connection.vendor}; file {len(data) / 1e6:.1f} MB, {preview.total} rows "
           f"({preview.accepted} accepted, {preview.refused_rows} refused)")
     print(f"load average during the run: {os.getloadavg()[0]:.1f} (2 cores)")
-    print(f"preview (read and check every row): {checked - started:6.1f} s wall, {cpu_checked - cpu_started:6.1f} s CPU")
+    if not args.one_pass:
+        print(f"preview (read and check every row): {checked - started:6.1f} s wall, {cpu_checked - cpu_started:6.1f} s CPU")
     print(f"import (read, check, write):        {finished - checked:6.1f} s wall, {cpu_finished - cpu_checked:6.1f} s CPU; "
           f"{batch.imported_count} cases, "
           f"{Petition.objects.filter(township=township).count()} in the database")

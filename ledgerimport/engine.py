@@ -77,6 +77,7 @@ class Ledger:
         if not any(any(not is_blank(v) for v in values) for _n, values in head):
             raise LedgerError(_("The sheet is empty."))
         self.format = sheet.format
+        self.size = sheet.size
         self.layout, score = find_header(head, self.lookup)
         self._check_kind(head, score)
         self.auto_mapping = {
@@ -201,23 +202,30 @@ class Ledger:
 
     def preview(self):
         result = Preview()
-        unknown = self.reader.unknown
         for chunk in self.outcomes():
-            for number, _fingerprint, values, problems, present, duplicate_of in chunk:
-                result.total += 1
-                if problems:
-                    result.refused_rows += 1
-                    result.refused.extend(problems)
-                elif duplicate_of:
-                    result.duplicates.append((number, duplicate_of))
-                elif present:
-                    result.present.append((number, values.get("original_number", "")))
-                else:
-                    result.accepted += 1
-                    if len(result.sample) < SAMPLE:
-                        result.sample.append((number, values))
+            for row in chunk:
+                self.tally(result, row)
+        return self.finish(result)
+
+    def tally(self, result, row):
+        """Count one judged row into a preview."""
+        number, _fingerprint, values, problems, present, duplicate_of = row
+        result.total += 1
+        if problems:
+            result.refused_rows += 1
+            result.refused.extend(problems)
+        elif duplicate_of:
+            result.duplicates.append((number, duplicate_of))
+        elif present:
+            result.present.append((number, values.get("original_number", "")))
+        else:
+            result.accepted += 1
+            if len(result.sample) < SAMPLE:
+                result.sample.append((number, values))
+
+    def finish(self, result):
         result.skipped_summary = getattr(self, "skipped_summary", 0)
-        result.unknown = {key: dict(values) for key, values in unknown.items() if values}
+        result.unknown = {key: dict(values) for key, values in self.reader.unknown.items() if values}
         return result
 
 
@@ -241,12 +249,13 @@ def ledger_for(batch):
     return Ledger(data, batch.kind, batch.township, mapping=batch.mapping or None, value_map=batch.value_map)
 
 
-def run_import(batch, *, by, progress=None):
+def run_import(batch, *, by, progress=None, preview=None):
     """Write the batch's accepted rows as cases, in chunks, in one transaction; return the batch.
 
     Rows already present (an earlier import of the same rows) and rows repeated in the file are
     counted and skipped; refused rows are counted and left out. ``progress(done, total_read)`` is
-    called after each chunk.
+    called after each chunk. A ``Preview`` given is filled from the same reading (the command line
+    reads a large file once: it reports what it imported and refused after the import).
     """
     ledger = ledger_for(batch)
     if ledger.mapping_problems():
@@ -259,7 +268,10 @@ def run_import(batch, *, by, progress=None):
         imported = present = refused = read = 0
         for chunk in ledger.outcomes():
             accepted = []
-            for number, fingerprint, values, problems, is_present, duplicate_of in chunk:
+            for row in chunk:
+                number, fingerprint, values, problems, is_present, duplicate_of = row
+                if preview is not None:
+                    ledger.tally(preview, row)
                 read += 1
                 if problems:
                     refused += 1
@@ -271,6 +283,8 @@ def run_import(batch, *, by, progress=None):
             imported += len(accepted)
             if progress is not None:
                 progress(imported, read)
+        if preview is not None:
+            ledger.finish(preview)
         batch.state = ImportBatch.State.IMPORTED
         batch.imported_at = timezone.now()
         batch.imported_count, batch.present_count, batch.refused_count = imported, present, refused

@@ -24,6 +24,7 @@ from office.models import EscalationLevel, TimeLimits
 from office.numbering import release_numbers, reserve_numbers
 from office.people import find_or_create_people
 
+from .bulk import copy_history
 from .historic import (
     DisputeRowReader,
     delete_cases,
@@ -36,7 +37,7 @@ from .historic import (
 )
 from .layout import normalise
 from .models import ImportedPerson, ImportedRow
-from .petitions import _event_note
+from .petitions import BATCH, _event_note
 
 S = MediationCase.Status
 A = MediationAgreement
@@ -199,12 +200,12 @@ class Writer:
         found, new = find_or_create_people(self.township, [p for case in parties for p in case], by=self.by,
                                            reason=self.reason)
         ImportedPerson.objects.bulk_create([ImportedPerson(batch=self.batch, person=p) for p in new], batch_size=1000)
-        cases = bulk_create_with_history(cases, MediationCase, batch_size=500, default_user=self.by,
-                                         default_change_reason=self.reason, default_date=self.now)
+        cases = MediationCase.objects.bulk_create(cases, batch_size=BATCH)
         if any(c.pk is None for c in cases):  # a backend that returns no keys from a bulk insert
             numbers = {c.number: c for c in cases}
             for pk, number in MediationCase.objects.filter(township=self.township, number__in=numbers).values_list("pk", "number"):
                 numbers[number].pk = pk
+        copy_history(MediationCase, [c.pk for c in cases], user=self.by, reason=self.reason, date=self.now)
         links, position = [], 0
         for case, case_parties, case_roles in zip(cases, parties, roles):
             people = found[position:position + len(case_parties)]

@@ -20,6 +20,7 @@ from office.people import find_or_create_people
 from petitions.models import CaseEvent, ContentCategory, Petition, PetitionCounter, PetitionParty, ReturnVisit
 from petitions.services import petition_number
 
+from .bulk import copy_history
 from .kinds import CHOICE, DATE, IDS, LOOKUP, NAMES, PHONES, TEXT
 from .layout import normalise
 from .models import ImportedPerson, ImportedRow
@@ -28,6 +29,7 @@ from .values import CellError, parse_date, parse_id_number, parse_phone, split_l
 
 S = Petition.Status
 CLOSED = {S.ARCHIVED, S.NOT_ACCEPTED, S.FORWARDED}
+BATCH = 2000  # rows per INSERT where the backend allows it (SQLite's parameter limit makes fewer)
 ALIASES = {
     "channel": {"来访": "visit", "走访": "visit", "上访": "visit", "来信": "letter", "信件": "letter", "来电": "phone",
                 "电话": "phone", "网上": "online", "网上信访": "online", "网信": "online", "传真": "fax"},
@@ -274,13 +276,12 @@ class Writer:
             people_of.append(people)
             if petition.village_id is None:
                 petition.village_id = next((p.village_id for p in people if p.village_id), None)
-        petitions = bulk_create_with_history(
-            petitions, Petition, batch_size=500, default_user=self.by, default_change_reason=self.reason,
-            default_date=self.now)
+        petitions = Petition.objects.bulk_create(petitions, batch_size=BATCH)
         if any(p.pk is None for p in petitions):  # a backend that returns no keys from a bulk insert
             numbers = {p.number: p for p in petitions}
             for pk, number in Petition.objects.filter(township=self.township, number__in=numbers).values_list("pk", "number"):
                 numbers[number].pk = pk
+        copy_history(Petition, [p.pk for p in petitions], user=self.by, reason=self.reason, date=self.now)
         PetitionParty.objects.bulk_create([
             PetitionParty(petition=petition, person=person, position=position)
             for petition, people in zip(petitions, people_of) for position, person in enumerate(people)

@@ -29,6 +29,7 @@ class Sheet:
     format: str  # "xlsx", "xls" or "csv"
     rows: object  # iterator of (sheet row number, [values])
     encoding: str = ""
+    size: int | None = None  # the number of rows the file says it has, where it says (a progress bar's end)
 
 
 def open_sheet(data: bytes) -> Sheet:
@@ -40,9 +41,9 @@ def open_sheet(data: bytes) -> Sheet:
     if data.startswith(OLE_MAGIC):
         if ENCRYPTED in data[:65536] or ENCRYPTED in data:
             raise UnreadableFile(_("The file is protected by a password. Open it, remove the password, save it and upload it again."))
-        return Sheet("xls", _xls_rows(data))
+        return Sheet("xls", *_xls_rows(data))
     if data.startswith(ZIP_MAGIC):
-        return Sheet("xlsx", _xlsx_rows(data))
+        return Sheet("xlsx", *_xlsx_rows(data))
     return _csv_sheet(data)
 
 
@@ -57,7 +58,7 @@ def _xlsx_rows(data):
     if sheet is None:
         raise UnreadableFile(_("The workbook has no sheet."))
     return _close_after(workbook, ((number, list(values)) for number, values in
-                                   enumerate(sheet.iter_rows(values_only=True), start=1)))
+                                   enumerate(sheet.iter_rows(values_only=True), start=1))), "", sheet.max_row
 
 
 def _close_after(workbook, rows):
@@ -97,7 +98,7 @@ def _xls_rows(data):
                     values.append(cell.value)
             yield index + 1, values
 
-    return rows()
+    return rows(), "", sheet.nrows
 
 
 def _csv_sheet(data):
@@ -121,7 +122,8 @@ def _csv_sheet(data):
         raise UnreadableFile(_("The file is not a spreadsheet: upload an Excel file (.xlsx, .xls) or a CSV file."))
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     return Sheet("csv", ((number, [value if value != "" else None for value in row])
-                         for number, row in enumerate(reader, start=1)), encoding=encoding.replace("-sig", ""))
+                         for number, row in enumerate(reader, start=1)), encoding=encoding.replace("-sig", ""),
+                 size=len(text.splitlines()))
 
 
 def is_blank(value):

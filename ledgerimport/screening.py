@@ -14,13 +14,13 @@ import re
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from disputes.models import EntryEvent, EntryParty, LedgerEntry, RiskLevel, RoundEntry, ScreeningRound
 from disputes.periods import PeriodKind
 from office.models import Unit
 from office.people import find_or_create_people
 
+from .bulk import copy_history
 from .historic import (
     DisputeRowReader,
     delete_cases,
@@ -34,7 +34,7 @@ from .historic import (
 from .kinds import has_resolution
 from .layout import normalise
 from .models import ImportedPerson, ImportedRound, ImportedRow
-from .petitions import _event_note
+from .petitions import BATCH, _event_note
 from .values import CellError, parse_date
 
 S = LedgerEntry.Status
@@ -273,13 +273,13 @@ class Writer:
         found, new = find_or_create_people(self.township, [p for case in parties for p in case], by=self.by,
                                            reason=self.reason)
         ImportedPerson.objects.bulk_create([ImportedPerson(batch=self.batch, person=p) for p in new], batch_size=1000)
-        entries = bulk_create_with_history(entries, LedgerEntry, batch_size=500, default_user=self.by,
-                                           default_change_reason=self.reason, default_date=self.now)
+        entries = LedgerEntry.objects.bulk_create(entries, batch_size=BATCH)
         if any(e.pk is None for e in entries):  # a backend that returns no keys from a bulk insert
             pks = list(LedgerEntry.objects.filter(township=self.township, created_at=self.now, created_by=self.by)
                        .order_by("pk").values_list("pk", flat=True))[-len(entries):]
             for entry, pk in zip(entries, pks):
                 entry.pk = pk
+        copy_history(LedgerEntry, [e.pk for e in entries], user=self.by, reason=self.reason, date=self.now)
         links, position = [], 0
         for entry, case in zip(entries, parties):
             people = unique_people(found[position:position + len(case)])

@@ -58,13 +58,13 @@ def set_value_map(batch, *, by, value_map):
     return batch
 
 
-def confirm(batch, *, by, progress=None, checked=True):
+def confirm(batch, *, by, progress=None, checked=True, preview=None):
     """Import the batch's accepted rows (one transaction); raises LedgerError and writes nothing on failure.
 
     ``checked=False`` is for the command line, run by whoever administers the server."""
     if checked:
         _draft(batch, by)
-    return run_import(batch, by=by, progress=progress)
+    return run_import(batch, by=by, progress=progress, preview=preview)
 
 
 @transaction.atomic

@@ -243,9 +243,9 @@ def test_each_blank_template_is_the_export_layout_and_imports_its_example_row(cl
     assert model.objects.get().parties.count() == 2
 
 
-@pytest.mark.parametrize("kind, ledger, model, count", [
-    ("screening", screening_ledger, LedgerEntry, 2), ("mediation", mediation_ledger, MediationCase, 3)])
-def test_the_command_line_takes_each_kind(tmp_path, coordinator, township, capsys, kind, ledger, model, count):
+@pytest.mark.parametrize("kind, ledger, model, count, read", [
+    ("screening", screening_ledger, LedgerEntry, 2, 7), ("mediation", mediation_ledger, MediationCase, 3, 6)])
+def test_the_command_line_takes_each_kind(tmp_path, coordinator, township, capsys, kind, ledger, model, count, read):
     from django.core.management import call_command
 
     from ledgerimport.engine import save_mapping
@@ -257,6 +257,8 @@ def test_the_command_line_takes_each_kind(tmp_path, coordinator, township, capsy
     call_command("import_ledger", str(path), kind=kind, township=township.code)
     out = capsys.readouterr()
     assert f"{count} imported" in out.out
+    # One reading: the report of what was read and refused comes after the progress bar.
+    assert f"{read} rows read: {count} to import" in out.out and f"{read}/" in out.err
     assert model.objects.count() == count
 
 
@@ -313,3 +315,18 @@ def test_the_pages_walk_through_a_dispute_ledger(client, coordinator, township, 
     if kind == "screening":
         round_page = client.get(reverse("disputes:round_detail", args=[first.first_round.pk])).content.decode()
         assert "2024年3月（由台账导入）" in round_page
+
+
+def test_each_imported_case_has_its_history_row(coordinator, township):
+    from petitions.models import Petition
+    from tests.ledgerimport.builders import simple_rows, xlsx_bytes
+
+    batch, _ledger = services.start(by=coordinator, kind="petitions", file_name="台账.xlsx", data=xlsx_bytes(simple_rows()))
+    services.confirm(batch, by=coordinator)
+    services.confirm(start(coordinator, "mediation", mediation_ledger()), by=coordinator)
+    for model in (Petition, MediationCase):
+        for case in model.objects.all():
+            record = case.history.get()
+            assert (record.history_type, record.history_user, record.history_change_reason) == (
+                "+", coordinator, "由台账导入")
+            assert record.history_date == NOW and record.title == case.title and record.status == case.status

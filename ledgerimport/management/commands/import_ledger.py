@@ -1,7 +1,8 @@
 """manage.py import_ledger FILE --kind petitions --township CODE [--dry-run] [--user NAME]
 
-The browser's import for large files (docs/domain.md §9): the same reading, checks and writing,
-the preview printed, then the rows written with a progress bar. The column mapping is the one
+The browser's import for large files (docs/domain.md §9): the same reading, checks and writing, in
+one pass over the file with a progress bar, then the report of what was imported and refused
+(--dry-run: the report only, nothing written). The column mapping is the one
 recognised or the one last saved in the browser for a sheet of this shape.
 """
 import sys
@@ -12,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from ledgerimport import services
-from ledgerimport.engine import LedgerError
+from ledgerimport.engine import LedgerError, Preview
 from ledgerimport.kinds import KINDS
 from office.models import Township
 from office.roles import ADMIN, COORDINATOR, ROLE_GROUPS
@@ -43,28 +44,31 @@ class Command(BaseCommand):
             self._print_mapping(ledger)
             if problems:
                 raise LedgerError(" ".join(problems))
-            result = ledger.preview()
+            result = ledger.preview() if options["dry_run"] else None
         except LedgerError as error:
             raise CommandError(str(error)) from error
-        self._print_preview(result)
         if options["dry_run"]:
+            self._print_preview(result)
             batch.file.delete(save=False)
             batch.delete()
             self.stdout.write("dry run: nothing written")
             return
-        total = result.total
+        # The file is read once: checked and written in the same pass, the report printed after it.
+        total = max((ledger.size or 0) - ledger.layout.last_header_row, 0)
 
         def progress(done, read):
             width = 40
-            filled = int(width * read / total) if total else width
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {read}/{total} rows, {done} imported")
+            filled = min(int(width * read / total), width) if total else width
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {read}/{max(total, read)} rows, {done} imported")
             sys.stderr.flush()
 
+        result = Preview()
         try:
-            batch = services.confirm(batch, by=user, progress=progress, checked=False)
+            batch = services.confirm(batch, by=user, progress=progress, checked=False, preview=result)
         except LedgerError as error:
             raise CommandError(str(error)) from error
         sys.stderr.write("\n")
+        self._print_preview(result)
         self.stdout.write(f"batch {batch.pk}: {batch.imported_count} imported, {batch.present_count} already present "
                           f"or repeated, {batch.refused_count} refused")
 
