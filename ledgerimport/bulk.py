@@ -1,4 +1,4 @@
-"""Bulk inserts of imported cases with their history rows (docs/domain.md §8, bench/README.md).
+"""Bulk inserts of imported cases with their history rows (docs/domain.md §9, bench/README.md).
 
 ``bulk_create_with_history`` builds one historical instance per row in Python; here the history rows
 are copied by the database from the rows just inserted (one ``INSERT … SELECT`` per 500 keys), with
