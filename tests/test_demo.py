@@ -21,10 +21,12 @@ S = Petition.Status
 
 
 @pytest.mark.django_db
-def test_the_demo_loads_today_with_every_state_the_readme_promises():
+def test_the_demo_loads_today_with_every_state_the_readme_promises(client, django_capture_on_commit_callbacks):
+    """Loaded once (it takes a minute): the states below, then each role's day on the same data."""
     reseed_reference_data()
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):  # the messages are sent on commit
+        call_command("load_demo", stdout=out)
     assert settings.DEMO_PASSWORD in out.getvalue()
     from axes.models import AccessAttempt
 
@@ -99,10 +101,10 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises():
     assert set(historic.values_list("status", flat=True)) == {"archived", "terminated"}
     assert historic.filter(committee_village__isnull=True).count() == 1
     assert historic.filter(agreement__form="oral").count() == 1
+    each_demo_role_has_work_and_every_link_from_home_and_its_queues_opens(client)
 
-@pytest.mark.django_db
-def test_each_demo_role_has_work_and_every_link_from_home_and_its_queues_opens(client,
-                                                                            django_capture_on_commit_callbacks):
+
+def each_demo_role_has_work_and_every_link_from_home_and_its_queues_opens(client):
     """Issue 12 §1: a crawl per demo role over its menu, its queues and the links on its home page and
     queue pages — no 403, 404 or 500 — and each role's queues hold something to do. And the ladder
     (docs/domain.md §2.4): every pending escalation has a decider in the case's village or the township
@@ -121,9 +123,6 @@ def test_each_demo_role_has_work_and_every_link_from_home_and_its_queues_opens(c
 
     from .crawl import broken, crawl
 
-    reseed_reference_data()
-    with django_capture_on_commit_callbacks(execute=True):  # the messages are sent on commit
-        call_command("load_demo", stdout=io.StringIO())
     today = timezone.localdate()
     users = {u.username: u for u in get_user_model().objects.all()}
     expected = {
