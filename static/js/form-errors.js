@@ -30,6 +30,10 @@
     var box = first.field.closest(".mb-3, .col-12, [class*=col-], fieldset") || first.field;
     box.scrollIntoView({ block: "center" });
     first.field.focus({ preventScroll: true });
+    // Styles, fonts and scripts that finish later can move the page: centre the field again once all is loaded.
+    if (document.readyState !== "complete") {
+      window.addEventListener("load", function () { box.scrollIntoView({ block: "center" }); }, { once: true });
+    }
     document.body.setAttribute("data-first-error", first.field.name || "");
   }
   if (document.readyState === "loading") {

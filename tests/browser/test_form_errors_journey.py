@@ -37,7 +37,9 @@ def test_a_round_with_one_error_shows_it_beside_the_field_on_a_phone(phone_page,
     assert "is-invalid" in page.get_attribute(field, "class")
     assert page.get_attribute(field, "aria-invalid") == "true"
     assert page.evaluate("document.activeElement.id") == "id_entries-0-facts"
-    assert in_view(page, field) and in_view(page, message)  # scrolled to it on the 844 px screen
+    # Scrolled to it on the 844 px screen (again once everything has loaded, so give the page its load).
+    page.wait_for_load_state("networkidle")
+    assert in_view(page, field) and in_view(page, message)
     assert page.evaluate("window.scrollY") > 0
     # What was typed is still there; correcting the one field files the round.
     assert page.input_value("#id_entries-0-title") == "张某与李某宅基地界址纠纷"
