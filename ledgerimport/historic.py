@@ -1,13 +1,10 @@
 """What the screening and the mediation ledgers' imports share (docs/domain.md §9): reading the cells
 of a dispute (parties one per line, kept in their positions; numbers; 是/否), the dispute types, and
 undoing a batch of historic cases that nobody has touched since."""
-from django.db import transaction
-from django.db.models import ProtectedError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from disputes.models import DisputeType
-from office.models import Person
 
 from .kinds import IDS, LINES, NAMES, NUMBER, PHONES, YES_NO
 from .layout import normalise
@@ -113,22 +110,3 @@ def unique_people(people):
         if person not in seen:
             seen.append(person)
     return seen
-
-
-def delete_cases(cases, by):
-    for case in cases:
-        case._history_user = by
-        case._change_reason = _("Import undone")
-        case.delete()
-
-
-def delete_people(batch):
-    """Remove the people the batch created that no case refers to any more."""
-    created = Person.objects.filter(pk__in=batch.people.values("person"), petition_parties__isnull=True,
-                                    mediation_party_links__isnull=True, dispute_party_links__isnull=True)
-    for person in created:
-        try:
-            with transaction.atomic():
-                person.delete()
-        except ProtectedError:
-            continue  # referred to elsewhere since: kept

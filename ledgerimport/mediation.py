@@ -11,7 +11,6 @@ still to do. No confirmation window is opened for a historic agreement.
 """
 from collections import Counter
 
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,14 +20,12 @@ from disputes.models import MediationAgreement, MediationCase, MediationCounter,
 from disputes.models.mediation import CaseClass, MediationReturnVisit
 from office import calendar
 from office.models import EscalationLevel, TimeLimits
-from office.numbering import release_numbers, reserve_numbers
+from office.numbering import reserve_numbers
 from office.people import find_or_create_people
 
 from .bulk import copy_history
 from .historic import (
     DisputeRowReader,
-    delete_cases,
-    delete_people,
     dispute_type_options,
     dispute_types,
     party_rows,
@@ -38,6 +35,7 @@ from .historic import (
 from .layout import normalise
 from .models import ImportedPerson, ImportedRow
 from .petitions import BATCH, _event_note
+from .undo import delete_cases, delete_people, give_numbers_back, worked_on
 
 S = MediationCase.Status
 A = MediationAgreement
@@ -140,23 +138,7 @@ class RowReader(DisputeRowReader):
     def present(self, rows):
         """Rows imported before (same original number, else fingerprint), or this system's case of that
         number and registration date."""
-        township, kind = self.township, self.kind.key
-        originals = {v.get("original_number") for _n, _f, v in rows if v.get("original_number")}
-        fingerprints = {f for _n, f, _v in rows}
-        known_numbers = set(ImportedRow.objects.filter(township=township, kind=kind, original_number__in=originals)
-                            .values_list("original_number", flat=True))
-        known_prints = set(ImportedRow.objects.filter(township=township, kind=kind, fingerprint__in=fingerprints)
-                           .values_list("fingerprint", flat=True))
-        own = set(MediationCase.objects.filter(township=township, number__in=originals)
-                  .values_list("number", "registered_on"))
-        found = set()
-        for number, fingerprint, values in rows:
-            original = values.get("original_number")
-            if original and (original in known_numbers or (original, values["registered_on"]) in own):
-                found.add(number)
-            elif not original and fingerprint in known_prints:
-                found.add(number)
-        return found
+        return self.present_by_number(rows, MediationCase, "registered_on")
 
 
 class Writer:
@@ -253,8 +235,7 @@ def batch_cases(batch):
 
 
 def changed_cases(batch):
-    """The batch's cases someone has worked on since the import (a move, an edit, a note)."""
-    return batch_cases(batch).annotate(moves=Count("events")).filter(Q(version__gt=1) | Q(moves__gt=1))
+    return worked_on(batch_cases(batch))
 
 
 def case_label(case):
@@ -264,13 +245,8 @@ def case_label(case):
 def undo(batch, by):
     """Delete the batch's cases and give their numbers back (False when later numbers would leave a gap)."""
     cases = batch_cases(batch)
-    spans = {}
-    for year, sequence in cases.values_list("year", "sequence"):
-        low, high = spans.get(year, (sequence, sequence))
-        spans[year] = (min(low, sequence), max(high, sequence))
-    for year, (low, high) in sorted(spans.items()):
-        if not release_numbers(MediationCounter, low, high, township=batch.township, series="case", year=year):
-            return False
+    if not give_numbers_back(cases, MediationCounter, township=batch.township, series="case"):
+        return False
     delete_cases(cases, by)
     delete_people(batch)
     return True

@@ -7,15 +7,13 @@ sequence (office/numbering.py), its people through office/people.py, and one tim
 """
 from collections import Counter, defaultdict
 
-from django.db import transaction
-from django.db.models import Count, ProtectedError, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from office import calendar
-from office.models import Person, TimeLimits, Unit, Village
-from office.numbering import release_numbers, reserve_numbers
+from office.models import TimeLimits, Unit, Village
+from office.numbering import reserve_numbers
 from office.people import find_or_create_people
 from petitions.models import CaseEvent, ContentCategory, Petition, PetitionCounter, PetitionParty, ReturnVisit
 from petitions.services import petition_number
@@ -25,6 +23,7 @@ from .kinds import CHOICE, DATE, IDS, LOOKUP, NAMES, PHONES, TEXT
 from .layout import normalise
 from .models import ImportedPerson, ImportedRow
 from .reading import cell_text, is_blank
+from .undo import delete_cases, delete_people, give_numbers_back, worked_on
 from .values import CellError, parse_date, parse_id_number, parse_phone, split_lines
 
 S = Petition.Status
@@ -207,6 +206,11 @@ class RowReader:
     def present(self, rows):
         """The sheet rows of ``rows`` already in the system: an earlier import of the same row
         (same original number, else same fingerprint), or this system's case of that number and date."""
+        return self.present_by_number(rows, Petition, "received_on")
+
+    def present_by_number(self, rows, model, date_field):
+        """Rows imported before (same original number, else fingerprint), or a case of ``model`` with
+        that number and the same ``date_field`` (a ledger this system exported)."""
         township, kind = self.township, self.kind.key
         originals = {v.get("original_number") for _n, _f, v in rows if v.get("original_number")}
         fingerprints = {f for _n, f, _v in rows}
@@ -214,11 +218,11 @@ class RowReader:
             township=township, kind=kind, original_number__in=originals).values_list("original_number", flat=True))
         known_prints = set(ImportedRow.objects.filter(
             township=township, kind=kind, fingerprint__in=fingerprints).values_list("fingerprint", flat=True))
-        own = set(Petition.objects.filter(township=township, number__in=originals).values_list("number", "received_on"))
+        own = set(model.objects.filter(township=township, number__in=originals).values_list("number", date_field))
         found = set()
         for number, fingerprint, values in rows:
             original = values.get("original_number")
-            if original and (original in known_numbers or (original, values["received_on"]) in own):
+            if original and (original in known_numbers or (original, values[date_field]) in own):
                 found.add(number)
             elif not original and fingerprint in known_prints:
                 found.add(number)
@@ -341,8 +345,7 @@ def batch_cases(batch):
 
 
 def changed_cases(batch):
-    """The batch's cases someone has worked on since the import (a move, an edit, a note)."""
-    return batch_cases(batch).annotate(moves=Count("events")).filter(Q(version__gt=1) | Q(moves__gt=1))
+    return worked_on(batch_cases(batch))
 
 
 def case_label(petition):
@@ -356,23 +359,8 @@ def undo(batch, by):
     issued after the batch's in one of its years: giving them back would leave a gap.
     """
     cases = batch_cases(batch)
-    spans = {}
-    for year, sequence in cases.values_list("year", "sequence"):
-        low, high = spans.get(year, (sequence, sequence))
-        spans[year] = (min(low, sequence), max(high, sequence))
-    for year, (low, high) in sorted(spans.items()):
-        if not release_numbers(PetitionCounter, low, high, township=batch.township, year=year):
-            return False
-    for petition in cases:
-        petition._history_user = by
-        petition._change_reason = _("Import undone")
-        petition.delete()
-    created = Person.objects.filter(pk__in=batch.people.values("person"), petition_parties__isnull=True,
-                                    mediation_party_links__isnull=True, dispute_party_links__isnull=True)
-    for person in created:
-        try:
-            with transaction.atomic():
-                person.delete()
-        except ProtectedError:
-            continue  # referred to elsewhere since: kept
+    if not give_numbers_back(cases, PetitionCounter, township=batch.township):
+        return False
+    delete_cases(cases, by)
+    delete_people(batch)
     return True

@@ -23,8 +23,6 @@ from office.people import find_or_create_people
 from .bulk import copy_history
 from .historic import (
     DisputeRowReader,
-    delete_cases,
-    delete_people,
     dispute_type_options,
     dispute_types,
     party_rows,
@@ -35,6 +33,7 @@ from .kinds import has_resolution
 from .layout import normalise
 from .models import ImportedPerson, ImportedRound, ImportedRow
 from .petitions import BATCH, _event_note
+from .undo import delete_cases, delete_people
 from .values import CellError, parse_date
 
 S = LedgerEntry.Status
