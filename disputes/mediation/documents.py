@@ -8,6 +8,7 @@ are working prints rendered on request. Archiving a standard-procedure case stor
 the return-visit records, behind a cover and contents.
 """
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from office.documents import assemble_dossier, documents_of, issue_document, read_document, store_document
 from office.pdf import render_pdf
@@ -87,16 +88,19 @@ def issue_case_file(case, *, by):
     registration form, the session records and the return-visit records are rendered now, once.
     """
     # Each part is listed in the contents by the title printed on it (docs/domain.md §6).
-    registration_title = "人民调解申请书、人民调解受理登记表" if case.source == "application" else "人民调解受理登记表"
+    registration_title = (pgettext("document title", "Mediation application and registration form")
+                          if case.source == "application" else pgettext("document title", "Mediation registration form"))
     parts = [(registration_title, application_form(case, full=True))]
     sessions = list(case.sessions.select_related("recorded_by"))
     if sessions:
-        parts.append(("人民调解记录", render_pdf("pdf/mediation_sessions.html", {"case": case, "sessions": sessions})))
+        parts.append((pgettext("document title", "Mediation session record"), render_pdf("pdf/mediation_sessions.html", {"case": case, "sessions": sessions})))
     for document in documents_of(case).filter(kind=AGREEMENT_KIND):
         number = case.agreement.number if hasattr(case, "agreement") else ""
-        parts.append(("人民调解协议书", read_document(document), f"{number} 第{document.version}版".strip()))
+        version = pgettext("document title", "version %(version)s") % {"version": document.version}
+        parts.append((pgettext("document title", "Mediation agreement"), read_document(document),
+                      f"{number} {version}".strip()))
     for visit in case.return_visits.filter(visited_on__isnull=False).select_related("visited_by"):
-        parts.append(("人民调解回访记录", return_visit_record(visit, full=True)))
+        parts.append((pgettext("document title", "Mediation return visit record"), return_visit_record(visit, full=True)))
     agreement = getattr(case, "agreement", None)
     context = {"case": case, "agreement": agreement, "parties": _parties(case),
                "mediators": list(case.mediators.order_by("last_name", "username"))}
