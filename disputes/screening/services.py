@@ -237,8 +237,8 @@ def withdraw_zero_report(screening_round, *, by, at=None):
     """Withdraw a zero report filed by mistake: the filer may, until the period's deadline, when no
     carried-over dispute was moved in it. The round is deleted; its history keeps who withdrew it and when."""
     at = at or timezone.now()
-    screening_round = ScreeningRound.objects.select_for_update().select_related("township", "village").get(
-        pk=screening_round.pk)
+    screening_round = ScreeningRound.objects.select_for_update(of=("self",)).select_related(
+        "township", "village").get(pk=screening_round.pk)
     if not permissions.can_file_round(by, screening_round.township, screening_round.village):
         raise PermissionDenied
     if not screening_round.zero_report:
