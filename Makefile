@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/xinfang
 PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist): each worker has its own test database.
+XDIST ?= -n auto
 # The browser journeys drive the pages, not the database: they run once, on SQLite. The access crawl
 # pins its own clock, so the awkward-day run leaves it out too (CI stays well under 30 minutes).
 PG_PYTEST_ARGS ?= -m "not browser"
@@ -28,7 +30,7 @@ run: $(STAMP)
 
 # pytest exits 5 when it collected nothing: treat that as a failure, never as a pass.
 define run_pytest
-	$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests ($(1))"; exit 1; fi; exit $$rc
 endef
 
@@ -46,20 +48,20 @@ test-postgres: $(STAMP)
 	@echo "==> test suite on PostgreSQL ($(PG_URL))"
 	@$(PY) -c "import psycopg, sys; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=5).close()" \
 	  || { echo "PostgreSQL is unreachable at $(PG_URL)"; exit 1; }
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PG_PYTEST_ARGS) $(PYTEST_ARGS); rc=$$?; \
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(XDIST) $(PG_PYTEST_ARGS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests (PostgreSQL)"; exit 1; fi; exit $$rc
 
 # The suite once more with the clock on an awkward day (tests/clock.py; it rotates daily).
 test-awkward-day: $(STAMP)
 	@day=$$($(PY) -m tests.clock pick); echo "==> test suite on SQLite with TEST_TODAY=$$day"; \
-	DATABASE_URL= TEST_TODAY=$$day $(PY) -m pytest $(DAY_PYTEST_ARGS) $(PYTEST_ARGS); rc=$$?; \
+	DATABASE_URL= TEST_TODAY=$$day $(PY) -m pytest $(XDIST) $(DAY_PYTEST_ARGS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests (TEST_TODAY=$$day)"; exit 1; fi; exit $$rc
 
 # Every awkward day in turn, on SQLite (about five minutes each): run before touching dates.
 test-days: $(STAMP)
 	@for day in $$($(PY) -m tests.clock names); do \
 	  echo "==> test suite on SQLite with TEST_TODAY=$$day"; \
-	  DATABASE_URL= TEST_TODAY=$$day $(PY) -m pytest -q $(PYTEST_ARGS) || exit 1; \
+	  DATABASE_URL= TEST_TODAY=$$day $(PY) -m pytest -q $(XDIST) $(PYTEST_ARGS) || exit 1; \
 	done
 
 # With CI set, the suite must also pass on PostgreSQL (and fails if it is unreachable), and once
