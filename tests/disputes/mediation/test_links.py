@@ -248,3 +248,17 @@ def test_open_from_the_petition_page(client, users):
     case = MediationCase.objects.get()
     assert response["Location"] == reverse("disputes:mediation_detail", args=[case.pk])
     assert case.petition == petition and case.title == petition.title
+
+
+def test_the_petition_is_a_link_only_for_those_who_may_open_it(client, users):
+    """A mediator (no access to petitions) sees the petition's number as text, not a link that answers 404."""
+    petition = petition_in_state(users, "in_progress")
+    case = from_petition(petition, users["coordinator"], users["mediator"])
+    url = reverse("disputes:mediation_detail", args=[case.pk])
+    petition_url = reverse("petitions:detail", args=[petition.pk])
+    client.force_login(users["mediator"])
+    page = client.get(url).content.decode()
+    assert petition.number in page and petition_url not in page
+    assert client.get(petition_url).status_code in (403, 404)
+    client.force_login(users["coordinator"])
+    assert petition_url in client.get(url).content.decode()
