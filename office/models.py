@@ -231,6 +231,9 @@ class TimeLimits(models.Model):
         """
         limits = getattr(township, "_time_limits", None)
         if limits is None:
+            # Joined with the signed-in user's profile (office/auth.py): no query.
+            limits = township._state.fields_cache.get("time_limits")
+        if limits is None:
             limits, _created = cls.objects.get_or_create(township=township)
             township._time_limits = limits
         return limits
