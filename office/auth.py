@@ -2,7 +2,7 @@
 
 Django's ModelBackend reads the user, then (lazily, each in its own query) the staff profile, its
 township, unit, village and rank, the user's groups, and their permissions twice. This backend reads
-the user with the staff profile, its township (and the township's time limits), unit, village and
+the user with the staff profile, its township (and the township's time limits and targets), unit, village and
 rank in one joined query, and the role names with every permission in one more: two queries for
 the whole request, whatever the page asks afterwards (``has_role``, ``has_perm``, ``user.staff``).
 """
@@ -13,7 +13,7 @@ from django.db.models import CharField, Value
 
 from .roles import ROLE_GROUPS
 
-PROFILE = ("staff__township__time_limits", "staff__unit", "staff__village", "staff__ladder_level")
+PROFILE = ("staff__township__time_limits", "staff__township__targets", "staff__unit", "staff__village", "staff__ladder_level")
 
 
 def load_rights(user):

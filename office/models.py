@@ -290,6 +290,9 @@ class Targets(models.Model):
         """Return the township's targets, creating the work plan's defaults on first use."""
         targets = getattr(township, "_targets", None)
         if targets is None:
+            # Joined with the signed-in user's profile (office/auth.py): no query.
+            targets = township._state.fields_cache.get("targets")
+        if targets is None:
             targets, _created = cls.objects.get_or_create(township=township, defaults=cls.DEFAULTS)
             township._targets = targets
         return targets

@@ -1,9 +1,10 @@
-"""Several one-row aggregates read in a single query (docs/architecture.md §14).
+"""Several aggregates read in a single query (docs/architecture.md §14).
 
 Each part is a queryset reduced to one row of aggregates (``one_row(qs, **aggregates)``: no GROUP BY,
 so it yields one row even over no data). ``read_together`` puts them side by side in one SELECT
-(``FROM (part) AS a CROSS JOIN (part) AS b …``) and may left-join one many-row part (the few rows
-it returns repeat the aggregates). One round trip for a page's menu or a dashboard's figures.
+(``FROM (part) AS q0 CROSS JOIN (part) AS q1 …``) and may left-join a few small many-row parts (a
+grouped count, the rounds of this week): their rows multiply, so keep them to a few dozen rows each.
+One round trip for a page's menu and a dashboard's figures.
 """
 from django.db import connection
 from django.db.models import IntegerField, Value
@@ -21,36 +22,40 @@ def _columns(queryset):
 
 
 def read_together(parts, rows=None):
-    """Run the one-row ``parts`` ({name: queryset}) and the many-row ``rows`` ((name, queryset) or None) in
-    one query. Return ({name: {column: value}}, [{column: value} for each row of ``rows``])."""
+    """Run the one-row ``parts`` ({name: queryset}) and the small many-row ``rows`` ({name: queryset}) in one
+    query. Return ({name: {column: value}}, {name: [{column: value}, …]}) — each row part's rows once, in
+    the order the database returned them."""
+    rows = rows or {}
     quote = connection.ops.quote_name
     selects, sources, params, layout = [], [], [], []
-    every = list(parts.items()) + ([rows] if rows is not None else [])
-    for index, (name, queryset) in enumerate(every):
+    for index, (name, queryset) in enumerate([*parts.items(), *rows.items()]):
         alias = f"q{index}"
         sql, part_params = queryset.query.sql_with_params()
-        joiner = "" if index == 0 else (" LEFT JOIN " if rows is not None and index == len(every) - 1 else " CROSS JOIN ")
-        on = " ON 1=1" if joiner == " LEFT JOIN " else ""
-        sources.append(f"{joiner}({sql}) {alias}{on}")
+        if index == 0:
+            sources.append(f"({sql}) {alias}")
+        elif name in rows:
+            sources.append(f" LEFT JOIN ({sql}) {alias} ON 1=1")
+        else:
+            sources.append(f" CROSS JOIN ({sql}) {alias}")
         params.extend(part_params)
         for column in _columns(queryset):
             selects.append(f"{alias}.{quote(column)}")
             layout.append((name, column))
     if not selects:
-        return {}, []
+        return {}, {}
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(selects)} FROM {''.join(sources)}", params)
         fetched = cursor.fetchall()
     together = {name: {} for name in parts}
-    found = []
-    row_name = rows[0] if rows is not None else None
+    found = {name: {} for name in rows}  # dicts keep the first-seen order and drop the repeats of the cross join
     for position, record in enumerate(fetched):
-        values = {}
+        values = {name: {} for name in rows}
         for (name, column), value in zip(layout, record):
-            if name == row_name:
-                values[column] = value
+            if name in rows:
+                values[name][column] = value
             elif position == 0:
                 together[name][column] = value
-        if row_name is not None and any(v is not None for v in values.values()):
-            found.append(values)
-    return together, found
+        for name, row in values.items():
+            if any(value is not None for value in row.values()):
+                found[name][tuple(row.items())] = row
+    return together, {name: list(seen.values()) for name, seen in found.items()}

@@ -1,8 +1,3 @@
-from functools import cache
-
-from django.utils import timezone
-
-
 def work_queues(request):
     """The menu's counts: the work queues (待办), open tasks (消息) and escalations to decide (提级至我处),
     read in one query (reports/queues.py ``menu_counts``) when a template first shows one of them; a
@@ -10,11 +5,10 @@ def work_queues(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or getattr(user, "staff", None) is None:
         return {}
-    from .queues import menu_counts
+    from .queues import menu_counts_for
 
-    @cache
     def counts():
-        return menu_counts(user, timezone.localdate())
+        return menu_counts_for(request)
 
     # A callable in a template's context is called when the template reads it.
     return {

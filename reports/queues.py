@@ -14,10 +14,11 @@ tasks, the escalations to decide and this period's round are read side by side (
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from disputes.mediation import selectors as mediation
@@ -80,16 +81,35 @@ class MenuCounts:
     queues: list[WorkQueue]
     open_tasks: int
     escalations_to_me: int | None
+    extra: dict = field(default_factory=dict)  # the page's own parts read in the same query
+    extra_rows: dict = field(default_factory=dict)
 
 
-def menu_counts(user, today) -> MenuCounts:
+def cadence_row(scope):
+    """One-row queryset (not executed) reading the stored cadence of a scope (at most one: scope is unique)."""
+    return one_row(ScreeningCadence.objects.filter(scope=scope), stored=Count("pk"), kind=Max("kind"),
+                   anchor=Max("anchor"), grace_days=Max("grace_days"))
+
+
+def cadence_from(counts, scope):
+    """The cadence read by ``cadence_row`` (the defaults when none is stored), as ScreeningCadence.for_scope."""
+    if counts["stored"]:
+        return ScreeningCadence(scope=scope, kind=counts["kind"], anchor=_date(counts["anchor"]),
+                                grace_days=counts["grace_days"])
+    return ScreeningCadence(scope=scope, kind=ScreeningCadence.DEFAULT_KINDS[scope])
+
+
+def menu_counts(user, today, extra=None, extra_rows=None) -> MenuCounts:
     """The user's queues with their counts, open tasks and escalations to decide: one query in all
-    (office/onequery.py), whatever the numbers, touching only open cases (issue 16 §3)."""
+    (office/onequery.py), whatever the numbers, touching only open cases (issue 16 §3). ``extra``: a
+    page's own one-row parts ({name: queryset}) read in the same query (the dashboard's figures), and
+    ``extra_rows`` its small many-row parts (office/onequery.py)."""
     staff = getattr(user, "staff", None)
     if staff is None or not user.is_active:
-        return MenuCounts([], 0, None)
+        counts, rows = read_together(extra or {}, extra_rows) if extra or extra_rows else ({}, {})
+        return MenuCounts([], 0, None, counts, rows)
     soon = TimeLimits.for_township(staff.township).due_soon_days
-    parts = {"tasks": open_task_row(user)}
+    parts = {"tasks": open_task_row(user), **(extra or {})}
     slugs, petition_row = queue_count_row(user, today, soon)
     if slugs:
         parts["petitions"] = petition_row
@@ -100,26 +120,21 @@ def menu_counts(user, today) -> MenuCounts:
     for index, row in enumerate(escalation_rows):
         parts[f"escalations{index}"] = row
     files, village = screening_permissions.filing_village(user)
-    rounds = None
+    rows = dict(extra_rows or {})
     if files:
         scope = ScreeningCadence.Scope.VILLAGE if village is not None else ScreeningCadence.Scope.TOWNSHIP
-        parts["cadence"] = one_row(ScreeningCadence.objects.filter(scope=scope),
-                                   stored=Count("pk"), kind=Max("kind"), anchor=Max("anchor"))
-        # The unit's regular rounds whose dates include today (one, or none): the one of the current period?
-        rounds = ("rounds", ScreeningRound.objects.filter(
+        parts["cadence"] = cadence_row(scope)
+        # The unit's regular rounds whose dates include today (one, or none): is one of them the current period's?
+        rows["rounds"] = ScreeningRound.objects.filter(
             township_id=staff.township_id, village=village, campaign__isnull=True, starts_on__lte=today,
-            ends_on__gte=today).order_by().values("kind", "starts_on"))
-    counts, overlapping = read_together(parts, rounds)
+            ends_on__gte=today).order_by().values("kind", "starts_on")
+    counts, found = read_together(parts, rows)
     queues = []
     if files:
-        cadence = counts["cadence"]
-        if cadence["stored"]:
-            kind, anchor = cadence["kind"], _date(cadence["anchor"])
-        else:
-            default = ScreeningCadence(scope=scope, kind=ScreeningCadence.DEFAULT_KINDS[scope])
-            kind, anchor = default.kind, default.anchor
-        period = recent_periods(kind, today, 1, anchor)[0]
-        filed = any(row["kind"] == period.kind and _date(row["starts_on"]) == period.starts_on for row in overlapping)
+        cadence = cadence_from(counts["cadence"], scope)
+        period = recent_periods(cadence.kind, today, 1, cadence.anchor)[0]
+        filed = any(row["kind"] == period.kind and _date(row["starts_on"]) == period.starts_on
+                    for row in found["rounds"])
         if not filed:
             queues.append(WorkQueue("round", str(_("File this period's round")), reverse("disputes:round_new"), 1))
     queues += [
@@ -136,7 +151,17 @@ def menu_counts(user, today) -> MenuCounts:
         ]
     escalations = (sum(counts[f"escalations{i}"]["n"] for i in range(len(escalation_rows)))
                    if escalation_rows else None)
-    return MenuCounts(queues, counts["tasks"]["n"], escalations)
+    return MenuCounts(queues, counts["tasks"]["n"], escalations, {name: counts[name] for name in extra or {}},
+                      {name: found[name] for name in extra_rows or {}})
+
+
+def menu_counts_for(request, extra=None, extra_rows=None) -> MenuCounts:
+    """The request's menu counts, read once: the first caller (the dashboard, with its ``extra`` parts, or
+    the context processor) runs the query; later callers get the same result."""
+    counts = getattr(request, "_menu_counts", None)
+    if counts is None:
+        counts = request._menu_counts = menu_counts(request.user, timezone.localdate(), extra, extra_rows)
+    return counts
 
 
 def work_queues(user, today) -> list[WorkQueue]:
