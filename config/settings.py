@@ -123,7 +123,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # django-axes first so that a locked-out user is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that loads the staff profile, roles and permissions with the user (office/auth.py).
+    "office.auth.StaffBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.utils import timezone
 
-from . import calendar, escalation
+from . import calendar
 from .navigation import menu_for
-from .notify import open_task_count
 from .roles import ADMIN, COORDINATOR, LEADER, ROLE_GROUPS, role_keys
 
 
@@ -30,10 +29,8 @@ def office(request):
         "staff": staff,
         "role_names": [ROLE_GROUPS[key] for key in sorted(keys)],
         "menu": menu_for(user),
-        # The badge counts only the tasks still open (a message whose task is done clears itself).
-        "open_tasks": open_task_count(user),
-        # 提级至我处: None for a user who holds no rank of the ladder (no menu entry).
-        "escalations_to_me": escalation.pending_count(user) if escalation.asked(user) is not None else None,
+        # The menu's counts (open tasks, 提级至我处, the work queues) come from
+        # reports.context_processors.work_queues, in one query.
         # Leaders (and administrators) read the record of role and status changes (docs/domain.md §8).
         "sees_account_changes": user.is_superuser or bool(role_keys(user) & {LEADER, ADMIN}),
         "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from .followup import EscalationBase
 from .models import EscalationLevel, Village
 from .navigation import section_roles
 from .notify import complete, notify, task_key
+from .onequery import one_row
 from .roles import has_role, holders
 from .workflow import TransitionNotAllowed
 
@@ -183,6 +184,16 @@ def escalation_models() -> list[type[EscalationBase]]:
 def _asked_rows(model, user, condition: Q):
     case_field = model.CASE_FIELD  # type: ignore[attr-defined]
     return model._default_manager.filter(condition, **{f"{case_field}__township_id": user.staff.township_id})
+
+
+def pending_count_rows(user) -> list:
+    """One-row querysets (not executed), one per area, each counting (``n``) the escalations awaiting this
+    user's decision; [] for a user who holds no rank."""
+    condition = asked(user)
+    if condition is None:
+        return []
+    return [one_row(_asked_rows(model, user, condition).filter(state=PENDING), n=Count("pk"))
+            for model in escalation_models()]
 
 
 def pending_count(user) -> int:

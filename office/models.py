@@ -231,6 +231,9 @@ class TimeLimits(models.Model):
         """
         limits = getattr(township, "_time_limits", None)
         if limits is None:
+            # Joined with the signed-in user's profile (office/auth.py): no query.
+            limits = township._state.fields_cache.get("time_limits")
+        if limits is None:
             limits, _created = cls.objects.get_or_create(township=township)
             township._time_limits = limits
         return limits
@@ -286,6 +289,9 @@ class Targets(models.Model):
     def for_township(cls, township):
         """Return the township's targets, creating the work plan's defaults on first use."""
         targets = getattr(township, "_targets", None)
+        if targets is None:
+            # Joined with the signed-in user's profile (office/auth.py): no query.
+            targets = township._state.fields_cache.get("targets")
         if targets is None:
             targets, _created = cls.objects.get_or_create(township=township, defaults=cls.DEFAULTS)
             township._targets = targets

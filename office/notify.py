@@ -83,6 +83,15 @@ def complete(keys):
     transaction.on_commit(mark)
 
 
+def open_task_row(user):
+    """A one-row queryset (not executed) counting (``n``) the user's open tasks: read with the menu's counts."""
+    from django.db.models import Count
+
+    from .onequery import one_row
+
+    return one_row(Notification.objects.filter(user=user, done_at__isnull=True).exclude(task=""), n=Count("pk"))
+
+
 def open_task_count(user):
     """How many task messages of this user are still open (the menu's badge)."""
     return Notification.objects.filter(user=user, done_at__isnull=True).exclude(task="").count()

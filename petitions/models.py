@@ -4,6 +4,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -34,6 +35,12 @@ class PetitionCounter(CounterBase):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["township", "year"], name="petition_counter_unique")]
+
+
+# Petition.OPEN_STATUSES as plain values, for the partial index in Petition.Meta (a nested class cannot
+# read the class body); tests/petitions/test_queries.py checks the two agree.
+OPEN_STATUSES_FOR_INDEX = ["registered", "decision_review", "accepted", "assigned", "in_progress", "reply_review",
+                           "reply_approved", "replied", "evaluated", "visited"]
 
 
 class Petition(models.Model):
@@ -263,6 +270,10 @@ class Petition(models.Model):
             models.Index(fields=["township", "status", "due_on"], name="petition_status_due"),
             models.Index(fields=["township", "-received_on"], name="petition_received"),
             models.Index(fields=["assigned_unit", "status"], name="petition_unit_status"),
+            # Every work queue and the menu's counts read only open cases (issue 16 §3): a partial index
+            # holds just those, so a count never walks the closed majority.
+            models.Index(fields=["township", "due_on"], name="petition_open_due",
+                         condition=Q(status__in=OPEN_STATUSES_FOR_INDEX)),
         ]
         permissions = [
             ("register_petition", _("Can register petitions")),
@@ -432,6 +443,10 @@ class CaseEvent(CaseEventBase):
     class Meta(CaseEventBase.Meta):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
+        indexes = [
+            # 退回重办 (petitions/selectors.py _sent_back): the few decisions sent back, read without the events table.
+            models.Index(fields=["petition"], name="caseevent_sent_back", condition=Q(action="reject_decision")),
+        ]
 
 
 class Reply(models.Model):
@@ -493,6 +508,8 @@ class Extension(models.Model):
         verbose_name = _("extension")
         verbose_name_plural = _("extensions")
         ordering = ["requested_at", "pk"]
+        # The sign-off queue reads the few extensions awaiting a leader (petitions/selectors.py _pending_extension).
+        indexes = [models.Index(fields=["petition"], name="extension_pending", condition=Q(state="pending"))]
 
 
 class Supervision(models.Model):

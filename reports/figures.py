@@ -1,5 +1,7 @@
-"""The figures the office is judged by (docs/domain.md §4): raw counts from a bounded number of
-aggregate queries, the rate computed from them, the formula shown beside it.
+"""The figures the office is judged by (docs/domain.md §4): raw counts from conditional aggregates
+(read in one query with the rest of the dashboard: reports/selectors.py ``dashboard_numbers``), the rate
+computed from them, the formula shown beside it. Each figure's cases are listed by ``petition_cases``,
+``dispute_cases`` and ``mediation_cases`` with the very same conditions.
 
 A rate whose denominator is zero is ``None`` ("no data"), never a division by zero.
 """
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from disputes.models import LedgerEntry, MediationCase, MediationReturnVisit
+from office.onequery import one_row, read_together
 from petitions.models import Petition, ReturnVisit
 
 P = Petition.Status
@@ -109,31 +112,45 @@ def _target(targets, key):
     return targets.for_figure(key) if targets is not None else None
 
 
-def petition_figures(petitions, period, today, targets=None):
-    """Return the petition figures for a period over the given (visible) petitions: one aggregate query,
-    plus one for return visits. ``targets``: the township's office.models.Targets (None: no targets)."""
-    conditions = _petition_conditions(period, today)
+def petition_aggregates(period, today):
+    """{name: conditional count} of every petition figure's numerator and denominator, to be read in one
+    aggregate with other figures (reports/selectors.py ``dashboard_numbers``)."""
     aggregates = {}
-    for key, (denominator, numerator) in conditions.items():
+    for key, (denominator, numerator) in _petition_conditions(period, today).items():
         aggregates[f"{key}_d"] = Count("pk", filter=denominator)
         aggregates[f"{key}_n"] = Count("pk", filter=numerator)
-    counts = petitions.aggregate(**aggregates)
+    return aggregates
+
+
+def return_visit_row(petitions, period, today):
+    """One-row queryset (not executed): the return visits due in the period (``due``) and made (``done``)."""
+    in_period = Q(due_on__range=(period.first, period.last))
+    return one_row(ReturnVisit.objects.filter(petition__in=petitions),
+                   due=Count("pk", filter=in_period & (Q(due_on__lte=today) | Q(visited_on__isnull=False))),
+                   done=Count("pk", filter=in_period & Q(visited_on__isnull=False)))
+
+
+def build_petition_figures(counts, visits, targets=None):
+    """The petition figures from the counts read (``petition_aggregates``, ``return_visit_row``)."""
     figures = [
         Figure(key, str(label), str(formula), counts[f"{key}_n"], counts[f"{key}_d"], _target(targets, key),
                str(n_label), str(d_label))
         for key, label, formula, n_label, d_label in PETITION_FIGURES
     ]
-    in_period = Q(due_on__range=(period.first, period.last))
-    visits = ReturnVisit.objects.filter(petition__in=petitions).aggregate(
-        due=Count("pk", filter=in_period & (Q(due_on__lte=today) | Q(visited_on__isnull=False))),
-        done=Count("pk", filter=in_period & Q(visited_on__isnull=False)),
-    )
     figures.append(Figure("return_visit", str(_("Return visit rate (回访率)")),
                           str(_("return visits due in the period and made ÷ return visits due in the period "
                                 "(made, or past their due date)")), visits["done"], visits["due"],
                           _target(targets, "return_visit"), str(_("visits made")),
                           str(pgettext_lazy("return visits", "visits due"))))
     return figures
+
+
+def petition_figures(petitions, period, today, targets=None):
+    """Return the petition figures for a period over the given (visible) petitions: one query.
+    ``targets``: the township's office.models.Targets (None: no targets)."""
+    counts, _rows = read_together({"petitions": one_row(petitions, **petition_aggregates(period, today)),
+                                   "visits": return_visit_row(petitions, period, today)})
+    return build_petition_figures(counts["petitions"], counts["visits"], targets)
 
 
 def petition_cases(petitions, key, period, today, *, part):
@@ -170,22 +187,40 @@ def mediation_outcomes(period):
     return ended, ended & ~Q(status=MediationCase.Status.TERMINATED)
 
 
-def dispute_figures(entries, cases, period, today, targets=None):
-    """Screening and mediation figures for the period: one aggregate query over ledger entries, one over
-    mediation cases, one over visits (docs/domain.md §4)."""
+def entry_aggregates(period):
+    """{name: conditional count} of the screening figures over ledger entries."""
     found = Q(found_on__range=(period.first, period.last))
-    mediated = found & ENTERED_MEDIATION
-    resolved = found & Q(status=LedgerEntry.Status.RESOLVED)
-    counts = entries.aggregate(
-        found=Count("pk", filter=found), mediated=Count("pk", filter=mediated), resolved=Count("pk", filter=resolved)
-    )
+    return {"found": Count("pk", filter=found), "mediated": Count("pk", filter=found & ENTERED_MEDIATION),
+            "resolved": Count("pk", filter=found & Q(status=LedgerEntry.Status.RESOLVED))}
+
+
+def mediation_aggregates(period):
+    """{name: conditional count} of the mediation outcome figure over mediation cases."""
     ended, agreed = mediation_outcomes(period)
-    outcome = cases.aggregate(ended=Count("pk", filter=ended), succeeded=Count("pk", filter=agreed))
-    visits = MediationReturnVisit.objects.filter(
-        case__in=cases, visited_on__range=(period.first, period.last)
-    ).exclude(satisfaction="").aggregate(
-        rated=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__in=["satisfied", "basically"]))
-    )
+    return {"ended": Count("pk", filter=ended), "succeeded": Count("pk", filter=agreed)}
+
+
+def mediation_visit_row(cases, period):
+    """One-row queryset (not executed): visits made in the period with a rating, and those satisfied."""
+    return one_row(
+        MediationReturnVisit.objects.filter(case__in=cases, visited_on__range=(period.first, period.last))
+        .exclude(satisfaction=""),
+        rated=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__in=["satisfied", "basically"])))
+
+
+def dispute_figures(entries, cases, period, today, targets=None):
+    """Screening and mediation figures for the period, in one query (docs/domain.md §4)."""
+    counts, _rows = read_together({
+        "entries": one_row(entries, **entry_aggregates(period)),
+        "cases": one_row(cases, **mediation_aggregates(period)),
+        "visits": mediation_visit_row(cases, period),
+    })
+    return build_dispute_figures(counts["entries"], counts["cases"], counts["visits"], targets)
+
+
+def build_dispute_figures(counts, outcome, visits, targets=None):
+    """The screening and mediation figures from the counts read (``entry_aggregates``, ``mediation_aggregates``,
+    ``mediation_visit_row``)."""
     return [
         Figure("participation", str(_("Mediation participation rate (参调率)")),
                str(_("disputes found in the period that entered mediation (a mediation case opened or requested, or "

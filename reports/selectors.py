@@ -1,27 +1,28 @@
-"""Reads for the dashboard: a bounded number of aggregate queries whatever the data size."""
+"""Reads for the dashboard: a constant number of queries whatever the data size (the counts in one,
+``dashboard_numbers``, read together with the menu's)."""
 import datetime
 
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
-from disputes.mediation.selectors import mediator_queue
+from disputes.mediation.selectors import mediator_queue, visible_cases
 from disputes.models import LedgerEntry, ScreeningCadence
 from disputes.periods import recent_periods
 from disputes.screening.selectors import MISSING, PENDING, compliance_rows, visible_entries, with_list_relations
+from office.models import Targets
+from office.onequery import one_row, read_together
 from office.roles import COORDINATOR, LEADER, MEDIATOR, has_role
 from petitions.models import Petition
 from petitions.selectors import (
     awaits_label,
     my_work_condition,
-    petition_list,
     queues_for,
     visible_petitions,
     with_awaits,
 )
 
 from . import charts, figures
-from .queues import current_round_due
+from .queues import cadence_from, cadence_row, current_round_due
 
 
 def month_start(day, back=0):
@@ -35,7 +36,8 @@ def my_petition_work(user, today, soon_days, limit=10):
     deadline of that step (petitions/selectors.py ``with_awaits``)."""
     if not queues_for(user):
         return []
-    work = with_awaits(petition_list(user).filter(my_work_condition(user, today, soon_days)), user)
+    # The home page shows number, title and what it waits for: no petitioners to load.
+    work = with_awaits(visible_petitions(user).filter(my_work_condition(user, today, soon_days)), user)
     rows = list(work.order_by("awaits_due", "received_on")[:limit])
     for petition in rows:
         petition.awaits_label = awaits_label(petition)
@@ -66,21 +68,35 @@ def mediator_home(user, today, soon_days):
 
 def petition_state_counts(user):
     """Open petitions by state, in the workflow's order."""
-    counts = dict(
-        visible_petitions(user).filter(status__in=Petition.OPEN_STATUSES)
-        .values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
-    return [(Petition.Status(s).label, counts.get(s, 0), s) for s in Petition.OPEN_STATUSES]
+    counts, _rows = read_together({"states": one_row(visible_petitions(user), **_state_aggregates())})
+    return _petition_states(counts["states"])
+
+
+def _state_aggregates():
+    return {f"state_{s}": Count("pk", filter=Q(status=s)) for s in Petition.OPEN_STATUSES}
+
+
+def _petition_states(counts):
+    return [(Petition.Status(s).label, counts[f"state_{s}"], s) for s in Petition.OPEN_STATUSES]
 
 
 def entry_state_counts(user):
-    counts = dict(visible_entries(user).values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    return [(label, counts.get(value, 0), value) for value, label in LedgerEntry.Status.choices]
+    counts, _rows = read_together({"states": one_row(visible_entries(user), **_entry_state_aggregates())})
+    return _entry_states(counts["states"])
 
 
-def missing_rounds(user, township, today):
-    """Villages (or, for a mediator, their own village) that have not filed this period's round."""
-    cadence = ScreeningCadence.for_scope(ScreeningCadence.Scope.VILLAGE)
+def _entry_state_aggregates():
+    return {f"state_{value}": Count("pk", filter=Q(status=value)) for value in LedgerEntry.Status.values}
+
+
+def _entry_states(counts):
+    return [(label, counts[f"state_{value}"], value) for value, label in LedgerEntry.Status.choices]
+
+
+def missing_rounds(user, township, today, cadence=None):
+    """Villages (or, for a mediator, their own village) that have not filed this period's round.
+    ``cadence``: the villages' cadence when the caller read it already."""
+    cadence = cadence or ScreeningCadence.for_scope(ScreeningCadence.Scope.VILLAGE)
     current = recent_periods(cadence.kind, today, 1, cadence.anchor)
     rows = compliance_rows(township, ScreeningCadence.Scope.VILLAGE, current, today, cadence)
     staff = user.staff
@@ -89,58 +105,139 @@ def missing_rounds(user, township, today):
     return current[0], [row for row in rows if row.cells[0].state in (MISSING, PENDING)]
 
 
-def intake_chart(user, today, months=12):
-    """Monthly intake by channel over the last ``months`` months (one grouped query)."""
-    first = month_start(today, months - 1)
-    rows = (
-        visible_petitions(user).filter(received_on__gte=first)
-        .annotate(month=TruncMonth("received_on")).values_list("month", "channel").annotate(n=Count("pk"))
-    )
-    labels = [month_start(today, back) for back in range(months - 1, -1, -1)]
-    table = {(m if isinstance(m, datetime.date) and not isinstance(m, datetime.datetime) else m.date(), c): n
-             for m, c, n in rows}
-    series = [(label, [table.get((month, value), 0) for month in labels]) for value, label in Petition.Channel.choices]
+def _months(today, months):
+    return [month_start(today, back) for back in range(months - 1, -1, -1)]
+
+
+def _month_range(month):
+    return month, month_start(month, -1) - datetime.timedelta(days=1)
+
+
+def _intake_aggregates(today, months=12):
+    """Monthly intake by channel over the last ``months`` months, as conditional counts."""
+    return {f"in_{index}_{channel}": Count("pk", filter=Q(received_on__range=_month_range(month), channel=channel))
+            for index, month in enumerate(_months(today, months)) for channel in Petition.Channel.values}
+
+
+def _intake_chart(counts, today, months=12):
+    labels = _months(today, months)
+    series = [(label, [counts[f"in_{index}_{value}"] for index in range(len(labels))])
+              for value, label in Petition.Channel.choices]
     return charts.stacked_bars([f"{m.month}月" for m in labels], series, title=_("Monthly intake by channel"))
 
 
-def category_chart(user, period):
-    rows = (
-        visible_petitions(user).filter(received_on__range=(period.first, period.last))
-        .values_list("category__name").annotate(n=Count("pk")).order_by("-n")[:10]
-    )
-    items = [(name or _("Uncategorised"), n) for name, n in rows]
-    return charts.horizontal_bars(items, title=_("Petitions by category"))
+def _on_time_aggregates(today, months=12):
+    """On-time replies by the month the reply fell due, as conditional counts (due up to today)."""
+    due = (Q(replied_on__isnull=False) | Q(handling_due_on__lt=today)) & Q(handling_due_on__lte=today)
+    aggregates = {}
+    for index, month in enumerate(_months(today, months)):
+        in_month = due & Q(handling_due_on__range=_month_range(month))
+        aggregates[f"ot_{index}_total"] = Count("pk", filter=in_month)
+        aggregates[f"ot_{index}_on_time"] = Count("pk", filter=in_month & Q(replied_on__lte=F("handling_due_on")))
+    return aggregates
 
 
-def dispute_charts(user, period):
-    entries = visible_entries(user).filter(found_on__range=(period.first, period.last))
-    by_type = entries.values_list("dispute_type__parent__name", "dispute_type__name").annotate(n=Count("pk"))
-    types = {}
-    for parent, name, n in by_type:
-        key = parent or name
-        types[key] = types.get(key, 0) + n
-    by_risk = entries.values_list("risk_level__name", "risk_level__colour", "risk_level__rank").annotate(
-        n=Count("pk")).order_by("risk_level__rank")
-    return (
-        charts.horizontal_bars(sorted(types.items(), key=lambda kv: -kv[1]), title=_("Disputes by type")),
-        charts.horizontal_bars([(name, n) for name, _colour, _rank, n in by_risk], title=_("Disputes by risk"),
-                               colours={name: colour for name, colour, _rank, _n in by_risk}),
-    )
+def _on_time_chart(counts, today, months=12):
+    labels = _months(today, months)
+    rates = [figures.Figure("m", "", "", counts[f"ot_{i}_on_time"], counts[f"ot_{i}_total"]).rate
+             for i in range(len(labels))]
+    return charts.rate_line([f"{m.month}月" for m in labels], rates, title=_("On-time reply rate by month"))
+
+
+def intake_chart(user, today, months=12):
+    """Monthly intake by channel over the last ``months`` months (one query)."""
+    counts, _rows = read_together({"p": one_row(visible_petitions(user), **_intake_aggregates(today, months))})
+    return _intake_chart(counts["p"], today, months)
 
 
 def on_time_chart(user, today, months=12):
-    """On-time reply rate by the month the reply fell due (one grouped query)."""
-    first = month_start(today, months - 1)
-    due = Q(replied_on__isnull=False) | Q(handling_due_on__lt=today)
-    rows = (
-        visible_petitions(user).filter(due, handling_due_on__gte=first, handling_due_on__lte=today)
-        .annotate(month=TruncMonth("handling_due_on")).values_list("month")
-        .annotate(total=Count("pk"), on_time=Count("pk", filter=Q(replied_on__lte=F("handling_due_on"))))
+    """On-time reply rate by the month the reply fell due (one query)."""
+    counts, _rows = read_together({"p": one_row(visible_petitions(user), **_on_time_aggregates(today, months))})
+    return _on_time_chart(counts["p"], today, months)
+
+
+def _category_rows(user, period):
+    """The period's ten largest categories (a grouped query, not executed)."""
+    return (visible_petitions(user).filter(received_on__range=(period.first, period.last))
+            .values("category__name").annotate(n=Count("pk")).order_by("-n", "category__name")[:10])
+
+
+def _category_chart(rows):
+    rows = sorted(rows, key=lambda row: (-row["n"], row["category__name"] or ""))
+    items = [(row["category__name"] or _("Uncategorised"), row["n"]) for row in rows]
+    return charts.horizontal_bars(items, title=_("Petitions by category"))
+
+
+def category_chart(user, period):
+    return _category_chart(list(_category_rows(user, period)))
+
+
+def dispute_charts(user, period):
+    """The period's disputes by type and by risk, from one grouped query (type × risk)."""
+    entries = visible_entries(user).filter(found_on__range=(period.first, period.last))
+    rows = entries.values_list("dispute_type__parent__name", "dispute_type__name", "risk_level__name",
+                               "risk_level__colour", "risk_level__rank").annotate(n=Count("pk")).order_by()
+    types, risks, colours = {}, {}, {}
+    for parent, name, risk, colour, rank, n in rows:
+        key = parent or name
+        types[key] = types.get(key, 0) + n
+        risks[(rank, risk)] = risks.get((rank, risk), 0) + n
+        colours[risk] = colour
+    return (
+        charts.horizontal_bars(sorted(types.items(), key=lambda kv: -kv[1]), title=_("Disputes by type")),
+        charts.horizontal_bars([(name, n) for (_rank, name), n in sorted(risks.items(), key=lambda kv: kv[0][0])],
+                               title=_("Disputes by risk"), colours=colours),
     )
-    table = {}
-    for month, total, on_time in rows:
-        month = month.date() if isinstance(month, datetime.datetime) else month
-        table[month] = figures.Figure("m", "", "", on_time, total).rate
-    labels = [month_start(today, back) for back in range(months - 1, -1, -1)]
-    return charts.rate_line([f"{m.month}月" for m in labels], [table.get(m) for m in labels],
-                            title=_("On-time reply rate by month"))
+
+
+def dashboard_numbers(user, today, period, *, petitions, disputes, office_view):
+    """Every count of the home page in one query (issue 16 §2): open petitions by state; the ledger by
+    state; for the office, each figure's numerator and denominator (the same conditions as its drill-down
+    list, reports/figures.py), the monthly intake by channel and the on-time rate by month. The petitions
+    read are only those that can count: open, or received, due or replied within the months shown.
+    Returns the parts and row parts for ``reports.queues.menu_counts`` (``extra=``, ``extra_rows=``) and a
+    function that reads the result."""
+    targets = Targets.for_township(user.staff.township) if office_view else None
+    parts, rows = {}, {}
+    if petitions or office_view:
+        aggregates = _state_aggregates()
+        base = visible_petitions(user)
+        if office_view:
+            aggregates |= figures.petition_aggregates(period, today) | _intake_aggregates(today)
+            aggregates |= _on_time_aggregates(today)
+            since = min(month_start(today, 11), period.first)
+            base = base.filter(Q(status__in=Petition.OPEN_STATUSES) | Q(received_on__gte=since)
+                               | Q(handling_due_on__gte=since) | Q(replied_on__gte=period.first))
+            parts["dash_visits"] = figures.return_visit_row(visible_petitions(user), period, today)
+        else:
+            base = base.filter(status__in=Petition.OPEN_STATUSES)
+        parts["dash_petitions"] = one_row(base, **aggregates)
+    if disputes or office_view:
+        aggregates = _entry_state_aggregates() | (figures.entry_aggregates(period) if office_view else {})
+        parts["dash_entries"] = one_row(visible_entries(user), **aggregates)
+        parts["dash_cadence"] = cadence_row(ScreeningCadence.Scope.VILLAGE)
+    if office_view:
+        rows["dash_categories"] = _category_rows(user, period)
+        cases = visible_cases(user)
+        parts["dash_cases"] = one_row(cases, **figures.mediation_aggregates(period))
+        parts["dash_mediation_visits"] = figures.mediation_visit_row(cases, period)
+
+    def read(counts, found):
+        numbers = {}
+        if "dash_cadence" in counts:
+            numbers["cadence"] = cadence_from(counts["dash_cadence"], ScreeningCadence.Scope.VILLAGE)
+        if "dash_categories" in found:
+            numbers["categories"] = _category_chart(found["dash_categories"])
+        if "dash_petitions" in counts:
+            numbers["petition_states"] = _petition_states(counts["dash_petitions"])
+        if "dash_entries" in counts:
+            numbers["entry_states"] = _entry_states(counts["dash_entries"])
+        if office_view:
+            numbers["figures"] = figures.build_petition_figures(
+                counts["dash_petitions"], counts["dash_visits"], targets) + figures.build_dispute_figures(
+                counts["dash_entries"], counts["dash_cases"], counts["dash_mediation_visits"], targets)
+            numbers["intake"] = _intake_chart(counts["dash_petitions"], today)
+            numbers["on_time"] = _on_time_chart(counts["dash_petitions"], today)
+        return numbers
+
+    return parts, rows, read

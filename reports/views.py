@@ -25,6 +25,7 @@ from petitions.selectors import petition_list, visible_petitions
 
 from . import exports, figures, selectors
 from .forms import PeriodForm, YearForm
+from .queues import menu_counts_for
 
 
 def _sees(user, url_name):
@@ -44,24 +45,30 @@ def dashboard(request):
     if petition_permissions.receives_major_reports(user):
         # Art 25: a red banner until a leader records that the matter was reported.
         context["major_unreported"], context["major_reported"] = petition_selectors.major_matters(user)
-    if _sees(user, "petitions:index"):
+    sees_petitions = _sees(user, "petitions:index")
+    mediator_home = has_role(user, MEDIATOR) and not office_view
+    sees_disputes = not mediator_home and _sees(user, "disputes:index")
+    # Every count of the page (states, figures, the two monthly charts) is read in the menu's one query.
+    parts, rows, read = selectors.dashboard_numbers(user, today, period, petitions=sees_petitions,
+                                                    disputes=sees_disputes, office_view=office_view and period is not None)
+    menu = menu_counts_for(request, extra=parts, extra_rows=rows)
+    numbers = read(menu.extra, menu.extra_rows)
+    if sees_petitions:
         context["my_work"] = selectors.my_petition_work(user, today, soon)
-        context["petition_states"] = selectors.petition_state_counts(user)
-    if has_role(user, MEDIATOR) and not office_view:
+        context["petition_states"] = numbers["petition_states"]
+    if mediator_home:
         # A village mediator's home is their work: the round to file first, then their cases.
         context["mediator"] = selectors.mediator_home(user, today, soon)
-    elif _sees(user, "disputes:index"):
-        context["entry_states"] = selectors.entry_state_counts(user)
-        context["screening_period"], context["missing_rounds"] = selectors.missing_rounds(user, township, today)
+    elif sees_disputes:
+        context["entry_states"] = numbers["entry_states"]
+        context["screening_period"], context["missing_rounds"] = selectors.missing_rounds(user, township, today,
+                                                                                            numbers["cadence"])
     if office_view and period is not None:
-        petitions = visible_petitions(user)
-        targets = Targets.for_township(township)
-        context["figures"] = figures.petition_figures(petitions, period, today, targets) + figures.dispute_figures(
-            visible_entries(user), visible_cases(user), period, today, targets)
+        context["figures"] = numbers["figures"]
         context["charts"] = {
-            "intake": selectors.intake_chart(user, today),
-            "categories": selectors.category_chart(user, period),
-            "on_time": selectors.on_time_chart(user, today),
+            "intake": numbers["intake"],
+            "categories": numbers["categories"],
+            "on_time": numbers["on_time"],
         }
         context["charts"]["types"], context["charts"]["risks"] = selectors.dispute_charts(user, period)
     return render(request, "reports/dashboard.html", context)

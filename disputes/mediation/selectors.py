@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from office import escalation
 from office.documents import documents_of
 from office.history import changes_in_words
+from office.onequery import one_row
 from office.roles import MEDIATOR, has_role, holders
 from petitions.selectors import visible_petitions
 
@@ -245,8 +246,13 @@ def queue_cases(user):
     return _queue_cases(user)
 
 
+def queue_count_row(user, today, warning_days=None):
+    """A one-row queryset counting each mediation queue (not executed; keys with "_" for "-")."""
+    conditions = queue_conditions(today, warning_days)
+    return one_row(_queue_cases(user), **{k.replace("-", "_"): Count("pk", filter=c) for k, c in conditions.items()})
+
+
 def queue_counts(user, today, warning_days=None):
     """{queue: count} of the user's mediation queues in one aggregate query."""
-    conditions = queue_conditions(today, warning_days)
-    counts = _queue_cases(user).aggregate(**{k.replace("-", "_"): Count("pk", filter=c) for k, c in conditions.items()})
-    return {key: counts[key.replace("-", "_")] for key in conditions}
+    counts = queue_count_row(user, today, warning_days).get()
+    return {key: counts[key.replace("-", "_")] for key in queue_conditions(today, warning_days)}

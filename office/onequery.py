@@ -1,0 +1,61 @@
+"""Several aggregates read in a single query (docs/architecture.md §14).
+
+Each part is a queryset reduced to one row of aggregates (``one_row(qs, **aggregates)``: no GROUP BY,
+so it yields one row even over no data). ``read_together`` puts them side by side in one SELECT
+(``FROM (part) AS q0 CROSS JOIN (part) AS q1 …``) and may left-join a few small many-row parts (a
+grouped count, the rounds of this week): their rows multiply, so keep them to a few dozen rows each.
+One round trip for a page's menu and a dashboard's figures.
+"""
+from django.db import connection
+from django.db.models import IntegerField, Value
+
+
+def one_row(queryset, **aggregates):
+    """The queryset reduced to one row holding the named aggregates (not executed)."""
+    return (queryset.order_by().annotate(_one=Value(1, output_field=IntegerField())).values("_one")
+            .annotate(**aggregates).values(*aggregates))
+
+
+def _columns(queryset):
+    query = queryset.query
+    return [*query.extra_select, *query.values_select, *query.annotation_select]
+
+
+def read_together(parts, rows=None):
+    """Run the one-row ``parts`` ({name: queryset}) and the small many-row ``rows`` ({name: queryset}) in one
+    query. Return ({name: {column: value}}, {name: [{column: value}, …]}) — each row part's rows once, in
+    the order the database returned them."""
+    rows = rows or {}
+    quote = connection.ops.quote_name
+    selects, sources, params, layout = [], [], [], []
+    for index, (name, queryset) in enumerate([*parts.items(), *rows.items()]):
+        alias = f"q{index}"
+        sql, part_params = queryset.query.sql_with_params()
+        if index == 0:
+            sources.append(f"({sql}) {alias}")
+        elif name in rows:
+            sources.append(f" LEFT JOIN ({sql}) {alias} ON 1=1")
+        else:
+            sources.append(f" CROSS JOIN ({sql}) {alias}")
+        params.extend(part_params)
+        for column in _columns(queryset):
+            selects.append(f"{alias}.{quote(column)}")
+            layout.append((name, column))
+    if not selects:
+        return {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(selects)} FROM {''.join(sources)}", params)
+        fetched = cursor.fetchall()
+    together = {name: {} for name in parts}
+    found = {name: {} for name in rows}  # dicts keep the first-seen order and drop the repeats of the cross join
+    for position, record in enumerate(fetched):
+        values = {name: {} for name in rows}
+        for (name, column), value in zip(layout, record):
+            if name in rows:
+                values[name][column] = value
+            elif position == 0:
+                together[name][column] = value
+        for name, row in values.items():
+            if any(value is not None for value in row.values()):
+                found[name][tuple(row.items())] = row
+    return together, {name: list(seen.values()) for name, seen in found.items()}
