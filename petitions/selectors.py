@@ -229,9 +229,9 @@ QUEUE_LABELS = {
 # How each queue is sorted: the clerk's decisions oldest first, a leader's sign-offs by the deadline of
 # the decision asked of them, everything else by the case's due date.
 QUEUE_ORDER = {
-    "to-decide": ("received_on", "sequence"),
-    "sent-back": ("received_on", "sequence"),
-    "sign-offs": ("awaits_due", "received_on"),
+    "to-decide": ("received_on", "sequence", "pk"),
+    "sent-back": ("received_on", "sequence", "pk"),
+    "sign-offs": ("awaits_due", "received_on", "pk"),
 }
 
 # What a case waits for, and the date that decision is due (issue 12 §1): a leader's queue says
@@ -324,7 +324,7 @@ def queue_petitions(user, slug, today, soon_days):
     """Visible petitions in one queue, most urgent first, with what each waits for."""
     condition = queue_conditions(user, today, soon_days)[slug]
     petitions = with_awaits(petition_list(user).filter(condition), user)
-    return petitions.order_by(*QUEUE_ORDER.get(slug, ("due_on", "received_on")))
+    return petitions.order_by(*QUEUE_ORDER.get(slug, ("due_on", "received_on", "pk")))
 
 
 def queue_counts(user, today, soon_days):
