@@ -2,12 +2,16 @@
 "Search and deep pages").
 
 - a complete case number, phone number or ID number is an exact match, looked up by its index;
-- anything else matches the case number or title containing it, the cases of the township's people
-  whose name (or phone, or ID number prefix) contains it, and the imported case with that 原编号.
+- anything else of three characters or more matches the case number or title containing it, the
+  cases of the township's people whose name or phone contains it or whose ID number starts with it,
+  and the imported case with that 原编号;
+- one or two characters (a two-character name: 王芳, 建国) match the names of the township's people
+  only: too short for a trigram index, and too common inside titles to be a useful search.
 
-People are looked up first, as a list of case ids: the case query never ORs a scan of people into its
-own conditions. On PostgreSQL, the ``icontains`` lookups of three characters or more use the pg_trgm
-GIN indexes on UPPER(column) of migration 0014; shorter ones (a two-character name) scan only the township's people.
+People are looked up first, in one query that returns the list of their case ids: the case query
+never ORs a join to people into its own conditions. On PostgreSQL, the ``icontains`` lookups use the
+pg_trgm GIN indexes on UPPER(column) of migration 0014; a short name reads the township's names from
+the (township_id, name) index.
 The search only narrows ``queryset``, which is already what the user may see (selectors.visible_petitions).
 """
 import re
@@ -21,6 +25,7 @@ from .models import PetitionParty
 
 # More matching cases than this and the case ids stay a subquery rather than a list of parameters.
 MAX_IDS = 2000
+TRIGRAM = 3  # pg_trgm indexes answer a `contains` of three characters or more
 CASE_NUMBER_RE = re.compile(r"^[A-Z]{1,6}-\d{4}-\d{4,}$")
 ID_NUMBER_RE = re.compile(r"^\d{17}[\dX]$")
 
@@ -62,15 +67,19 @@ def search_petitions(queryset, value, township):
     if kind == "number":
         return queryset.filter(number=value.upper())
     if kind == "phone":
-        parties = PetitionParty.objects.filter(person__in=list(
-            people.filter(phone=normalise_phone(value)).values_list("pk", flat=True)))
+        parties = PetitionParty.objects.filter(person__in=people.filter(phone=normalise_phone(value)).values("pk"))
         return queryset.filter(_in(_case_ids(parties)))
     if kind == "id_number":
-        parties = PetitionParty.objects.filter(person__in=list(
-            people.filter(id_number=normalise_id_number(value)).values_list("pk", flat=True)))
+        parties = PetitionParty.objects.filter(
+            person__in=people.filter(id_number=normalise_id_number(value)).values("pk"))
         return queryset.filter(_in(_case_ids(parties)))
     # Partial input: the people first (their conditions OR within one table), then the cases.
     who = Q(name__icontains=value)
+    if len(value) < TRIGRAM:
+        # Too short for a trigram index (a two-character name: 王芳, 建国): the names of the township's
+        # people only, read from the (township_id, name) index; a title or number is not searched.
+        parties = PetitionParty.objects.filter(person__in=people.filter(who).values("pk"))
+        return queryset.filter(_in(_case_ids(parties)))
     digits = normalise_phone(value)
     if len(digits) >= 4 and digits.replace("-", "").isdigit():
         who |= Q(phone__contains=digits)
