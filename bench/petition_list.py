@@ -171,6 +171,9 @@ def clone_townships(source, townships):
                             "registered_by_id": str(clerk.pk), "intake_token": "NULL"},
                  f"s.township_id = {source.pk}")
 
+            # Fresh statistics, or the planner expects a few rows and joins the ranks by nested loop.
+            cursor.execute("ANALYZE office_person, petitions_petition")
+
             def ranked(table, township_id, alias):
                 return (f"(SELECT id, row_number() OVER (ORDER BY id) AS rn FROM {table} "
                         f"WHERE township_id = {township_id}) {alias}")
@@ -250,6 +253,7 @@ def main():
     parser.add_argument("--cases", type=int, default=100000)
     parser.add_argument("--townships", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--only", default="", help="measure only the pages whose label contains this")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of each page")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
@@ -270,6 +274,8 @@ def main():
         clients[role].force_login(get_user_model().objects.get(username=f"{township.code}{role}"))
     print(f"{'role':12s} {'page':38s} {'p50':>8s} {'p95':>8s} {'queries':>8s} {'list SQL':>9s} {'slowest (any)':>14s}")
     for role, label, url in pages(township):
+        if args.only not in label:
+            continue
         clients[role].get(url)  # warm caches (content types, templates)
         p50, p95, queries, sql, captured = timed(clients[role], url, args.repeat)
         slowest = max(captured, key=lambda q: float(q["time"]))
