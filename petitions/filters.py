@@ -7,14 +7,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from office.forms import BootstrapMixin
-from office.models import Person, TimeLimits, Village
-from office.validators import normalise_id_number, normalise_phone
+from office.models import TimeLimits, Village
 
-from .models import ContentCategory, Petition, PetitionParty
+from .models import ContentCategory, Petition
+from .search import search_petitions
 
 
 class FilterForm(BootstrapMixin, forms.Form):
     pass
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sort as asked, then by id: equal dates never shuffle rows between pages (docs/architecture.md)."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value and value[0]:
+            qs = qs.order_by(*qs.query.order_by, "-pk" if value[0].startswith("-") else "pk")
+        return qs
 
 
 class PetitionFilter(django_filters.FilterSet):
@@ -36,7 +46,7 @@ class PetitionFilter(django_filters.FilterSet):
     due_soon = django_filters.BooleanFilter(method="filter_due_soon", label=_("due within 3 days"))
     is_repeat = django_filters.BooleanFilter(label=_("repeat petition"))
     confidential = django_filters.BooleanFilter(label=_("confidential"))
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=[("received_on", "received_on"), ("due_on", "due_on"), ("sequence", "number")],
         field_labels={
             "received_on": _("received on (oldest first)"),
@@ -63,24 +73,7 @@ class PetitionFilter(django_filters.FilterSet):
             self.filters[name].field.widget = forms.Select(choices=[("", _("all")), ("true", _("yes")), ("false", _("no"))])
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        # Find the people first (indexed exact matches where the input is complete), then their cases.
-        people = Q(name=value) | Q(name__startswith=value) if len(value) <= 4 else Q(name__icontains=value)
-        digits = normalise_phone(value)
-        if digits.replace("-", "").isdigit() and len(digits) >= 4:
-            people |= Q(phone=digits) if len(digits) >= 11 else Q(phone__contains=digits)
-        id_number = normalise_id_number(value)
-        if len(id_number) == 18:
-            people |= Q(id_number=id_number)
-        elif len(id_number) >= 6 and id_number[:6].isdigit():
-            people |= Q(id_number__startswith=id_number)
-        township_people = Person.objects.filter(people)
-        if self.township is not None:
-            township_people = township_people.filter(township=self.township)
-        cases = PetitionParty.objects.filter(person__in=township_people.values("pk")).values("petition_id")
-        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value) | Q(pk__in=cases))
+        return search_petitions(queryset, value, self.township)
 
     def _today(self):
         return timezone.localdate()

@@ -268,7 +268,15 @@ class Petition(models.Model):
         ]
         indexes = [
             models.Index(fields=["township", "status", "due_on"], name="petition_status_due"),
-            models.Index(fields=["township", "-received_on"], name="petition_received"),
+            # The list's default order and its sort by due date, each with the id as tie-breaker, so
+            # a page deep in the list is read from the index (docs/architecture.md, "Search and deep pages").
+            models.Index(fields=["township", "-received_on", "-sequence", "-id"], name="petition_received_seq"),
+            models.Index(fields=["township", "due_on", "id"], name="petition_due"),
+            # The overdue and due-soon queues and the menu's counts touch only the open cases.
+            models.Index(fields=["township", "due_on", "received_on", "id"], name="petition_open_due",
+                         condition=models.Q(status__in=[
+                             "registered", "decision_review", "accepted", "assigned", "in_progress",
+                             "reply_review", "reply_approved", "replied", "evaluated", "visited"])),
             models.Index(fields=["assigned_unit", "status"], name="petition_unit_status"),
             # Every work queue and the menu's counts read only open cases (issue 16 §3): a partial index
             # holds just those, so a count never walks the closed majority.

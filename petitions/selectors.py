@@ -1,6 +1,7 @@
 """Reads: which petitions a user may see, and lookups for intake."""
 import datetime
 
+from django.db import connection
 from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -80,10 +81,15 @@ def never_sees(user, petitions):
         petitions = petitions.exclude(complained_unit_id=staff.unit_id)
     if staff is not None and staff.village_id:
         petitions = petitions.exclude(complained_village_id=staff.village_id)
-    # Plain NOT IN over the (few) recusals and named staff: a correlated NOT EXISTS made counts slow.
-    recused = Petition.recused.through.objects.filter(user_id=user.pk).values("petition_id")
-    named = Petition.complained_staff.through.objects.filter(user_id=user.pk).values("petition_id")
-    return petitions.exclude(pk__in=recused).exclude(pk__in=named)
+    recused = Petition.recused.through.objects.filter(user_id=user.pk)
+    named = Petition.complained_staff.through.objects.filter(user_id=user.pk)
+    if connection.vendor == "postgresql":
+        # An anti-join, which PostgreSQL estimates from the (few) rows: with NOT IN over a subquery it
+        # guessed a quarter of the township and sorted it all for page 200 (463 ms → 76 ms at 1M).
+        return petitions.filter(~Exists(recused.filter(petition_id=OuterRef("pk"))),
+                                ~Exists(named.filter(petition_id=OuterRef("pk"))))
+    # SQLite: plain NOT IN over the (few) recusals and named staff; a correlated NOT EXISTS made counts slow.
+    return petitions.exclude(pk__in=recused.values("petition_id")).exclude(pk__in=named.values("petition_id"))
 
 
 def get_petition_for_user(user, pk):
@@ -234,9 +240,9 @@ QUEUE_LABELS = {
 # How each queue is sorted: the clerk's decisions oldest first, a leader's sign-offs by the deadline of
 # the decision asked of them, everything else by the case's due date.
 QUEUE_ORDER = {
-    "to-decide": ("received_on", "sequence"),
-    "sent-back": ("received_on", "sequence"),
-    "sign-offs": ("awaits_due", "received_on"),
+    "to-decide": ("received_on", "sequence", "pk"),
+    "sent-back": ("received_on", "sequence", "pk"),
+    "sign-offs": ("awaits_due", "received_on", "pk"),
 }
 
 # What a case waits for, and the date that decision is due (issue 12 §1): a leader's queue says
@@ -329,7 +335,7 @@ def queue_petitions(user, slug, today, soon_days):
     """Visible petitions in one queue, most urgent first, with what each waits for."""
     condition = queue_conditions(user, today, soon_days)[slug]
     petitions = with_awaits(petition_list(user).filter(condition), user)
-    return petitions.order_by(*QUEUE_ORDER.get(slug, ("due_on", "received_on")))
+    return petitions.order_by(*QUEUE_ORDER.get(slug, ("due_on", "received_on", "pk")))
 
 
 def queue_count_row(user, today, soon_days):

@@ -5,7 +5,6 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from office import escalation
 from office.documents import documents_of, read_document
 from office.history import changes_in_words
 from office.models import AccessLog, TimeLimits
+from office.pagination import CappedPaginator
 from office.validators import normalise_id_number, normalise_phone
 from office.views import require_section, reveal_personal
 
@@ -48,10 +48,11 @@ def _case_list(request, *, queue):
     if queue:
         queryset = selectors.queue_petitions(request.user, queue, today, soon)
     else:
-        queryset = selectors.petition_list(request.user).order_by("-received_on", "-sequence")
+        queryset = selectors.petition_list(request.user).order_by("-received_on", "-sequence", "-pk")
     petition_filter = PetitionFilter(request.GET or None, queryset=queryset, township=township)
     results = petition_filter.qs if petition_filter.is_bound and petition_filter.is_valid() else queryset
-    page = Paginator(results, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    wanted = request.GET.get("page")
+    page = CappedPaginator(results, settings.LIST_PAGE_SIZE, wanted=wanted).get_page(wanted)
     if queue:
         for petition in page:
             petition.awaits_label = selectors.awaits_label(petition)
