@@ -272,16 +272,11 @@ class Petition(models.Model):
             # a page deep in the list is read from the index (docs/architecture.md, "Search and deep pages").
             models.Index(fields=["township", "-received_on", "-sequence", "-id"], name="petition_received_seq"),
             models.Index(fields=["township", "due_on", "id"], name="petition_due"),
-            # The overdue and due-soon queues and the menu's counts touch only the open cases.
+            # Every work queue, the overdue and due-soon lists and the menu's counts read only open cases:
+            # a partial index holds just those, so a count never walks the closed majority.
             models.Index(fields=["township", "due_on", "received_on", "id"], name="petition_open_due",
-                         condition=models.Q(status__in=[
-                             "registered", "decision_review", "accepted", "assigned", "in_progress",
-                             "reply_review", "reply_approved", "replied", "evaluated", "visited"])),
-            models.Index(fields=["assigned_unit", "status"], name="petition_unit_status"),
-            # Every work queue and the menu's counts read only open cases (issue 16 §3): a partial index
-            # holds just those, so a count never walks the closed majority.
-            models.Index(fields=["township", "due_on"], name="petition_open_due",
                          condition=Q(status__in=OPEN_STATUSES_FOR_INDEX)),
+            models.Index(fields=["assigned_unit", "status"], name="petition_unit_status"),
         ]
         permissions = [
             ("register_petition", _("Can register petitions")),

@@ -21,8 +21,4 @@ class Migration(migrations.Migration):
             model_name='extension',
             index=models.Index(condition=models.Q(('state', 'pending')), fields=['petition'], name='extension_pending'),
         ),
-        migrations.AddIndex(
-            model_name='petition',
-            index=models.Index(condition=models.Q(('status__in', ['registered', 'decision_review', 'accepted', 'assigned', 'in_progress', 'reply_review', 'reply_approved', 'replied', 'evaluated', 'visited'])), fields=['township', 'due_on'], name='petition_open_due'),
-        ),
     ]
