@@ -84,8 +84,8 @@ def _mediation_queues(user, today):
 def work_queues(user, today) -> list[WorkQueue]:
     """The user's work queues in menu order, with their counts."""
     staff = getattr(user, "staff", None)
-    if staff is None or not user.is_active:
-        return []
+    if staff is None or staff.township_id is None or not user.is_active:
+        return []  # the county's staff have no work queue of a township (docs/domain.md §10)
     soon = TimeLimits.for_township(staff.township).due_soon_days
     queues = _round_queue(user, today)
     queues += [

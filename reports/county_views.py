@@ -1,0 +1,67 @@
+"""The county's pages (docs/domain.md §10): the roll-up of its townships and the cases behind each number.
+
+Every page is the 县级督办's (the menu's 县级汇总 section, ``county:home``); a township outside the user's
+county is a 404, and nothing here changes a case (the county reads; the township acts).
+"""
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from disputes.mediation.selectors import visible_cases
+from disputes.screening.selectors import visible_entries, with_list_relations
+from office.views import require_section
+from petitions.selectors import visible_petitions
+
+from . import county, figures
+from .forms import PeriodForm
+
+
+def home(request):
+    """One row per township: open, overdue, due soon, unreported major matters, missing rounds, figures."""
+    require_section(request, "county:home")
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/county_home.html", {"form": form, "errors": True}, status=400)
+    period, today = form.period(), timezone.localdate()
+    rows, totals = county.rollup(request.user, period, today)
+    return render(request, "reports/county_home.html", {
+        "form": form, "period": period, "today": today, "rows": rows, "totals": totals,
+        "count_labels": county.COUNTS, "county": request.user.staff.county,
+    })
+
+
+def township_cases(request, township, key):
+    """The cases behind one number of one township's row: a count, or a figure's numerator or denominator."""
+    require_section(request, "county:home")
+    township = get_object_or_404(county.county_townships(request.user), pk=township)
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/figure_cases.html", {"form": form, "errors": True}, status=400)
+    period, today = form.period(), timezone.localdate()
+    user = request.user
+    context = {"form": form, "period": period, "today": today, "township": township}
+    if key in county.COUNTS:
+        rows = county.count_cases(user, township, key, today).select_related("township").order_by("due_on", "pk")
+        page = Paginator(rows, settings.FIGURE_CASES_PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "reports/county_cases.html", {**context, "label": county.COUNTS[key], "page": page})
+    if key not in county.ASSESSED:
+        raise Http404
+    part = "numerator" if request.GET.get("part") != "denominator" else "denominator"
+    figure = next(f for f in county.township_figures(user, township, period, today) if f.key == key)
+    if key in figures.DISPUTE_FIGURES:
+        entries = visible_entries(user).filter(township=township)
+        rows, kind = with_list_relations(figures.dispute_cases(entries, key, period, part=part)).order_by(
+            "-found_on", "pk"), "entries"
+    elif key in figures.MEDIATION_FIGURES:
+        cases = visible_cases(user).filter(township=township)
+        rows, kind = figures.mediation_cases(cases, key, period, part=part).select_related(
+            "committee_village").order_by("-registered_on", "pk"), "mediation"
+    else:
+        petitions = visible_petitions(user).filter(township=township)
+        rows = figures.petition_cases(petitions, key, period, today, part=part).order_by("-received_on", "-sequence")
+        kind = "petitions"
+    page = Paginator(rows, settings.FIGURE_CASES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/figure_cases.html", {**context, "figure": figure, "part": part, "page": page,
+                                                         "kind": kind})
