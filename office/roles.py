@@ -189,6 +189,6 @@ COUNTY_PERMISSIONS = {
        "auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group",
        "petitions.add_contentcategory", "petitions.change_contentcategory", "petitions.view_contentcategory",
        "disputes.add_disputetype", "disputes.change_disputetype", "disputes.view_disputetype"],
-    COUNTY_SUPERVISOR: ["office.view_village", "office.view_unit", "office.view_staff"],
+    COUNTY_SUPERVISOR: ["office.view_village", "office.view_unit", "office.view_staff", "office.export_data"],
     COUNTY_PERSONAL_DATA: ["office.view_personal_data"],
 }

@@ -4,18 +4,54 @@ Every page is the 县级督办's (the menu's 县级汇总 section, ``county:home
 county is a 404, and nothing here changes a case (the county reads; the township acts).
 """
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from disputes.mediation.selectors import visible_cases
 from disputes.screening.selectors import visible_entries, with_list_relations
 from office.views import require_section
 from petitions.selectors import visible_petitions
 
-from . import county, figures
+from . import county, exports, figures
 from .forms import PeriodForm
+from .views import _bad_request, _excel_response, _unit_name, _year
+
+
+def _require_export(request):
+    require_section(request, "county:home")
+    if not request.user.has_perm("office.export_data"):
+        raise PermissionDenied
+
+
+def export_monthly(request):
+    """The county's 月报: a summary sheet by township, then one sheet per township (reports/exports.py)."""
+    _require_export(request)
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(request, form, _("Monthly statistics"))
+    period = form.period()
+    excel = exports.export_county_monthly(
+        visible_petitions(request.user), county=request.user.staff.county,
+        townships=list(county.county_townships(request.user)), first=period.first, last=period.last,
+        unit_name=_unit_name(request.user))
+    return _excel_response(request, excel, filename=f"县月报-{period.first:%Y%m}.xlsx", target=_("Monthly statistics"),
+                           detail={"filters": request.GET.dict(), "county": request.user.staff.county_id})
+
+
+def export_year_review(request):
+    """The county's 年终考评表: a summary line per township, then each township's review by village."""
+    _require_export(request)
+    year, error = _year(request, _("Year-end review"))
+    if error:
+        return error
+    excel = exports.export_county_year_review(request.user.staff.county, list(county.county_townships(request.user)),
+                                              year, unit_name=_unit_name(request.user))
+    return _excel_response(request, excel, filename=f"县年终考评表-{year}.xlsx", target=_("Year-end review"),
+                           detail={"year": year, "county": request.user.staff.county_id})
 
 
 def home(request):

@@ -130,7 +130,7 @@ def _bad_request(request, form, title):
 
 def _unit_name(user):
     staff = user.staff
-    return str(staff.unit or staff.village or staff.township)
+    return str(staff.unit or staff.village or staff.township or staff.county)
 
 
 def _masked(user):

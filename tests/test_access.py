@@ -213,6 +213,8 @@ ROUTES = {
     # The county's pages (docs/domain.md §10): only its 县级督办.
     "county:home": (None, COUNTY),
     "county:township_cases": ("county", "object"),
+    "county:export_monthly": (None, COUNTY),
+    "county:export_year_review": (None, COUNTY),
 }
 
 

@@ -189,3 +189,39 @@ def test_the_rollup_adds_up_to_the_townships_own_figures(world):
     assert client_for(u["coord_a1"]).get(reverse("county:home")).status_code == 403
     assert client_for(u["countyadmin"]).get(reverse("county:home")).status_code == 403
     assert client_for(u["county"]).get(reverse("home")).status_code == 302
+
+
+def _workbook(response):
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200, response.status_code
+    return load_workbook(io.BytesIO(response.content), read_only=True)
+
+
+def _values(sheet):
+    return [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def test_county_monthly_and_year_review_have_a_summary_and_a_sheet_per_township(world):
+    u = world["users"]
+    a1, a2, _b1 = world["townships"]
+    client = client_for(u["county"])
+    today = timezone.localdate()
+    first = (today - datetime.timedelta(days=25)).replace(day=1)
+    monthly = _workbook(client.get(reverse("county:export_monthly") + f"?start={first}&end={today}"))
+    assert monthly.sheetnames == ["全县汇总", *sorted([a1.name, a2.name], key=lambda n: [t.name for t in (
+        county_rollup.county_townships(u["county"]))].index(n))]
+    summary = _values(monthly["全县汇总"])
+    received = {row[0]: row[1] for row in summary if row and row[0] in (a1.name, a2.name)}
+    assert received == {a1.name: 1, a2.name: 1}  # the report (检举控告) is not the county's to count
+    for township in (a1, a2):  # each township's sheet adds up to its line on the summary
+        totals = [row for row in _values(monthly[township.name]) if row and row[0] and str(row[0]).startswith("合计")]
+        assert totals and totals[0][1] == received[township.name]
+    review = _workbook(client.get(reverse("county:export_year_review") + f"?year={today.year}"))
+    assert review.sheetnames[0] == "全县汇总" and set(review.sheetnames[1:]) == {a1.name, a2.name}
+    # The other county's supervisor gets their own townships only; a township's coordinator is refused.
+    other = _workbook(client_for(u["county_b"]).get(reverse("county:export_monthly")))
+    assert other.sheetnames == ["全县汇总", world["townships"][2].name]
+    assert client_for(u["coord_a1"]).get(reverse("county:export_monthly")).status_code == 403
