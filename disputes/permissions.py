@@ -7,7 +7,7 @@ object rules add the scope: a village mediator works on their own village only (
 Art 15: mediators keep parties' information confidential, so they see no other village),
 township roles see the whole township, and nobody sees another township.
 """
-from office.roles import COORDINATOR, COUNTY_SUPERVISOR, HANDLER, LEADER, MEDIATOR, county_scope, has_role
+from office.roles import COORDINATOR, COUNTY_READERS, HANDLER, LEADER, MEDIATOR, county_scope, has_role
 
 # Roles that see every round and entry of their township. The scope is about a post, not a right
 # (township staff versus a village committee's mediator), hence role names rather than permissions.
@@ -26,7 +26,7 @@ def county_townships(user):
     """The townships a 县级督办 reads (docs/domain.md §10), as a filter on ``township_id``; None for anyone else."""
     from office.models import Township
 
-    county_id = county_scope(user, COUNTY_SUPERVISOR)
+    county_id = county_scope(user, *COUNTY_READERS)
     return None if county_id is None else Township.objects.filter(county_id=county_id).values("pk")
 
 

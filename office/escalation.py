@@ -28,7 +28,7 @@ from .followup import EscalationBase
 from .models import EscalationLevel, Village
 from .navigation import section_roles
 from .notify import complete, notify, task_key
-from .roles import COUNTY_SUPERVISOR, county_scope, has_role, holders
+from .roles import COUNTY_READERS, county_scope, has_role, holders
 from .workflow import TransitionNotAllowed
 
 PENDING = EscalationBase.State.PENDING
@@ -165,7 +165,7 @@ def is_asked(user, case) -> bool:
 def require_section_or_asked(request, section: str, load):
     """Return ``load()`` (the case, or a 404): a user outside the menu section gets it only when asked to decide
     an escalation of it (read-only: every move still checks its own right)."""
-    if has_role(request.user, *section_roles(section)) or county_scope(request.user, COUNTY_SUPERVISOR) is not None:
+    if has_role(request.user, *section_roles(section)) or county_scope(request.user, *COUNTY_READERS) is not None:
         return load()  # the 县级督办 reads the case pages of the county's cases (docs/domain.md §10)
     if asked(request.user) is None:
         raise PermissionDenied

@@ -6,7 +6,18 @@ names; what a user may do inside a section is a model permission checked in ``pe
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import ADMIN, CLERK, COORDINATOR, COUNTY_ADMIN, COUNTY_SUPERVISOR, HANDLER, LEADER, MEDIATOR, has_role
+from .roles import (
+    ADMIN,
+    CLERK,
+    COORDINATOR,
+    COUNTY_ADMIN,
+    COUNTY_CLERK,
+    COUNTY_SUPERVISOR,
+    HANDLER,
+    LEADER,
+    MEDIATOR,
+    has_role,
+)
 
 SECTIONS = [
     # (url name, label, roles that see it)
@@ -15,7 +26,7 @@ SECTIONS = [
     ("reports:index", _("Reports"), {COORDINATOR, LEADER}),
     ("ledgerimport:index", _("Import ledgers"), {ADMIN, COORDINATOR}),
     # The county's own pages (docs/domain.md §10): its townships side by side.
-    ("county:home", _("County"), {COUNTY_SUPERVISOR}),
+    ("county:home", _("County"), {COUNTY_SUPERVISOR, COUNTY_CLERK}),
 ]
 
 

@@ -16,6 +16,8 @@ ADMIN = "admin"
 # The county's own staff (docs/domain.md §10): they work for a county, not a township.
 COUNTY_SUPERVISOR = "county_supervisor"
 COUNTY_ADMIN = "county_admin"
+# Registers a petition at the county and assigns (交办) or forwards (转送) it to a township.
+COUNTY_CLERK = "county_clerk"
 # Given beside 县级督办 to a county user who may see full personal data (masked otherwise).
 COUNTY_PERSONAL_DATA = "county_personal_data"
 
@@ -28,9 +30,12 @@ ROLE_GROUPS = {
     ADMIN: "系统管理员",
     COUNTY_SUPERVISOR: "县级督办",
     COUNTY_ADMIN: "县级管理员",
+    COUNTY_CLERK: "县级登记员",
     COUNTY_PERSONAL_DATA: "县级查看个人信息",
 }
-COUNTY_ROLES = {COUNTY_SUPERVISOR, COUNTY_ADMIN, COUNTY_PERSONAL_DATA}
+COUNTY_ROLES = {COUNTY_SUPERVISOR, COUNTY_ADMIN, COUNTY_CLERK, COUNTY_PERSONAL_DATA}
+# The county roles that read the county's cases (docs/domain.md §10).
+COUNTY_READERS = (COUNTY_SUPERVISOR, COUNTY_CLERK)
 
 ALL_ROLES = list(ROLE_GROUPS)
 
@@ -191,4 +196,5 @@ COUNTY_PERMISSIONS = {
        "disputes.add_disputetype", "disputes.change_disputetype", "disputes.view_disputetype"],
     COUNTY_SUPERVISOR: ["office.view_village", "office.view_unit", "office.view_staff", "office.export_data"],
     COUNTY_PERSONAL_DATA: ["office.view_personal_data"],
+    COUNTY_CLERK: ["office.view_village", "office.view_unit", "petitions.register_petition"],
 }

@@ -11,7 +11,7 @@ from office import escalation
 from office.documents import documents_of
 from office.models import Person
 from office.people import matching_people
-from office.roles import CLERK, COORDINATOR, COUNTY_SUPERVISOR, HANDLER, LEADER, county_scope, role_keys
+from office.roles import CLERK, COORDINATOR, COUNTY_READERS, HANDLER, LEADER, county_scope, role_keys
 
 from .models import (
     Attachment,
@@ -46,7 +46,7 @@ def visible_petitions(user):
     staff = getattr(user, "staff", None)
     if staff is None or not user.is_active:
         return Petition.objects.none()
-    county_id = county_scope(user, COUNTY_SUPERVISOR)
+    county_id = county_scope(user, *COUNTY_READERS)
     if county_id is not None:
         # Art 46: a report (检举控告) stays with the township's few who must handle it.
         county = Petition.objects.filter(township__county_id=county_id, confidential=False)

@@ -13,7 +13,7 @@ from disputes.models import ScreeningCadence
 from disputes.periods import recent_periods
 from disputes.screening.selectors import MISSING, PENDING, compliance_rows, visible_entries
 from office.models import Targets, TimeLimits, Township
-from office.roles import COUNTY_SUPERVISOR, county_scope
+from office.roles import COUNTY_READERS, county_scope
 from petitions.models import Petition
 from petitions.selectors import visible_petitions
 
@@ -29,12 +29,18 @@ COUNTS = {
     "overdue": _("Overdue"),
     "due-soon": _("Due within 3 days"),
     "major": _("Major or urgent, not yet reported"),
+    "assigned": _("Assigned by the county, result not yet reported"),
+    "assigned-overdue": _("Assigned by the county, past its deadline"),
 }
+
+
+# Registered by the county's staff (a county profile) for a township: the cases the county assigned down.
+ASSIGNED_BY_COUNTY = Q(registered_by__staff__county__isnull=False) & ~Q(source=Petition.Source.DIRECT)
 
 
 def county_townships(user):
     """The townships of the county user's county, by name (none for anyone else)."""
-    county_id = county_scope(user, COUNTY_SUPERVISOR)
+    county_id = county_scope(user, *COUNTY_READERS)
     return Township.objects.filter(county_id=county_id).order_by("name") if county_id else Township.objects.none()
 
 
@@ -47,6 +53,10 @@ def count_conditions(today, soon_days):
         "due-soon": open_ & Q(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=soon_days)),
         # Art 25: flagged major or urgent and no report recorded yet.
         "major": Q(is_major=True, major_report__isnull=True),
+        # The county's own 交办 / 转送 (petitions/services.py assign_down): tracked until the township's
+        # 上报办理结果 (report_back), and overdue against the deadline the county set.
+        "assigned": ASSIGNED_BY_COUNTY & Q(reported_on__isnull=True),
+        "assigned-overdue": ASSIGNED_BY_COUNTY & Q(reported_on__isnull=True, source_deadline__lt=today),
     }
 
 

@@ -4,20 +4,23 @@ Every page is the 县级督办's (the menu's 县级汇总 section, ``county:home
 county is a 404, and nothing here changes a case (the county reads; the township acts).
 """
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from disputes.mediation.selectors import visible_cases
 from disputes.screening.selectors import visible_entries, with_list_relations
 from office.views import require_section
+from petitions import services as petition_services
+from petitions.permissions import can_register
 from petitions.selectors import visible_petitions
 
 from . import county, exports, figures
-from .forms import PeriodForm
+from .forms import AssignDownForm, PeriodForm
 from .views import _bad_request, _excel_response, _unit_name, _year
 
 
@@ -101,3 +104,26 @@ def township_cases(request, township, key):
     page = Paginator(rows, settings.FIGURE_CASES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reports/figure_cases.html", {**context, "figure": figure, "part": part, "page": page,
                                                          "kind": kind})
+
+
+def assign(request):
+    """交办 / 转送: register a petition at the county for one of its townships (petitions/services.py
+    assign_down); GET shows the form, POST registers it and opens the case."""
+    require_section(request, "county:home")
+    if not can_register(request.user):
+        raise PermissionDenied
+    kwargs = {"townships": county.county_townships(request.user), "county": request.user.staff.county}
+    form = AssignDownForm(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            petition = petition_services.assign_down(by=request.user, township=form.cleaned_data["township"],
+                                                     data=form.petition_data(), petitioners=form.petitioners())
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("%(number)s was sent to %(township)s.") % {
+                "number": petition.number, "township": petition.township.name})
+            return redirect("petitions:detail", pk=petition.pk)
+    return render(request, "reports/county_assign.html", {"form": form}, status=400 if form.errors else 200)

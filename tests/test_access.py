@@ -37,6 +37,7 @@ from office.roles import (
     CLERK,
     COORDINATOR,
     COUNTY_ADMIN,
+    COUNTY_CLERK,
     COUNTY_SUPERVISOR,
     HANDLER,
     LEADER,
@@ -66,8 +67,9 @@ A_USERS = ["clerk_a", "clerk_a2", "coord_a", "leader_a", "justice_named", "justi
 B_USERS = ["clerk_b", "coord_b", "leader_b", "handler_b", "mediator_b", "admin_b"]
 # The two townships belong to two counties (docs/domain.md §10): each county's 县级督办, and 青溪镇's
 # county's administrator.
-COUNTY_USERS = ["county_a", "countyadmin_a", "county_b"]
-COUNTY = {"county_a", "county_b"}
+COUNTY_USERS = ["county_a", "countyadmin_a", "countyclerk_a", "county_b"]
+COUNTY_EXPORT = {"county_a", "county_b"}
+COUNTY = COUNTY_EXPORT | {"countyclerk_a"}
 USERS = A_USERS + B_USERS + COUNTY_USERS
 ADMINS = {"admin_a", "admin_b"}
 
@@ -76,14 +78,14 @@ A_TOWNSHIP_WIDE = {"coord_a", "leader_a", "justice_named", "justice_other", "pol
 
 # Who may open each object, by hand (docs/domain.md §5).
 SEES = {
-    "petition:plain": A_CENTER | {"justice_named", "justice_other", "county_a"},  # referred to 司法所
+    "petition:plain": A_CENTER | {"justice_named", "justice_other", "county_a", "countyclerk_a"},  # to 司法所
     "petition:r_unit": {"clerk_a", "leader_a", "justice_named"},            # 检举控告 against 派出所, named handler
     "petition:r_village": {"clerk_a", "leader_a"},                          # against 青溪村 and its head
     "petition:r_med": {"clerk_a", "leader_a"},                              # 检举控告 with a mediation case
-    "petition:later": A_CENTER | {"police", "county_a"},                    # W3's later petition, linked to r_med
+    "petition:later": A_CENTER | {"police", "county_a", "countyclerk_a"},   # W3's later petition, linked to r_med
     "petition:b_plain": {"clerk_b", "coord_b", "leader_b", "county_b"},
     # The county pages of each township: its county's 县级督办 only (a 404 for the other county's).
-    "county:township": {"county_a"},
+    "county:township": {"county_a", "countyclerk_a"},
     "county:township_b": {"county_b"},
     "mediation:m_plain": A_TOWNSHIP_WIDE | {"mediator_q"},
     "mediation:m_secret": {"leader_a"},                                     # opened from r_med before the rule
@@ -213,8 +215,9 @@ ROUTES = {
     # The county's pages (docs/domain.md §10): only its 县级督办.
     "county:home": (None, COUNTY),
     "county:township_cases": ("county", "object"),
-    "county:export_monthly": (None, COUNTY),
-    "county:export_year_review": (None, COUNTY),
+    "county:export_monthly": (None, COUNTY_EXPORT),
+    "county:export_year_review": (None, COUNTY_EXPORT),
+    "county:assign": (None, {"countyclerk_a"}),
 }
 
 
@@ -297,6 +300,7 @@ def build_world():
         "admin_b": make_user(ADMIN, b, is_staff=True),
         "county_a": _county_user(COUNTY_SUPERVISOR, county_a),
         "countyadmin_a": _county_user(COUNTY_ADMIN, county_a, is_staff=True),
+        "countyclerk_a": _county_user(COUNTY_CLERK, county_a),
         "county_b": _county_user(COUNTY_SUPERVISOR, county_b),
     }
     world = {"users": users}

@@ -225,3 +225,78 @@ def test_county_monthly_and_year_review_have_a_summary_and_a_sheet_per_township(
     other = _workbook(client_for(u["county_b"]).get(reverse("county:export_monthly")))
     assert other.sheetnames == ["全县汇总", world["townships"][2].name]
     assert client_for(u["coord_a1"]).get(reverse("county:export_monthly")).status_code == 403
+
+
+def test_the_county_assigns_down_and_the_townships_report_closes_its_tracking(users, township):
+    """交办: the county clerk's case arrives in the township's 待受理决定 as 上级交办 with organ, number and
+    deadline; the township works it; its 上报办理结果 closes the county's tracking (issue 15 §3)."""
+    from office.models import Notification
+    from office.roles import COUNTY_CLERK, HANDLER, LEADER
+    from petitions import workflow
+    from petitions.selectors import queue_conditions
+    from petitions.services import assign_down
+    from tests.builders import advance, petition_data
+
+    qinghe = County.objects.create(name="清河县", short_name="清河", code="qinghe")
+    township.county = qinghe
+    township.save()
+    other = make_township(name="白石乡", short_name="白石", villages=("白石村",))
+    other.county = County.objects.create(name="白水县", short_name="白水", code="baishui")
+    other.save()
+    clerk = make_county_user(COUNTY_CLERK, qinghe, username="countyclerk")
+    supervisor = make_county_user(COUNTY_SUPERVISOR, qinghe, username="county")
+    today = timezone.localdate()
+    deadline = today + datetime.timedelta(days=20)
+    data = petition_data(source="assigned", source_organ="清河县信访局", source_reference="GJXF-2026-000123",
+                         source_deadline=deadline, received_on=today)
+    # Refused: a township of another county, and 交办 without a deadline.
+    with pytest.raises(Exception) as refused:
+        assign_down(by=clerk, township=other, data=data, petitioners=[{"name": "李四", "phone": ""}])
+    assert "另一个县" in str(refused.value) or "本县" in str(refused.value)
+    with pytest.raises(Exception):
+        assign_down(by=clerk, township=township, data={**data, "source_deadline": None},
+                    petitioners=[{"name": "李四", "phone": ""}])
+    with pytest.raises(Exception):  # a township's clerk does not assign down
+        assign_down(by=users[CLERK], township=township, data=data, petitioners=[{"name": "李四", "phone": ""}])
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        petition = assign_down(by=clerk, township=township, data=data, petitioners=[{"name": "李四", "phone": ""}])
+    assert petition.township == township and petition.source == "assigned"
+    assert (petition.source_organ, petition.source_reference, petition.source_deadline) == (
+        "清河县信访局", "GJXF-2026-000123", deadline)
+    soon = TimeLimits.for_township(township).due_soon_days
+    assert visible_petitions(users[CLERK]).filter(queue_conditions(users[CLERK], today, soon)["to-decide"],
+                                                  pk=petition.pk).exists()
+    assert Notification.objects.filter(user=users[CLERK], text__contains=petition.number).exists()
+    page = client_for(users[CLERK]).get(reverse("petitions:detail", args=[petition.pk])).content.decode()
+    assert "清河县信访局" in page and "GJXF-2026-000123" in page
+    # The county tracks it until the township reports the result back.
+    counts = county_rollup.count_cases(supervisor, township, "assigned", today)
+    assert list(counts) == [petition]
+    with_users = {**users, HANDLER: users[HANDLER], LEADER: users[LEADER]}
+    advance(petition, with_users, "replied")
+    petition.refresh_from_db()
+    workflow.report_back(petition, by=users[CLERK], reported_on=today, method="document", summary="已答复，信访人满意。")
+    assert not county_rollup.count_cases(supervisor, township, "assigned", today).exists()
+    county_page = client_for(supervisor).get(reverse("petitions:detail", args=[petition.pk])).content.decode()
+    assert "已答复，信访人满意。" in county_page
+    # Past the county's deadline without a report: counted as overdue for that township.
+    late = assign_down(by=clerk, township=township, data={**data, "source_reference": "GJXF-2026-000124",
+                                                          "received_on": today - datetime.timedelta(days=30),
+                                                          "source_deadline": today - datetime.timedelta(days=1)},
+                       petitioners=[{"name": "王五", "phone": ""}])
+    assert list(county_rollup.count_cases(supervisor, township, "assigned-overdue", today)) == [late]
+    # The form: the clerk sends one; a township outside the county is not among the choices.
+    client = client_for(clerk)
+    form = client.get(reverse("county:assign"))
+    assert form.status_code == 200 and other.name not in form.content.decode()
+    response = client.post(reverse("county:assign"), {
+        "township": other.pk, "source": "forwarded", "source_organ": "清河县信访局", "received_on": today.isoformat(),
+        "channel": "letter", "title": "道路维修", "request": "请求维修", "name": "赵六"})
+    assert response.status_code == 400
+    response = client.post(reverse("county:assign"), {
+        "township": township.pk, "source": "forwarded", "source_organ": "清河县信访局", "received_on": today.isoformat(),
+        "channel": "letter", "title": "道路维修", "request": "请求维修", "name": "赵六"})
+    assert response.status_code == 302
+    assert client_for(supervisor).get(reverse("county:assign")).status_code == 403  # reads, does not register

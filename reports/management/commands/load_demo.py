@@ -20,5 +20,5 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Demo accounts: %(users)s — password: %(password)s")
             % {"users": ", ".join([p[0] for p in demo.PEOPLE] + [p[0] for p in demo_county.SHIQIAO_PEOPLE]
-                                  + ["county", "countyadmin"]), "password": demo.DEMO_PASSWORD}
+                                  + [p[0] for p in demo_county.COUNTY_PEOPLE]), "password": demo.DEMO_PASSWORD}
         )
