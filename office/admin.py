@@ -177,6 +177,12 @@ class TownshipAdmin(TownshipScopedAdmin):
             return []
         return ["county"]
 
+    def save_model(self, request, obj, form, change):
+        county_id = admin_county(request)
+        if county_id is not None and not change:
+            obj.county_id = county_id  # a 县级管理员 adds townships to their own county only
+        super().save_model(request, obj, form, change)
+
     def has_add_permission(self, request):
         # A new township is set up by the server's superuser, or by a 县级管理员 in their county.
         return request.user.is_superuser or (admin_county(request) is not None and super().has_add_permission(request))

@@ -155,6 +155,15 @@ def test_the_county_administrator_manages_the_countys_townships_only(world):
     assert a1.name in own and a2.name not in own
     assert township_admin.get(reverse("admin:office_staff_changelist")).content.decode().count(
         u["clerk_a2"].username) == 0
+    # A township the county's administrator adds is the county's; a township's administrator adds none.
+    data = {"name": "新村乡", "short_name": "新村", "code": "xincun", "county": "", "address": "", "phone": "",
+            "go_live_on": "", "petition_organ": "", "review_organ": ""}
+    for prefix in ("villages", "units", "document_series"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0",
+                     f"{prefix}-MAX_NUM_FORMS": "1000"})
+    assert client.post(reverse("admin:office_township_add"), data).status_code == 302
+    assert type(a1).objects.get(code="xincun").county == world["counties"][0]
+    assert township_admin.get(reverse("admin:office_township_add")).status_code == 403
 
 
 def test_the_rollup_adds_up_to_the_townships_own_figures(world):
