@@ -28,6 +28,7 @@ urlpatterns = [
     path("petitions/", include("petitions.urls")),
     path("disputes/", include("disputes.urls")),
     path("reports/", include("reports.urls")),
+    path("county/", include("reports.county_urls")),
     path("imports/", include("ledgerimport.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from office.admin import TownshipScopedAdmin
+from office.admin import SharedSetupAdmin, TownshipScopedAdmin
 
 from .models import Campaign, DisputeType, RiskLevel, ScreeningCadence
 
@@ -13,7 +13,7 @@ class SubTypeInline(admin.TabularInline):
 
 
 @admin.register(DisputeType)
-class DisputeTypeAdmin(admin.ModelAdmin):
+class DisputeTypeAdmin(SharedSetupAdmin):
     list_display = ["name", "parent", "sort_order", "is_active"]
     list_filter = ["is_active", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]

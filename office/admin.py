@@ -18,6 +18,7 @@ from .models import (
     AccountChange,
     CalendarOverride,
     CalendarYear,
+    County,
     DocumentSeries,
     EscalationLevel,
     Staff,
@@ -27,6 +28,7 @@ from .models import (
     Unit,
     Village,
 )
+from .roles import COUNTY_ADMIN, administered_townships, county_scope
 
 admin.site.site_header = _("Township petition and dispute office — administration")
 admin.site.site_title = _("Office administration")
@@ -34,44 +36,99 @@ admin.site.index_title = _("Setup")
 admin.site.index_template = "admin/office_index.html"
 
 
-def admin_township_id(request):
-    """The township a 系统管理员 administers; None for a superuser (every township)."""
-    if request.user.is_superuser:
-        return None
-    staff = getattr(request.user, "staff", None)
-    return staff.township_id if staff is not None else -1
+def admin_townships(request):
+    """The ids of the townships an administrator administers (office/roles.py ``administered_townships``):
+    a 系统管理员 their own, a 县级管理员 their county's (docs/domain.md §10); None for a superuser (all)."""
+    return administered_townships(request.user)
+
+
+def admin_county(request):
+    """The county a 县级管理员 administers (its id), else None."""
+    return county_scope(request.user, COUNTY_ADMIN)
 
 
 class TownshipScopedAdmin(admin.ModelAdmin):
-    """Only the administrator's own township's rows, and only it to choose (a superuser sees all)."""
+    """Only the rows of the townships the administrator administers, and only those to choose (a
+    superuser sees all). ``county_path``: the rows of a model a county may own too (its own setup,
+    docs/domain.md §10), shown to that county's 县级管理员."""
 
     township_path = "township"
+    county_path: str | None = None
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        township_id = admin_township_id(request)
-        return queryset if township_id is None else queryset.filter(**{f"{self.township_path}_id": township_id})
+        ids = admin_townships(request)
+        if ids is None:
+            return queryset
+        scope = Q(**{f"{self.township_path}__in": ids})
+        county_id = admin_county(request)
+        if self.county_path and county_id is not None:
+            scope |= Q(**{self.county_path: county_id})
+        return queryset.filter(scope)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        township_id = admin_township_id(request)
-        if township_id is not None:
+        ids = admin_townships(request)
+        if ids is not None:
             if db_field.name == "township":
-                kwargs["queryset"] = Township.objects.filter(pk=township_id)
+                kwargs["queryset"] = Township.objects.filter(pk__in=ids)
+            elif db_field.name == "county":
+                kwargs["queryset"] = County.objects.filter(pk=admin_county(request) or -1)
             elif db_field.name in {"village", "unit"}:
-                kwargs["queryset"] = db_field.remote_field.model.objects.filter(township_id=township_id)
+                kwargs["queryset"] = db_field.remote_field.model.objects.filter(township_id__in=ids)
             elif db_field.name == "user":
                 kwargs["queryset"] = scoped_users(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def scoped_users(request):
-    """The logins a 系统管理员 may see: their township's staff and logins not yet given a profile;
-    never a superuser's (a superuser sees every login)."""
+    """The logins an administrator may see: their townships' staff (and their county's own, for a
+    县级管理员) and logins not yet given a profile; never a superuser's (a superuser sees every login)."""
     users = get_user_model().objects.all()
-    township_id = admin_township_id(request)
-    if township_id is None:
+    ids = admin_townships(request)
+    if ids is None:
         return users
-    return users.filter(Q(staff__township_id=township_id) | Q(staff__isnull=True), is_superuser=False)
+    scope = Q(staff__township_id__in=ids) | Q(staff__isnull=True)
+    county_id = admin_county(request)
+    if county_id is not None:
+        scope |= Q(staff__county_id=county_id)
+    return users.filter(scope, is_superuser=False)
+
+
+class SharedSetupAdmin(admin.ModelAdmin):
+    """A list every township uses (content categories, dispute types, the calendar): on a county it is
+    the county's shared setup (docs/domain.md §10), changed by the 县级管理员, read by a township's
+    系统管理员; a township on its own keeps changing it as before."""
+
+    def _township_of_a_county(self, request):
+        staff = getattr(request.user, "staff", None)
+        return (not request.user.is_superuser and staff is not None and staff.township_id is not None
+                and staff.township.county_id is not None)
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) and not self._township_of_a_county(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._township_of_a_county(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._township_of_a_county(request)
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    """系统管理 → 县: a 县级管理员 renames their own county; counties are added by the superuser."""
+
+    list_display = ["name", "short_name", "code"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(pk=admin_county(request) or -1)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 class VillageInline(admin.TabularInline):
@@ -108,18 +165,27 @@ class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 @admin.register(Township)
 class TownshipAdmin(TownshipScopedAdmin):
-    list_display = ["name", "short_name", "code", "petition_organ", "review_organ", "phone", "go_live_on"]
-    fields = ["name", "short_name", "code", "address", "phone", "go_live_on", "petition_organ", "review_organ"]
+    list_display = ["name", "county", "short_name", "code", "petition_organ", "review_organ", "phone", "go_live_on"]
+    fields = ["name", "county", "short_name", "code", "address", "phone", "go_live_on", "petition_organ",
+              "review_organ"]
     inlines = [VillageInline, UnitInline, DocumentSeriesInline]
     township_path = "pk"
 
-    def get_queryset(self, request):
-        queryset = admin.ModelAdmin.get_queryset(self, request)
-        township_id = admin_township_id(request)
-        return queryset if township_id is None else queryset.filter(pk=township_id)
+    def get_readonly_fields(self, request, obj=None):
+        # Which county a township belongs to is the superuser's, or the county's when it adds one.
+        if request.user.is_superuser or (obj is None and admin_county(request) is not None):
+            return []
+        return ["county"]
+
+    def save_model(self, request, obj, form, change):
+        county_id = admin_county(request)
+        if county_id is not None and not change:
+            obj.county_id = county_id  # a 县级管理员 adds townships to their own county only
+        super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request):
-        return request.user.is_superuser  # a new township is set up by the server's superuser
+        # A new township is set up by the server's superuser, or by a 县级管理员 in their county.
+        return request.user.is_superuser or (admin_county(request) is not None and super().has_add_permission(request))
 
 
 @admin.register(Village)
@@ -138,7 +204,8 @@ class UnitAdmin(TownshipScopedAdmin):
 
 @admin.register(Staff)
 class StaffAdmin(TownshipScopedAdmin):
-    list_display = ["user", "display_name", "township", "unit", "village", "title", "ladder_level"]
+    list_display = ["user", "display_name", "township", "county", "unit", "village", "title", "ladder_level"]
+    county_path = "county_id"
     list_filter = ["unit", "village", "user__groups"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "title"]
     list_select_related = ["user", "township", "unit", "village", "ladder_level"]
@@ -158,23 +225,27 @@ class EscalationLevelAdmin(admin.ModelAdmin):
 
 @admin.register(TimeLimits)
 class TimeLimitsAdmin(TownshipScopedAdmin):
-    list_display = ["township", "decision_days", "unit_return_working_days", "handling_days", "extension_max_days"]
+    """A township's own row overrides its county's (docs/domain.md §10); without one it follows the county."""
+
+    county_path = "county_id"
+    list_display = ["township", "county", "decision_days", "unit_return_working_days", "handling_days", "extension_max_days"]
 
 
 @admin.register(Targets)
 class TargetsAdmin(TownshipScopedAdmin):
     """系统管理 → 考核目标: the targets each figure is shown against (red below, green at or above)."""
 
-    list_display = ["township", "participation", "mediation_success", "satisfaction", "mediation_satisfaction",
+    county_path = "county_id"
+    list_display = ["township", "county", "participation", "mediation_success", "satisfaction", "mediation_satisfaction",
                     "timely_decision", "on_time_reply"]
-    fields = ["township", *Targets.FIELDS]
+    fields = ["township", "county", *Targets.FIELDS]
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(SharedSetupAdmin):
     list_display = ["date", "is_working_day", "note"]
     list_filter = ["is_working_day"]
     date_hierarchy = "date"
@@ -195,7 +266,7 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(SharedSetupAdmin):
     list_display = ["year", "note", "entered_at"]
 
 

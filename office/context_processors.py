@@ -25,7 +25,7 @@ def office(request):
     warn = user.is_staff or bool(keys & {ADMIN, COORDINATOR})
     return {
         "calendar_missing_year": calendar.missing_schedule_year(timezone.localdate()) if warn else None,
-        "office_name": staff.township.name if staff else settings.OFFICE_NAME,
+        "office_name": str(staff.township or staff.county) if staff else settings.OFFICE_NAME,
         "staff": staff,
         "role_names": [ROLE_GROUPS[key] for key in sorted(keys)],
         "menu": menu_for(user),

@@ -19,8 +19,30 @@ def display_name(user):
     return f"{user.last_name}{user.first_name}".strip() or user.username
 
 
+class County(models.Model):
+    """A county (县) whose office checks its townships (docs/domain.md §10): the townships under it are
+    seen by its 县级督办 and set up by its 县级管理员; what it sets up is inherited by them."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    short_name = models.CharField(_("short name"), max_length=20)
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Township(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
+    # A township of a county is seen and set up by the county's staff (docs/domain.md §10); empty for a
+    # township running on its own.
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, related_name="townships", verbose_name=_("county")
+    )
     # Short form used in document numbers, e.g. (2026)青溪人调字第12号.
     short_name = models.CharField(_("short name"), max_length=20)
     code = models.SlugField(_("code"), max_length=20, unique=True)
@@ -134,13 +156,18 @@ class EscalationLevel(models.Model):
 
 
 class Staff(models.Model):
-    """A user's place in the office: township, and the unit or village they work for."""
+    """A user's place in the office: township, and the unit or village they work for; or, for the county's
+    own staff (县级督办, 县级管理员), the county and no township (docs/domain.md §10)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff", verbose_name=_("user")
     )
     township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, related_name="staff", verbose_name=_("township")
+        Township, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("township")
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("county"),
+        help_text=_("Only for the county's own staff, who work for no township."),
     )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("unit")
@@ -168,6 +195,14 @@ class Staff(models.Model):
             ("view_personal_data", _("Can see full ID numbers, phones and addresses")),
             ("export_data", _("Can export ledgers and statistics")),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(township__isnull=False, county__isnull=True)
+                | models.Q(township__isnull=True, county__isnull=False),
+                name="staff_township_or_county",
+                violation_error_message=_("A staff member works for a township or for a county, not both."),
+            )
+        ]
 
     def __str__(self):
         return self.display_name
@@ -179,17 +214,55 @@ class Staff(models.Model):
     def clean(self):
         if self.unit_id and self.village_id:
             raise ValidationError(_("A staff member belongs to a unit or to a village, not both."))
+        if self.county_id and (self.unit_id or self.village_id):
+            raise ValidationError(_("The county's staff belong to no unit or village of a township."))
         if self.unit is not None and self.unit.township_id != self.township_id:
             raise ValidationError({"unit": _("The unit belongs to another township.")})
         if self.village is not None and self.village.township_id != self.township_id:
             raise ValidationError({"village": _("The village belongs to another township.")})
 
 
+def _township_or_county(model_name):
+    return models.CheckConstraint(
+        condition=models.Q(township__isnull=False, county__isnull=True)
+        | models.Q(township__isnull=True, county__isnull=False),
+        name=f"{model_name}_township_or_county",
+    )
+
+
+def inherited_setup(model, township, defaults):
+    """The one rule of inherited setup (docs/domain.md §10): the township's own row of a per-township
+    setup model (time limits, targets) if it has one, else its county's, else — created on first use
+    with ``defaults`` — the county's for a township of a county and the township's own for one on its own.
+
+    A township overrides its county by having a row of its own (系统管理); deleting it inherits again.
+    Kept on the township object, so one request asks the database once.
+    """
+    cache = f"_inherited_{model._meta.model_name}"
+    row = getattr(township, cache, None)
+    if row is None:
+        # The township's own row joined with the signed-in user's profile (office/auth.py): no query.
+        row = township._state.fields_cache.get(model._meta.get_field("township").remote_field.get_accessor_name())
+    if row is None:
+        row = model.objects.filter(township=township).first()
+        if row is None and township.county_id is not None:
+            row, _created = model.objects.get_or_create(county_id=township.county_id, defaults=defaults)
+        elif row is None:
+            row, _created = model.objects.get_or_create(township=township, defaults=defaults)
+        setattr(township, cache, row)
+    return row
+
+
 class TimeLimits(models.Model):
     """The legal time limits of one township; defaults are 信访工作条例 Art 22, 23, 34, 35, 36."""
 
     township = models.OneToOneField(
-        Township, on_delete=models.CASCADE, related_name="time_limits", verbose_name=_("township")
+        Township, on_delete=models.CASCADE, null=True, blank=True, related_name="time_limits",
+        verbose_name=_("township"),
+    )
+    county = models.OneToOneField(
+        County, on_delete=models.CASCADE, null=True, blank=True, related_name="time_limits", verbose_name=_("county"),
+        help_text=_("The county's limits, used by each of its townships that has none of its own."),
     )
     # Art 22: decide and notify within 15 days of receipt.
     decision_days = models.PositiveSmallIntegerField(_("decision (days from receipt)"), default=15)
@@ -219,24 +292,15 @@ class TimeLimits(models.Model):
     class Meta:
         verbose_name = _("time limits")
         verbose_name_plural = _("time limits")
+        constraints = [_township_or_county("timelimits")]
 
     def __str__(self):
-        return str(_("Time limits of %(township)s") % {"township": self.township})
+        return str(_("Time limits of %(township)s") % {"township": self.township or self.county})
 
     @classmethod
     def for_township(cls, township):
-        """Return the township's limits, creating the legal defaults on first use.
-
-        Kept on the township object, so one request asks the database once.
-        """
-        limits = getattr(township, "_time_limits", None)
-        if limits is None:
-            # Joined with the signed-in user's profile (office/auth.py): no query.
-            limits = township._state.fields_cache.get("time_limits")
-        if limits is None:
-            limits, _created = cls.objects.get_or_create(township=township)
-            township._time_limits = limits
-        return limits
+        """Return the limits in force in the township: its own, else its county's (docs/domain.md §10)."""
+        return inherited_setup(cls, township, {})
 
 
 def _percent(label):
@@ -255,7 +319,11 @@ class Targets(models.Model):
     """
 
     township = models.OneToOneField(
-        Township, on_delete=models.CASCADE, related_name="targets", verbose_name=_("township")
+        Township, on_delete=models.CASCADE, null=True, blank=True, related_name="targets", verbose_name=_("township")
+    )
+    county = models.OneToOneField(
+        County, on_delete=models.CASCADE, null=True, blank=True, related_name="targets", verbose_name=_("county"),
+        help_text=_("The county's targets, used by each of its townships that has none of its own."),
     )
     timely_decision = _percent(_("timely decision rate (及时受理率)"))
     on_time_reply = _percent(_("on-time reply rate (按期办结率)"))
@@ -281,21 +349,15 @@ class Targets(models.Model):
     class Meta:
         verbose_name = _("targets")
         verbose_name_plural = _("targets")
+        constraints = [_township_or_county("targets")]
 
     def __str__(self):
-        return str(_("Targets of %(township)s") % {"township": self.township})
+        return str(_("Targets of %(township)s") % {"township": self.township or self.county})
 
     @classmethod
     def for_township(cls, township):
-        """Return the township's targets, creating the work plan's defaults on first use."""
-        targets = getattr(township, "_targets", None)
-        if targets is None:
-            # Joined with the signed-in user's profile (office/auth.py): no query.
-            targets = township._state.fields_cache.get("targets")
-        if targets is None:
-            targets, _created = cls.objects.get_or_create(township=township, defaults=cls.DEFAULTS)
-            township._targets = targets
-        return targets
+        """Return the targets in force in the township: its own, else its county's (docs/domain.md §10)."""
+        return inherited_setup(cls, township, cls.DEFAULTS)
 
     def for_figure(self, key):
         """The target of one figure by its key, or None."""

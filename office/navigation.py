@@ -6,7 +6,18 @@ names; what a user may do inside a section is a model permission checked in ``pe
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import ADMIN, CLERK, COORDINATOR, HANDLER, LEADER, MEDIATOR, has_role
+from .roles import (
+    ADMIN,
+    CLERK,
+    COORDINATOR,
+    COUNTY_ADMIN,
+    COUNTY_CLERK,
+    COUNTY_SUPERVISOR,
+    HANDLER,
+    LEADER,
+    MEDIATOR,
+    has_role,
+)
 
 SECTIONS = [
     # (url name, label, roles that see it)
@@ -14,6 +25,8 @@ SECTIONS = [
     ("disputes:index", _("Disputes"), {COORDINATOR, LEADER, MEDIATOR, HANDLER}),
     ("reports:index", _("Reports"), {COORDINATOR, LEADER}),
     ("ledgerimport:index", _("Import ledgers"), {ADMIN, COORDINATOR}),
+    # The county's own pages (docs/domain.md §10): its townships side by side.
+    ("county:home", _("County"), {COUNTY_SUPERVISOR, COUNTY_CLERK}),
 ]
 
 
@@ -30,6 +43,6 @@ def menu_for(user):
     items = [
         (reverse(name), label, name) for name, label, roles in SECTIONS if has_role(user, *roles)
     ]
-    if user.is_staff and (user.is_superuser or has_role(user, ADMIN)):
+    if user.is_staff and (user.is_superuser or has_role(user, ADMIN, COUNTY_ADMIN)):
         items.append((reverse("admin:index"), _("Administration"), "admin:index"))
     return items

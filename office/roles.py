@@ -13,6 +13,13 @@ LEADER = "leader"
 HANDLER = "handler"
 MEDIATOR = "mediator"
 ADMIN = "admin"
+# The county's own staff (docs/domain.md §10): they work for a county, not a township.
+COUNTY_SUPERVISOR = "county_supervisor"
+COUNTY_ADMIN = "county_admin"
+# Registers a petition at the county and assigns (交办) or forwards (转送) it to a township.
+COUNTY_CLERK = "county_clerk"
+# Given beside 县级督办 to a county user who may see full personal data (masked otherwise).
+COUNTY_PERSONAL_DATA = "county_personal_data"
 
 ROLE_GROUPS = {
     CLERK: "登记员",
@@ -21,7 +28,14 @@ ROLE_GROUPS = {
     HANDLER: "承办人",
     MEDIATOR: "调解员",
     ADMIN: "系统管理员",
+    COUNTY_SUPERVISOR: "县级督办",
+    COUNTY_ADMIN: "县级管理员",
+    COUNTY_CLERK: "县级登记员",
+    COUNTY_PERSONAL_DATA: "县级查看个人信息",
 }
+COUNTY_ROLES = {COUNTY_SUPERVISOR, COUNTY_ADMIN, COUNTY_CLERK, COUNTY_PERSONAL_DATA}
+# The county roles that read the county's cases (docs/domain.md §10).
+COUNTY_READERS = (COUNTY_SUPERVISOR, COUNTY_CLERK)
 
 ALL_ROLES = list(ROLE_GROUPS)
 
@@ -108,6 +122,32 @@ def has_role(user, *roles):
     return bool(role_keys(user) & set(roles))
 
 
+def county_scope(user, *roles):
+    """The id of the county a county-level user works for, when they hold one of ``roles`` (any county
+    role when none is named); else None. The one place a county post is read (docs/domain.md §10):
+    visibility, permissions, the admin and the county pages all ask it."""
+    staff = getattr(user, "staff", None)
+    if staff is None or staff.county_id is None or not user.is_active:
+        return None
+    return staff.county_id if has_role(user, *(roles or COUNTY_ROLES)) else None
+
+
+def administered_townships(user):
+    """The ids of the townships whose setup the user administers in 系统管理: None for a superuser (all);
+    a 县级管理员 every township of their county; a 系统管理员 their own; anyone else none."""
+    if user.is_superuser:
+        return None
+    from .models import Township
+
+    county_id = county_scope(user, COUNTY_ADMIN)
+    if county_id is not None:
+        return list(Township.objects.filter(county_id=county_id).values_list("pk", flat=True))
+    staff = getattr(user, "staff", None)
+    if staff is not None and staff.township_id is not None and has_role(user, ADMIN):
+        return [staff.township_id]
+    return []
+
+
 def holders(role=None, *, township, village=None, unit=None, ladder_level=None):
     """Return the township's active users holding the role, narrowed to a village, a unit or a ladder rung.
 
@@ -141,4 +181,20 @@ TARGETS_PERMISSIONS = {
 NOTICE_SETUP_PERMISSIONS = {
     ADMIN: [f"office.{action}_{model}" for model in ["calendaryear", "documentseries"]
             for action in ["add", "change", "delete", "view"]],
+}
+
+# Granted by office migration 0014 with the county (docs/domain.md §10): the 县级管理员 sets up the county's
+# townships and their staff and the shared lists; the 县级督办 reads (its rights are scopes, not
+# permissions); 县级查看个人信息 lets a 县级督办 reveal personal data (logged, as in a township).
+_SETUP = ["township", "village", "unit", "staff", "timelimits", "targets", "calendaroverride", "calendaryear",
+          "documentseries"]
+COUNTY_PERMISSIONS = {
+    COUNTY_ADMIN: [f"office.{action}_{model}" for model in _SETUP for action in ["add", "change", "delete", "view"]]
+    + ["office.view_county", "office.change_county", "office.view_accesslog", "office.view_accountchange",
+       "auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group",
+       "petitions.add_contentcategory", "petitions.change_contentcategory", "petitions.view_contentcategory",
+       "disputes.add_disputetype", "disputes.change_disputetype", "disputes.view_disputetype"],
+    COUNTY_SUPERVISOR: ["office.view_village", "office.view_unit", "office.view_staff", "office.export_data"],
+    COUNTY_PERSONAL_DATA: ["office.view_personal_data"],
+    COUNTY_CLERK: ["office.view_village", "office.view_unit", "petitions.register_petition"],
 }

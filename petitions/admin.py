@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from office.admin import SharedSetupAdmin
+
 from .models import ContentCategory
 
 
 @admin.register(ContentCategory)
-class ContentCategoryAdmin(admin.ModelAdmin):
+class ContentCategoryAdmin(SharedSetupAdmin):
     list_display = ["name", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
 

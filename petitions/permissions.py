@@ -19,7 +19,7 @@ shows who holds what):
 The scope is the same township for office rights and the referral for a handler's.
 """
 from office.escalation import LEADER_RANKS
-from office.roles import COORDINATOR, LEADER, has_role, holders
+from office.roles import COORDINATOR, COUNTY_READERS, LEADER, county_scope, has_role, holders
 
 from .models import Petition
 
@@ -79,6 +79,10 @@ def can_view_personal_data(user, petition=None):
         return user.has_perm("office.view_personal_data")
     if user.has_perm("office.view_personal_data") and _same_township(user, petition):
         return True
+    if county_scope(user, *COUNTY_READERS) is not None:
+        # A 县级督办 granted 县级查看个人信息, on a case of their county (docs/domain.md §10).
+        return (user.has_perm("office.view_personal_data") and not petition.confidential
+                and petition.township.county_id == user.staff.county_id)
     if petition.confidential:
         return petition.handler_id == user.pk and is_assigned_handler(user, petition)
     return is_assigned_handler(user, petition)

@@ -13,7 +13,7 @@ from office.documents import documents_of
 from office.models import Person
 from office.onequery import one_row
 from office.people import matching_people
-from office.roles import CLERK, COORDINATOR, HANDLER, LEADER, role_keys
+from office.roles import CLERK, COORDINATOR, COUNTY_READERS, HANDLER, LEADER, county_scope, role_keys
 
 from .models import (
     Attachment,
@@ -36,7 +36,9 @@ def visible_petitions(user):
     - confidential cases: only the clerk who registered it, leaders and the assigned handler;
     - the unit, village or staff complained about, and staff who recused themselves: never
       (``never_sees``, applied last, so that no rule that widens the scope can undo it).
-    - whoever is asked to decide an escalation of the case (office.escalation.asked): that case, read-only.
+    - whoever is asked to decide an escalation of the case (office.escalation.asked): that case, read-only;
+    - the county's 县级督办: every township of the county, read-only, never a confidential case
+      (docs/domain.md §10), and ``never_sees`` as everyone.
 
     Who sees which cases follows the post (center, leader, unit or village handler), so this reads
     role names; what a user may do to a case is a model permission (permissions.py). Every other
@@ -46,6 +48,11 @@ def visible_petitions(user):
     staff = getattr(user, "staff", None)
     if staff is None or not user.is_active:
         return Petition.objects.none()
+    county_id = county_scope(user, *COUNTY_READERS)
+    if county_id is not None:
+        # Art 46: a report (检举控告) stays with the township's few who must handle it.
+        county = Petition.objects.filter(township__county_id=county_id, confidential=False)
+        return never_sees(user, county)
     roles = role_keys(user)
     qs = Petition.objects.filter(township_id=staff.township_id)
     # docs/domain.md §2.4: whoever is asked to decide an escalation may open the case (read-only:

@@ -3,13 +3,16 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from office import calendar
 from office.models import Person, TimeLimits  # noqa: F401 (Person: tests reach it as services.Person)
+from office.notify import notify
 from office.numbering import next_number
 from office.people import DETAILS, find_or_create_person
+from office.roles import CLERK, COORDINATOR, COUNTY_CLERK, county_scope, holders
 
 from . import permissions
 from .models import Attachment, CaseEvent, Petition, PetitionCounter, PetitionParty
@@ -36,7 +39,7 @@ def _record(petition, by, action, note="", from_status="", to_status=""):
 
 
 @transaction.atomic
-def register_petition(*, by, data, petitioners, attachments=(), related=(), intake_token=None):
+def register_petition(*, by, data, petitioners, attachments=(), related=(), intake_token=None, township=None):
     """Register a petition with its petitioners and attachments; number it gap-free.
 
     Registration is never refused because the person petitioned before (Art 19 ¶3): earlier
@@ -49,7 +52,8 @@ def register_petition(*, by, data, petitioners, attachments=(), related=(), inta
         existing = Petition.objects.filter(intake_token=intake_token).first()
         if existing is not None:
             return existing, False
-    township = by.staff.township
+    # ``township``: only through assign_down (the county registers for one of its townships).
+    township = by.staff.township if township is None else township
     data = dict(data)
     is_major = bool(data.pop("is_major", False))
     data.pop("confirm_received_on", None)
@@ -221,3 +225,26 @@ def check_received_on(value):
         raise ValidationError(_("The received date cannot be in the future."))
     if value and value < today() - datetime.timedelta(days=366 * 5):
         raise ValidationError(_("The received date is more than five years ago: please check it."))
+
+
+@transaction.atomic
+def assign_down(*, by, township, data, petitioners):
+    """The county registers a petition for one of its townships and assigns (交办) or forwards (转送) it
+    there, with its organ, number and deadline (docs/domain.md §10). The case is the township's from
+    then on: it arrives in its 待受理决定 queue as 上级交办 / 上级转送, and its 上报办理结果 (report_back)
+    closes the county's tracking."""
+    county_id = county_scope(by, COUNTY_CLERK)
+    if county_id is None or not permissions.can_register(by):
+        raise PermissionDenied
+    if township.county_id != county_id:
+        raise ValidationError({"township": _("This township belongs to another county: the county assigns only to its own townships.")})
+    if data.get("source") not in (Petition.Source.ASSIGNED, Petition.Source.FORWARDED):
+        raise ValidationError({"source": _("Choose whether the case is assigned (交办) or forwarded (转送).")})
+    if data["source"] == Petition.Source.ASSIGNED and not data.get("source_deadline"):
+        raise ValidationError({"source_deadline": _("An assigned case needs the deadline for the report of its result.")})
+    petition, _created = register_petition(by=by, data=data, petitioners=petitioners, township=township)
+    text = _("%(organ)s assigned %(number)s %(title)s to the township: decide whether to accept it.") % {
+        "organ": petition.source_organ, "number": petition.number, "title": petition.title}
+    recipients = (holders(CLERK, township=township) | holders(COORDINATOR, township=township)).distinct()
+    notify(recipients, text, reverse("petitions:detail", args=[petition.pk]))
+    return petition

@@ -310,8 +310,9 @@ def download_attachment(request, pk):
 
 def registration_pdf(request, pk):
     """The registration form (信访登记表) as a PDF."""
-    require_section(request, "petitions:index")
-    petition = selectors.petition_detail(request.user, pk)
+    # Whoever reads the case page reads its form (the 县级督办 too, docs/domain.md §10).
+    petition = escalation.require_section_or_asked(
+        request, "petitions:index", lambda: selectors.petition_detail(request.user, pk))
     full = permissions.can_view_personal_data(request.user, petition)
     if full:
         # The printed form carries full personal data: log it like the "show" button.
@@ -340,8 +341,8 @@ def reply_preview(request, pk):
 
 def download_document(request, pk, document_id):
     """Serve an issued document from storage, byte for byte as issued (never re-rendered)."""
-    require_section(request, "petitions:index")
-    petition = selectors.get_petition_for_user(request.user, pk)
+    petition = escalation.require_section_or_asked(
+        request, "petitions:index", lambda: selectors.get_petition_for_user(request.user, pk))
     document = get_object_or_404(documents_of(petition), pk=document_id)
     AccessLog.objects.create(
         user=request.user, action=AccessLog.Action.DOWNLOAD, target=document.title,

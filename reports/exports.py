@@ -191,11 +191,9 @@ def year_review_rows(township, year, today):
         ]
 
 
-def export_year_review(township, year, *, unit_name):
-    """The year-end review per village (年终考评表)."""
-    today = timezone.localdate()
-    columns = [
-        Column((pgettext("year review", "Village"),), 12),
+def _year_review_columns(first):
+    return [
+        Column((first,), 12),
         Column((pgettext("year review", "Screening rounds"), pgettext("year review", "Rounds due")), 8, total=True),
         Column((pgettext("year review", "Screening rounds"), pgettext("year review", "On time")), 8, total=True),
         Column((pgettext("year review", "Screening rounds"), pgettext("year review", "Late")), 8, total=True),
@@ -209,6 +207,12 @@ def export_year_review(township, year, *, unit_name):
         Column((pgettext("year review", "Overdue petitions"),), 9, total=True),
         Column((pgettext("year review", "Satisfaction (%)"),), 9),
     ]
+
+
+def export_year_review(township, year, *, unit_name):
+    """The year-end review per village (年终考评表)."""
+    today = timezone.localdate()
+    columns = _year_review_columns(pgettext("year review", "Village"))
     subtitle = _("Township: %(township)s    Year: %(year)s") % {"township": township.name, "year": year}
     counting_from = township.counting_from(datetime.date(year, 1, 1))
     if counting_from > datetime.date(year, 1, 1):
@@ -266,3 +270,58 @@ def export_annual_report(petitions, *, township, year, unit_name):
               [Column((pgettext("annual report", "Unit or person"),), 30), Column((pgettext("annual report", "Count"),), 10)],
               [(name, n) for name, n in units] + [(name, n) for name, n in parties], None, footer),
     ])
+
+
+# --- the county's 月报 and 年终考评表 (docs/domain.md §10): a summary sheet and one sheet per township ----
+
+def export_county_monthly(petitions, *, county, townships, first, last, unit_name):
+    """The county's monthly statistics: one row per township on the summary sheet, then each township's
+    counts by village on its own sheet; the same columns and counts as the township's 月报."""
+    today = timezone.localdate()
+    period_text = f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+    footer = unit_footer(unit_name)
+    subtitle = _("County: %(county)s    Period: %(period)s") % {"county": county.name, "period": period_text}
+    sheets = [Sheet(_("County summary"), _("%(county)s petition statistics by township") % {"county": county.name},
+                    subtitle, _petition_stat_columns(pgettext("monthly report", "Township")),
+                    list(petition_stats(petitions, "township", [(t.pk, t.name) for t in townships], first, last,
+                                        today)), _("Total"), footer)]
+    for township in townships:
+        villages = [(v.pk, v.name) for v in township.villages.order_by("sort_order", "name")]
+        sheets.append(Sheet(
+            township.name, _("%(township)s petition and dispute statistics") % {"township": township.name},
+            _("Township: %(township)s    Period: %(period)s") % {"township": township.name, "period": period_text},
+            _petition_stat_columns(_("Village")),
+            list(petition_stats(petitions.filter(township=township), "village", villages + [(None, _("No village"))],
+                                first, last, today)), _("Total"), footer))
+    return write_workbook(sheets)
+
+
+def _township_total(township, rows, year, today):
+    """One township's line of the county's year-end review: its villages' counts added up, rates recomputed."""
+    sums = [sum(row[i] for row in rows) for i in range(1, 9)]
+    first, last = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
+    opinions = Petition.objects.filter(township=township, received_on__range=(first, last)).aggregate(
+        overdue=Count("pk", filter=Q(status__in=Petition.OPEN_STATUSES, due_on__lt=today)),
+        evaluated=Count("pk", filter=Q(opinion__in=["satisfied", "basically", "dissatisfied"])),
+        satisfied=Count("pk", filter=Q(opinion__in=["satisfied", "basically"])))
+    return [township.name, *sums, Figure("", "", "", sums[5], sums[4]).rate, Figure("", "", "", sums[7], sums[6]).rate,
+            opinions["overdue"], Figure("", "", "", opinions["satisfied"], opinions["evaluated"]).rate]
+
+
+def export_county_year_review(county, townships, year, *, unit_name):
+    """The county's year-end review: one line per township on the summary sheet, then each township's
+    review by village (the township's 年终考评表, year_review_rows) on its own sheet."""
+    today = timezone.localdate()
+    footer = unit_footer(unit_name)
+    per_township = [(township, list(year_review_rows(township, year, today))) for township in townships]
+    summary = [_township_total(township, rows, year, today) for township, rows in per_township]
+    sheets = [Sheet(_("County summary"), _("%(county)s %(year)s year-end review by township") % {
+        "county": county.name, "year": year}, _("County: %(county)s    Year: %(year)s") % {
+        "county": county.name, "year": year}, _year_review_columns(pgettext("year review", "Township")), summary,
+        _("Total"), footer)]
+    for township, rows in per_township:
+        sheets.append(Sheet(
+            township.name, _("%(township)s %(year)s year-end village review") % {"township": township.name, "year": year},
+            _("Township: %(township)s    Year: %(year)s") % {"township": township.name, "year": year},
+            _year_review_columns(pgettext("year review", "Village")), rows, _("Total"), footer))
+    return write_workbook(sheets)

@@ -46,3 +46,48 @@ class PeriodForm(BootstrapMixin, forms.Form):
 
 class YearForm(BootstrapMixin, forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+
+
+class AssignDownForm(BootstrapMixin, forms.Form):
+    """The county's 交办 / 转送 of a petition to one of its townships (docs/domain.md §10)."""
+
+    township = forms.ModelChoiceField(label=_("township"), queryset=None)
+    source = forms.ChoiceField(label=_("assigned or forwarded"), choices=[
+        ("assigned", _("Assigned by a higher organ")), ("forwarded", _("Forwarded by a higher organ"))])
+    source_organ = forms.CharField(label=_("forwarding organ"), max_length=100)
+    source_reference = forms.CharField(label=_("its reference number"), max_length=60, required=False,
+                                       help_text=_("E.g. the number of the national petition system."))
+    source_deadline = forms.DateField(label=_("deadline set by that organ"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(label=_("received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(label=_("channel"))
+    title = forms.CharField(label=_("title"), max_length=200)
+    request = forms.CharField(label=_("request"), widget=forms.Textarea(attrs={"rows": 3}))
+    facts = forms.CharField(label=_("facts and reasons"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    name = forms.CharField(label=_("petitioner"), max_length=40)
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
+
+    def __init__(self, *args, townships, county, **kwargs):
+        from petitions.models import Petition
+
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships
+        self.fields["channel"].choices = Petition.Channel.choices
+        self.fields["source_organ"].initial = f"{county.name}信访局"
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def petition_data(self):
+        """The registration data petitions/services.py register_petition takes."""
+        d = self.cleaned_data
+        return {
+            "channel": d["channel"], "source": d["source"], "source_organ": d["source_organ"],
+            "source_reference": d["source_reference"], "source_deadline": d["source_deadline"],
+            "received_on": d["received_on"], "purpose": "seek_solution", "category": None, "title": d["title"],
+            "request": d["request"], "facts": d["facts"], "place": "", "village": None, "complained_unit": None,
+            "complained_party": "", "confidential": False, "is_group": False, "head_count": None,
+        }
+
+    def petitioners(self):
+        d = self.cleaned_data
+        return [{"name": d["name"], "phone": d["phone"], "id_number": d["id_number"]}]

@@ -105,7 +105,8 @@ def menu_counts(user, today, extra=None, extra_rows=None) -> MenuCounts:
     page's own one-row parts ({name: queryset}) read in the same query (the dashboard's figures), and
     ``extra_rows`` its small many-row parts (office/onequery.py)."""
     staff = getattr(user, "staff", None)
-    if staff is None or not user.is_active:
+    # The county's staff have no work queue of a township (docs/domain.md §10).
+    if staff is None or staff.township_id is None or not user.is_active:
         counts, rows = read_together(extra or {}, extra_rows) if extra or extra_rows else ({}, {})
         return MenuCounts([], 0, None, counts, rows)
     soon = TimeLimits.for_township(staff.township).due_soon_days

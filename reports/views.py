@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,8 @@ def dashboard(request):
     """The home page: my work, where the office stands, and its figures against their targets."""
     user = request.user
     township = user.staff.township
+    if township is None:  # the county's own staff: their county's pages (docs/domain.md §10)
+        return redirect("county:home" if _sees(user, "county:home") else "admin:index")
     today = timezone.localdate()
     soon = TimeLimits.for_township(township).due_soon_days
     form = PeriodForm(request.GET)  # empty: the current month
@@ -135,7 +137,7 @@ def _bad_request(request, form, title):
 
 def _unit_name(user):
     staff = user.staff
-    return str(staff.unit or staff.village or staff.township)
+    return str(staff.unit or staff.village or staff.township or staff.county)
 
 
 def _masked(user):

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -30,8 +31,19 @@ from pypdf import PdfWriter
 
 from disputes.mediation import services as mediation_services
 from disputes.models import MediationCase
-from office.models import EscalationLevel, IssuedDocument, Notification
-from office.roles import ADMIN, CLERK, COORDINATOR, HANDLER, LEADER, MEDIATOR
+from office.models import County, EscalationLevel, IssuedDocument, Notification, Staff
+from office.roles import (
+    ADMIN,
+    CLERK,
+    COORDINATOR,
+    COUNTY_ADMIN,
+    COUNTY_CLERK,
+    COUNTY_SUPERVISOR,
+    HANDLER,
+    LEADER,
+    MEDIATOR,
+    ROLE_GROUPS,
+)
 from petitions import services as petition_services
 from petitions import workflow
 from petitions.models import Petition
@@ -53,7 +65,12 @@ W1, W2, W3 = "苗秀英", "韩立群", "钟文澜"
 A_USERS = ["clerk_a", "clerk_a2", "coord_a", "leader_a", "justice_named", "justice_other", "police",
            "village_head", "mediator_q", "mediator_l", "admin_a"]
 B_USERS = ["clerk_b", "coord_b", "leader_b", "handler_b", "mediator_b", "admin_b"]
-USERS = A_USERS + B_USERS
+# The two townships belong to two counties (docs/domain.md §10): each county's 县级督办, and 青溪镇's
+# county's administrator.
+COUNTY_USERS = ["county_a", "countyadmin_a", "countyclerk_a", "county_b"]
+COUNTY_EXPORT = {"county_a", "county_b"}
+COUNTY = COUNTY_EXPORT | {"countyclerk_a"}
+USERS = A_USERS + B_USERS + COUNTY_USERS
 ADMINS = {"admin_a", "admin_b"}
 
 A_CENTER = {"clerk_a", "clerk_a2", "coord_a", "leader_a"}
@@ -61,12 +78,15 @@ A_TOWNSHIP_WIDE = {"coord_a", "leader_a", "justice_named", "justice_other", "pol
 
 # Who may open each object, by hand (docs/domain.md §5).
 SEES = {
-    "petition:plain": A_CENTER | {"justice_named", "justice_other"},        # referred to 司法所
+    "petition:plain": A_CENTER | {"justice_named", "justice_other", "county_a", "countyclerk_a"},  # to 司法所
     "petition:r_unit": {"clerk_a", "leader_a", "justice_named"},            # 检举控告 against 派出所, named handler
     "petition:r_village": {"clerk_a", "leader_a"},                          # against 青溪村 and its head
     "petition:r_med": {"clerk_a", "leader_a"},                              # 检举控告 with a mediation case
-    "petition:later": A_CENTER | {"police"},                                # W3's later petition, linked to r_med
-    "petition:b_plain": {"clerk_b", "coord_b", "leader_b"},
+    "petition:later": A_CENTER | {"police", "county_a", "countyclerk_a"},   # W3's later petition, linked to r_med
+    "petition:b_plain": {"clerk_b", "coord_b", "leader_b", "county_b"},
+    # The county pages of each township: its county's 县级督办 only (a 404 for the other county's).
+    "county:township": {"county_a", "countyclerk_a"},
+    "county:township_b": {"county_b"},
     "mediation:m_plain": A_TOWNSHIP_WIDE | {"mediator_q"},
     "mediation:m_secret": {"leader_a"},                                     # opened from r_med before the rule
     "entry:entry": A_TOWNSHIP_WIDE | {"mediator_q"},
@@ -192,6 +212,12 @@ ROUTES = {
     "reports:export_mediation": (None, REPORTS),
     "reports:export_year_review": (None, REPORTS),
     "reports:export_annual": (None, REPORTS),
+    # The county's pages (docs/domain.md §10): only its 县级督办.
+    "county:home": (None, COUNTY),
+    "county:township_cases": ("county", "object"),
+    "county:export_monthly": (None, COUNTY_EXPORT),
+    "county:export_year_review": (None, COUNTY_EXPORT),
+    "county:assign": (None, {"countyclerk_a"}),
 }
 
 
@@ -239,9 +265,23 @@ def _accept(petition, world):
     return petition
 
 
+def _county_user(role, county, **extra):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(username=f"{role}{county.code}", **extra)
+    user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+    Staff.objects.create(user=user, county=county)
+    return user
+
+
 def build_world():
     a = make_township()
     b = make_township(name="白石乡", short_name="白石", villages=("白石村",))
+    county_a = County.objects.create(name="清河县", short_name="清河", code="qinghe")
+    county_b = County.objects.create(name="白水县", short_name="白水", code="baishui")
+    a.county, b.county = county_a, county_b
+    a.save()
+    b.save()
     center, justice, police = (a.units.get(kind=k) for k in ("center", "justice", "police"))
     qingxi, liutang = a.villages.get(name="青溪村"), a.villages.get(name="柳塘村")
     top = EscalationLevel.objects.get(rank=5)
@@ -258,6 +298,10 @@ def build_world():
         "handler_b": make_user(HANDLER, b, unit=b.units.get(kind="justice")),
         "mediator_b": make_user(MEDIATOR, b, village=b.villages.get()),
         "admin_b": make_user(ADMIN, b, is_staff=True),
+        "county_a": _county_user(COUNTY_SUPERVISOR, county_a),
+        "countyadmin_a": _county_user(COUNTY_ADMIN, county_a, is_staff=True),
+        "countyclerk_a": _county_user(COUNTY_CLERK, county_a),
+        "county_b": _county_user(COUNTY_SUPERVISOR, county_b),
     }
     world = {"users": users}
     u = users
@@ -297,7 +341,7 @@ def build_world():
         object_id=m["m_plain"].pk, content_type__model="mediationcase").first()
     world["mediation_visit"] = m["m_plain"].return_visits.first()
     world.update(
-        township=a, petitions=p, mediations=m,
+        township=a, township_b=b, petitions=p, mediations=m,
         entries={"entry": found_entry(u["mediator_q"])},
         attachments={"r_unit": p["r_unit"].attachments.get()},
         documents={key: IssuedDocument.objects.filter(object_id=p[key].pk, content_type__model="petition").first()
@@ -339,6 +383,9 @@ def world(django_db_setup, django_db_blocker):
 
 
 def _import_fills(kind, world):
+    if kind == "county":  # each township's open cases and a figure; a county user sees its own county's only
+        return [(f"county:{key}", {"township": world[key].pk, "key": what}, f"start={START}&end={END}")
+                for key in ("township", "township_b") for what in ("open", "timely_decision")]
     if kind == "import_batch":
         return [("import:a", {"pk": world["import_batch"].pk}, "")]
     return [("", {"kind": ledger}, "") for ledger in ("petitions", "screening", "mediation")]
@@ -382,7 +429,7 @@ def fills(kind, world):
     if kind == "lookup":
         people = [(W1, "13900000101"), (W2, "13900000102"), (W3, "13900000103")]
         return [(f"lookup:{name}", {}, f"row=p0&p0-name={name}&p0-phone={phone}&p0-village=") for name, phone in people]
-    if kind.startswith("import_"):
+    if kind.startswith("import_") or kind == "county":
         return _import_fills(kind, world)
     if kind == "notification":
         return [("notification", {"pk": Notification.objects.order_by("pk").values_list("pk", flat=True).first()}, "")]

@@ -101,6 +101,18 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises(client, djang
     assert set(historic.values_list("status", flat=True)) == {"archived", "terminated"}
     assert historic.filter(committee_village__isnull=True).count() == 1
     assert historic.filter(agreement__form="oral").count() == 1
+    # Issue 15: 青山县 over 青溪镇 and 石桥乡; the county's 交办 to both, one past the county's deadline.
+    from django.contrib.auth import get_user_model
+
+    from reports import county as county_rollup
+
+    county_user = get_user_model().objects.get(username="county")
+    assert set(Township.objects.filter(county__name="青山县").values_list("name", flat=True)) == {"青溪镇", "石桥乡"}
+    qingxi = Township.objects.get(code="qingxi")
+    assert county_rollup.count_cases(county_user, qingxi, "assigned-overdue", today).count() == 1
+    client.force_login(county_user)
+    assert client.get("/county/").status_code == 200
+    client.logout()
     each_demo_role_has_work_and_every_link_from_home_and_its_queues_opens(client)
 
 

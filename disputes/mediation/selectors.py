@@ -36,6 +36,10 @@ def visible_cases(user):
     staff = permissions.staff_of(user)
     if staff is None:
         return MediationCase.objects.none()
+    county = permissions.county_townships(user)
+    if county is not None:  # the 县级督办: the county's cases, never one opened from a confidential petition
+        return MediationCase.objects.filter(township_id__in=county).filter(
+            Q(petition__isnull=True) | Q(petition__confidential=False))
     cases = MediationCase.objects.filter(township_id=staff.township_id)
     if permissions.sees_whole_township(user):
         return _petition_confidentiality(user, cases)

@@ -33,6 +33,9 @@ def _scope_filter(user):
     staff = permissions.staff_of(user)
     if staff is None:
         return None
+    county = permissions.county_townships(user)
+    if county is not None:
+        return Q(township_id__in=county)
     if permissions.sees_whole_township(user):
         return Q(township_id=staff.township_id)
     if has_role(user, MEDIATOR):  # a post: a mediator sees only their village (permissions.in_scope)

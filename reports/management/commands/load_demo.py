@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from fixtures import demo
+from fixtures import demo, demo_county
 
 
 class Command(BaseCommand):
@@ -19,5 +19,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         self.stdout.write(
             _("Demo accounts: %(users)s — password: %(password)s")
-            % {"users": ", ".join(p[0] for p in demo.PEOPLE), "password": demo.DEMO_PASSWORD}
+            % {"users": ", ".join([p[0] for p in demo.PEOPLE] + [p[0] for p in demo_county.SHIQIAO_PEOPLE]
+                                  + [p[0] for p in demo_county.COUNTY_PEOPLE]), "password": demo.DEMO_PASSWORD}
         )

@@ -1,0 +1,311 @@
+"""A county on one deployment (issue 15, docs/domain.md §10): the county's staff, their scope, the
+inherited setup, the administration of a county and the roll-up that adds up to its townships."""
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from office.models import County, Staff, Targets, TimeLimits
+from office.roles import (
+    ADMIN,
+    CLERK,
+    COORDINATOR,
+    COUNTY_ADMIN,
+    COUNTY_PERSONAL_DATA,
+    COUNTY_SUPERVISOR,
+    ROLE_GROUPS,
+    county_scope,
+)
+from petitions import permissions
+from petitions.selectors import visible_petitions
+from reports import county as county_rollup
+from reports import figures
+from reports.figures import Period
+from tests.builders import PASSWORD, make_township, make_user, register_petition
+
+pytestmark = pytest.mark.django_db
+
+
+def make_county_user(role, county, *, username=None, **extra):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(username=username or f"{role}{county.pk}", password=PASSWORD, **extra)
+    user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+    Staff.objects.create(user=user, county=county)
+    return user
+
+
+@pytest.fixture
+def world():
+    qinghe = County.objects.create(name="清河县", short_name="清河", code="qinghe")
+    other = County.objects.create(name="白水县", short_name="白水", code="baishui")
+    a1 = make_township()
+    a2 = make_township(name="石桥乡", short_name="石桥", villages=("石桥村",))
+    b1 = make_township(name="白石乡", short_name="白石", villages=("白石村",))
+    for township, county in ((a1, qinghe), (a2, qinghe), (b1, other)):
+        township.county = county
+        township.save()
+    users = {
+        "clerk_a1": make_user(CLERK, a1), "coord_a1": make_user(COORDINATOR, a1),
+        "clerk_a2": make_user(CLERK, a2), "coord_a2": make_user(COORDINATOR, a2),
+        "clerk_b1": make_user(CLERK, b1),
+        "admin_a1": make_user(ADMIN, a1, is_staff=True),
+        "county": make_county_user(COUNTY_SUPERVISOR, qinghe, username="county"),
+        "countyadmin": make_county_user(COUNTY_ADMIN, qinghe, username="countyadmin", is_staff=True),
+        "county_b": make_county_user(COUNTY_SUPERVISOR, other, username="county_b"),
+    }
+    cases = {
+        "a1": register_petition(users["clerk_a1"]),
+        "a1_secret": register_petition(users["clerk_a1"], purpose="report", confidential=True, title="检举某某"),
+        "a2": register_petition(users["clerk_a2"], received_on=timezone.localdate() - datetime.timedelta(days=20)),
+        "b1": register_petition(users["clerk_b1"]),
+    }
+    return {"counties": (qinghe, other), "townships": (a1, a2, b1), "users": users, "cases": cases}
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_county_supervisor_reads_every_township_of_the_county_and_no_report(world):
+    u, c = world["users"], world["cases"]
+    assert set(visible_petitions(u["county"])) == {c["a1"], c["a2"]}  # not the 检举控告, not another county
+    assert set(visible_petitions(u["county_b"])) == {c["b1"]}
+    assert not visible_petitions(u["countyadmin"]).exists()  # the county's administrator sets up, reads no case
+    client = client_for(u["county"])
+    assert client.get(reverse("petitions:detail", args=[c["a1"].pk])).status_code == 200
+    for other in (c["a1_secret"], c["b1"]):
+        assert client.get(reverse("petitions:detail", args=[other.pk])).status_code == 404
+    # Read-only: no step of the workflow, no registration, no township section.
+    assert client.get(reverse("petitions:propose_decision", args=[c["a1"].pk])).status_code == 403
+    assert client.get(reverse("petitions:register")).status_code == 403
+    assert client.get(reverse("petitions:index")).status_code == 403
+
+
+def test_personal_data_is_masked_for_the_county_unless_granted(world):
+    u, c = world["users"], world["cases"]
+    county = u["county"]
+    assert not permissions.can_view_personal_data(county, c["a1"])
+    assert "13812345678" not in client_for(county).get(reverse("petitions:detail", args=[c["a1"].pk])).content.decode()
+    county.groups.add(Group.objects.get(name=ROLE_GROUPS[COUNTY_PERSONAL_DATA]))
+    county = type(county).objects.get(pk=county.pk)
+    assert permissions.can_view_personal_data(county, c["a1"])
+    assert not permissions.can_view_personal_data(county, c["b1"])
+
+
+def test_county_roles_count_only_with_a_county_post(world):
+    """A township login given a county role by mistake gets no county scope (office/roles.py county_scope)."""
+    u = world["users"]
+    clerk = u["clerk_a1"]
+    clerk.groups.add(Group.objects.get(name=ROLE_GROUPS[COUNTY_SUPERVISOR]))
+    clerk = type(clerk).objects.get(pk=clerk.pk)
+    assert county_scope(clerk) is None
+    assert county_scope(u["county"]) == world["counties"][0].pk
+    assert county_scope(u["county"], COUNTY_ADMIN) is None
+
+
+def test_time_limits_and_targets_are_the_countys_unless_a_township_has_its_own(world):
+    qinghe = world["counties"][0]
+    a1, a2, _b1 = world["townships"]
+    # The builder gave each township its own limits (a township overriding): remove a2's to inherit.
+    TimeLimits.objects.filter(township=a2).delete()
+    county_limits = TimeLimits.objects.create(county=qinghe, decision_days=10)
+    a2 = type(a2).objects.get(pk=a2.pk)
+    assert TimeLimits.for_township(a2) == county_limits
+    assert TimeLimits.for_township(a1).decision_days == 15  # its own row overrides the county's
+    Targets.objects.create(county=qinghe, satisfaction=90)
+    assert Targets.for_township(a2).satisfaction == 90
+    assert Targets.for_township(type(a1).objects.get(pk=a1.pk)).satisfaction == 90
+    a1 = type(a1).objects.get(pk=a1.pk)
+    Targets.objects.create(township=a1, satisfaction=99)
+    assert Targets.for_township(a1).satisfaction == 99
+
+
+def test_a_county_registration_uses_the_inherited_limit(world):
+    qinghe = world["counties"][0]
+    a2 = world["townships"][1]
+    TimeLimits.objects.filter(township=a2).delete()
+    TimeLimits.objects.create(county=qinghe, decision_days=10)
+    clerk = type(world["users"]["clerk_a2"]).objects.get(pk=world["users"]["clerk_a2"].pk)  # no cached limits
+    petition = register_petition(clerk)
+    assert (petition.decision_due_on - petition.received_on).days >= 10
+    assert (petition.decision_due_on - petition.received_on).days < 15
+
+
+def test_the_county_administrator_manages_the_countys_townships_only(world):
+    u = world["users"]
+    a1, a2, b1 = world["townships"]
+    client = client_for(u["countyadmin"])
+    listing = client.get(reverse("admin:office_township_changelist")).content.decode()
+    assert a1.name in listing and a2.name in listing and b1.name not in listing
+    assert client.get(reverse("admin:office_township_change", args=[a2.pk])).status_code == 200
+    assert client.get(reverse("admin:office_township_change", args=[b1.pk])).status_code == 302  # not found: back
+    staff = client.get(reverse("admin:office_staff_changelist")).content.decode()
+    assert u["clerk_a2"].username in staff and u["clerk_b1"].username not in staff
+    # The shared lists: the county's administrator changes them, a township's administrator reads them.
+    assert client.get(reverse("admin:petitions_contentcategory_add")).status_code == 200
+    township_admin = client_for(u["admin_a1"])
+    assert township_admin.get(reverse("admin:petitions_contentcategory_add")).status_code == 403
+    own = township_admin.get(reverse("admin:office_township_changelist")).content.decode()
+    assert a1.name in own and a2.name not in own
+    assert township_admin.get(reverse("admin:office_staff_changelist")).content.decode().count(
+        u["clerk_a2"].username) == 0
+    # A township the county's administrator adds is the county's; a township's administrator adds none.
+    data = {"name": "新村乡", "short_name": "新村", "code": "xincun", "county": "", "address": "", "phone": "",
+            "go_live_on": "", "petition_organ": "", "review_organ": ""}
+    for prefix in ("villages", "units", "document_series"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0",
+                     f"{prefix}-MAX_NUM_FORMS": "1000"})
+    assert client.post(reverse("admin:office_township_add"), data).status_code == 302
+    assert type(a1).objects.get(code="xincun").county == world["counties"][0]
+    assert township_admin.get(reverse("admin:office_township_add")).status_code == 403
+
+
+def test_the_rollup_adds_up_to_the_townships_own_figures(world):
+    u, c = world["users"], world["cases"]
+    today = timezone.localdate()
+    period = Period(today.replace(day=1) - datetime.timedelta(days=40), today)
+    rows, totals = county_rollup.rollup(u["county"], period, today)
+    assert {row.township for row in rows} == set(world["townships"][:2])
+    assert totals["open"] == 2 == sum(row.counts["open"] for row in rows)
+    # Each township's figures equal its coordinator's (who, like the county, sees no report).
+    coordinators = {world["townships"][0]: u["coord_a1"], world["townships"][1]: u["coord_a2"]}
+    for row in rows:
+        coordinator = coordinators[row.township]
+        own = {f.key: (f.numerator, f.denominator)
+               for f in figures.petition_figures(visible_petitions(coordinator), period, today)}
+        for figure in row.figures:
+            if figure.key in own:
+                assert (figure.numerator, figure.denominator) == own[figure.key]
+    page = client_for(u["county"]).get(reverse("county:home"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert world["townships"][0].name in body and world["townships"][2].name not in body
+    # Every number opens its cases; a township of another county is a 404; a township user is refused.
+    a1, _a2, b1 = world["townships"]
+    client = client_for(u["county"])
+    listed = client.get(reverse("county:township_cases", args=[a1.pk, "open"])).content.decode()
+    assert c["a1"].number in listed and c["a1_secret"].number not in listed
+    assert client.get(reverse("county:township_cases", args=[b1.pk, "open"])).status_code == 404
+    assert client.get(reverse("county:township_cases", args=[a1.pk, "timely_decision"]) + "?part=denominator"
+                      ).status_code == 200
+    assert client.get(reverse("county:township_cases", args=[a1.pk, "nonsense"])).status_code == 404
+    assert client_for(u["coord_a1"]).get(reverse("county:home")).status_code == 403
+    assert client_for(u["countyadmin"]).get(reverse("county:home")).status_code == 403
+    assert client_for(u["county"]).get(reverse("home")).status_code == 302
+
+
+def _workbook(response):
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200, response.status_code
+    return load_workbook(io.BytesIO(response.content), read_only=True)
+
+
+def _values(sheet):
+    return [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def test_county_monthly_and_year_review_have_a_summary_and_a_sheet_per_township(world):
+    u = world["users"]
+    a1, a2, _b1 = world["townships"]
+    client = client_for(u["county"])
+    today = timezone.localdate()
+    first = (today - datetime.timedelta(days=25)).replace(day=1)
+    monthly = _workbook(client.get(reverse("county:export_monthly") + f"?start={first}&end={today}"))
+    assert monthly.sheetnames == ["全县汇总", *sorted([a1.name, a2.name], key=lambda n: [t.name for t in (
+        county_rollup.county_townships(u["county"]))].index(n))]
+    summary = _values(monthly["全县汇总"])
+    received = {row[0]: row[1] for row in summary if row and row[0] in (a1.name, a2.name)}
+    assert received == {a1.name: 1, a2.name: 1}  # the report (检举控告) is not the county's to count
+    for township in (a1, a2):  # each township's sheet adds up to its line on the summary
+        totals = [row for row in _values(monthly[township.name]) if row and row[0] and str(row[0]).startswith("合计")]
+        assert totals and totals[0][1] == received[township.name]
+    review = _workbook(client.get(reverse("county:export_year_review") + f"?year={today.year}"))
+    assert review.sheetnames[0] == "全县汇总" and set(review.sheetnames[1:]) == {a1.name, a2.name}
+    # The other county's supervisor gets their own townships only; a township's coordinator is refused.
+    other = _workbook(client_for(u["county_b"]).get(reverse("county:export_monthly")))
+    assert other.sheetnames == ["全县汇总", world["townships"][2].name]
+    assert client_for(u["coord_a1"]).get(reverse("county:export_monthly")).status_code == 403
+
+
+def test_the_county_assigns_down_and_the_townships_report_closes_its_tracking(users, township):
+    """交办: the county clerk's case arrives in the township's 待受理决定 as 上级交办 with organ, number and
+    deadline; the township works it; its 上报办理结果 closes the county's tracking (issue 15 §3)."""
+    from office.models import Notification
+    from office.roles import COUNTY_CLERK, HANDLER, LEADER
+    from petitions import workflow
+    from petitions.selectors import queue_conditions
+    from petitions.services import assign_down
+    from tests.builders import advance, petition_data
+
+    qinghe = County.objects.create(name="清河县", short_name="清河", code="qinghe")
+    township.county = qinghe
+    township.save()
+    other = make_township(name="白石乡", short_name="白石", villages=("白石村",))
+    other.county = County.objects.create(name="白水县", short_name="白水", code="baishui")
+    other.save()
+    clerk = make_county_user(COUNTY_CLERK, qinghe, username="countyclerk")
+    supervisor = make_county_user(COUNTY_SUPERVISOR, qinghe, username="county")
+    today = timezone.localdate()
+    deadline = today + datetime.timedelta(days=20)
+    data = petition_data(source="assigned", source_organ="清河县信访局", source_reference="GJXF-2026-000123",
+                         source_deadline=deadline, received_on=today)
+    # Refused: a township of another county, and 交办 without a deadline.
+    with pytest.raises(Exception) as refused:
+        assign_down(by=clerk, township=other, data=data, petitioners=[{"name": "李四", "phone": ""}])
+    assert "另一个县" in str(refused.value) or "本县" in str(refused.value)
+    with pytest.raises(Exception):
+        assign_down(by=clerk, township=township, data={**data, "source_deadline": None},
+                    petitioners=[{"name": "李四", "phone": ""}])
+    with pytest.raises(Exception):  # a township's clerk does not assign down
+        assign_down(by=users[CLERK], township=township, data=data, petitioners=[{"name": "李四", "phone": ""}])
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        petition = assign_down(by=clerk, township=township, data=data, petitioners=[{"name": "李四", "phone": ""}])
+    assert petition.township == township and petition.source == "assigned"
+    assert (petition.source_organ, petition.source_reference, petition.source_deadline) == (
+        "清河县信访局", "GJXF-2026-000123", deadline)
+    soon = TimeLimits.for_township(township).due_soon_days
+    assert visible_petitions(users[CLERK]).filter(queue_conditions(users[CLERK], today, soon)["to-decide"],
+                                                  pk=petition.pk).exists()
+    assert Notification.objects.filter(user=users[CLERK], text__contains=petition.number).exists()
+    page = client_for(users[CLERK]).get(reverse("petitions:detail", args=[petition.pk])).content.decode()
+    assert "清河县信访局" in page and "GJXF-2026-000123" in page
+    # The county tracks it until the township reports the result back.
+    counts = county_rollup.count_cases(supervisor, township, "assigned", today)
+    assert list(counts) == [petition]
+    with_users = {**users, HANDLER: users[HANDLER], LEADER: users[LEADER]}
+    advance(petition, with_users, "replied")
+    petition.refresh_from_db()
+    workflow.report_back(petition, by=users[CLERK], reported_on=today, method="document", summary="已答复，信访人满意。")
+    assert not county_rollup.count_cases(supervisor, township, "assigned", today).exists()
+    county_page = client_for(supervisor).get(reverse("petitions:detail", args=[petition.pk])).content.decode()
+    assert "已答复，信访人满意。" in county_page
+    # Past the county's deadline without a report: counted as overdue for that township.
+    late = assign_down(by=clerk, township=township, data={**data, "source_reference": "GJXF-2026-000124",
+                                                          "received_on": today - datetime.timedelta(days=30),
+                                                          "source_deadline": today - datetime.timedelta(days=1)},
+                       petitioners=[{"name": "王五", "phone": ""}])
+    assert list(county_rollup.count_cases(supervisor, township, "assigned-overdue", today)) == [late]
+    # The form: the clerk sends one; a township outside the county is not among the choices.
+    client = client_for(clerk)
+    form = client.get(reverse("county:assign"))
+    assert form.status_code == 200 and other.name not in form.content.decode()
+    response = client.post(reverse("county:assign"), {
+        "township": other.pk, "source": "forwarded", "source_organ": "清河县信访局", "received_on": today.isoformat(),
+        "channel": "letter", "title": "道路维修", "request": "请求维修", "name": "赵六"})
+    assert response.status_code == 400
+    response = client.post(reverse("county:assign"), {
+        "township": township.pk, "source": "forwarded", "source_organ": "清河县信访局", "received_on": today.isoformat(),
+        "channel": "letter", "title": "道路维修", "request": "请求维修", "name": "赵六"})
+    assert response.status_code == 302
+    assert client_for(supervisor).get(reverse("county:assign")).status_code == 403  # reads, does not register
