@@ -4,6 +4,8 @@ Counting every visible case on every page costs a scan of the township; past 10,
 helps no one, so the list says "10,000+". Pages deeper than that are still reachable: the count then
 reaches one row past the page asked for, so "next" keeps working.
 """
+from typing import Any
+
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -29,7 +31,7 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         """Rows counted, at most ``count_limit`` (one query: COUNT over a LIMITed subquery of ids)."""
-        rows = self.object_list
+        rows: Any = self.object_list
         if hasattr(rows, "values"):
             return rows.order_by().values("pk")[:self.count_limit].count()
         return min(len(rows), self.count_limit)
@@ -65,7 +67,8 @@ class CappedPaginator(Paginator):
         last = self.num_pages
         pages = sorted({1, *range(max(1, number - around), min(last, number + around) + 1)}
                        | ({last} if not self.capped else set()))
-        links, previous = [], 0
+        links: list[int | None] = []
+        previous = 0
         for page in pages:
             if page - previous > 1:
                 links.append(None)
@@ -78,6 +81,8 @@ class CappedPaginator(Paginator):
 
 
 class CappedPage(Page):
+    paginator: CappedPaginator
+
     def has_next(self):
         return self.number < self.paginator.num_pages or self.paginator.capped
 
