@@ -5,15 +5,14 @@
 - anything else of three characters or more matches the case number or title containing it, the
   cases of the township's people whose name or phone contains it or whose ID number starts with it,
   and the imported case with that 原编号 (digits alone: numbers, phones and ID numbers only);
-- one or two characters (a surname, a two-character name: 王, 王芳) match the township's people whose
-  name starts with them (王芳, 王芳芳): too short for a trigram index, and too common inside titles to
-  be a useful search. Measured: a contains-scan of the township's names took 135 ms at 100,000 people,
-  the prefix lookup under 1 ms (bench/README.md).
+- one or two characters (a surname, a given name, a word of a title: 王, 建国, 工资) match the names and
+  titles containing them, read within the user's township: too short for a trigram index. Measured:
+  a contains-scan of one township's names took 135 ms at 100,000 people (bench/README.md); a county's
+  townships hold about 50,000 each.
 
 People are looked up first, in one query that returns the list of their case ids: the case query
 never ORs a join to people into its own conditions. On PostgreSQL, the ``icontains`` lookups use the
-pg_trgm GIN indexes on UPPER(column) of migration 0014; a short name uses the name's btree index
-(LIKE 'v%': Django's varchar_pattern_ops index on PostgreSQL).
+pg_trgm GIN indexes on UPPER(column) of migration 0014.
 The search only narrows ``queryset``, which is already what the user may see (selectors.visible_petitions).
 """
 import re
@@ -59,15 +58,6 @@ def _case_ids(parties, *others):
     return found if len(found) <= MAX_IDS else None
 
 
-def _name_starts(value):
-    """Names starting with ``value``, as a condition the database answers from the name's index:
-    LIKE 'v%' on PostgreSQL (Django's varchar_pattern_ops index); on SQLite, whose case-insensitive
-    LIKE cannot use an index, the equivalent range of its binary collation."""
-    if connection.vendor == "sqlite":
-        return Q(name__gte=value, name__lt=value + "\U0010ffff")
-    return Q(name__startswith=value)
-
-
 def _in(ids, *fallback):
     """``pk IN (ids)``; when there were too many for a list, the conditions themselves (``fallback``)."""
     if ids is not None:
@@ -96,10 +86,15 @@ def search_petitions(queryset, value, township):
         return queryset.filter(_in(_case_ids(parties), Q(pk__in=parties.values("petition_id"))))
     # Partial input: the people first (their conditions OR within one table), then the cases.
     if len(value) < TRIGRAM:
-        # Too short for a trigram index (a two-character name: 王芳): the township's people whose name
-        # is or starts with it, read from the name index; a title or number is not searched.
-        parties = PetitionParty.objects.filter(person__in=people.filter(_name_starts(value)).values("pk"))
-        return queryset.filter(_in(_case_ids(parties), Q(pk__in=parties.values("petition_id"))))
+        # One or two characters (a surname, a given name, a word of a title: 王, 建国, 工资): too short
+        # for a trigram index, so the township's names and titles are read — one township, never the county.
+        # A clerk who types 建国 expects 张建国 and 李建国; a prefix lookup alone would lose them.
+        parties = PetitionParty.objects.filter(person__in=people.filter(name__icontains=value).values("pk"))
+        titles = queryset.model.objects.filter(title__icontains=value)
+        if township is not None:
+            titles = titles.filter(township=township)
+        ids = _case_ids(parties, titles)
+        return queryset.filter(_in(ids, Q(title__icontains=value), Q(pk__in=parties.values("petition_id"))))
     digits = normalise_phone(value)
     numeric = digits.replace("-", "").isdigit()
     # Digits are part of a phone, an ID number or a case number, never of a name or a title: leaving

@@ -56,13 +56,14 @@ def test_every_route_finds_exactly_its_cases(clerk, cases):
         ID_NUMBERS[0].lower(): {zhang},    # the check digit x in lower case
         cases["wang"].number: {wang},      # full case number
         cases["wang"].number.lower(): {wang},
-        "建国": set(),                      # two characters: the start of a name only
+        "建国": {zhang, wang},              # two characters: inside a name (张建国, 李建国)
         "张建": {zhang},
         "王芳": {wang},                     # a two-character name
         "张建国": {zhang},                  # a three-character name
         "拖欠工资": {wang},                  # a word of a title
-        "工资": set(),                      # two characters: names only
-        "王": {wang},                       # one character: names only
+        "工资": {wang},                     # two characters: a word of a title
+        "王": {wang},                       # one character: a surname
+        "地": {zhang, chen},                # one character: inside titles (宅基地, 征地)
         "征地补偿": {chen},
         "0000222": {chen},                 # part of a phone
         "440524": {chen},                  # the start of an ID number
