@@ -1,14 +1,24 @@
 """Pages issue a constant number of queries whatever the data size (docs/architecture.md §5)."""
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from petitions import services
 from tests.builders import register_petition, valid_id_number
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _still_clock():
+    """A signed-in user's last activity is saved at most every 15 seconds (office/middleware.py): on a
+    slow machine that write would fall between two measurements. The clock stands still instead."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
 
 
 def make_cases(clerk, count, people_per_case):
