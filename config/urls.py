@@ -29,5 +29,6 @@ urlpatterns = [
     path("disputes/", include("disputes.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("ledgerimport.urls")),
+    path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]
