@@ -29,7 +29,7 @@ class Job(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("started by"))
     kind = models.CharField(_("kind"), max_length=40)
-    label = models.CharField(_("what"), max_length=100)
+    label = models.CharField(_("Work"), max_length=100)
     params = models.JSONField(default=dict, blank=True)  # the filters or the batch, as the page sent them
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(default=0)

@@ -169,8 +169,9 @@ def write_table(*, sheet_title, title, subtitle, columns, rows, totals_label=Non
 PROGRESS_EVERY = 1000
 
 
-def reporting(rows, progress, every=PROGRESS_EVERY):
-    """Yield ``rows`` unchanged, calling ``progress(count)`` every ``every`` rows."""
+def reporting(rows, progress, every=None):
+    """Yield ``rows`` unchanged, calling ``progress(count)`` every ``every`` rows (``PROGRESS_EVERY``)."""
+    every = every or PROGRESS_EVERY
     count = 0
     for row in rows:
         yield row
