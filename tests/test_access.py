@@ -350,6 +350,8 @@ def world(django_db_setup, django_db_blocker):
 
 
 def _import_fills(kind, world):
+    if kind == "job":
+        return [("job:a", {"pk": world["job"].pk}, "")]
     if kind == "import_batch":
         return [("import:a", {"pk": world["import_batch"].pk}, "")]
     return [("", {"kind": ledger}, "") for ledger in ("petitions", "screening", "mediation")]
@@ -393,10 +395,8 @@ def fills(kind, world):
     if kind == "lookup":
         people = [(W1, "13900000101"), (W2, "13900000102"), (W3, "13900000103")]
         return [(f"lookup:{name}", {}, f"row=p0&p0-name={name}&p0-phone={phone}&p0-village=") for name, phone in people]
-    if kind.startswith("import_"):
+    if kind.startswith("import_") or kind == "job":
         return _import_fills(kind, world)
-    if kind == "job":
-        return [("job:a", {"pk": world["job"].pk}, "")]
     if kind == "notification":
         return [("notification", {"pk": Notification.objects.order_by("pk").values_list("pk", flat=True).first()}, "")]
     raise AssertionError(kind)
