@@ -26,6 +26,9 @@ run: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 	@echo "==> http://127.0.0.1:8000  accounts: clerk coordinator leader handler mediator admin  password: Xinfang@2026"
+	@echo "==> background worker (large exports and imports): manage.py db_worker, stopped with the server"
+	@DEBUG=1 $(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 # pytest exits 5 when it collected nothing: treat that as a failure, never as a pass.

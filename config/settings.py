@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "disputes",
     "reports",
     "ledgerimport",
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -254,4 +257,16 @@ LOGGING = {
 }
 
 # Township shown before a user is tied to one (e.g. on the login page).
+# Long work off the request (docs/architecture.md §14): exports and imports above these sizes run as a
+# background task on the database queue, worked by `manage.py db_worker` (README, "The worker").
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+EXPORT_TASK_ROWS = int(os.environ.get("EXPORT_TASK_ROWS", "5000"))
+IMPORT_TASK_ROWS = int(os.environ.get("IMPORT_TASK_ROWS", "2000"))
+JOB_FILE_HOURS = int(os.environ.get("JOB_FILE_HOURS", "24"))  # a finished job's file is deleted after this
+
 OFFICE_NAME = os.environ.get("OFFICE_NAME", "")

@@ -14,3 +14,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The live server for browser tests speaks plain http.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Background tasks run at once, in the request that starts them: tests stay deterministic.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}

@@ -30,5 +30,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("county/", include("reports.county_urls")),
     path("imports/", include("ledgerimport.urls")),
+    path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,3 +14,10 @@ class DisputesConfig(AppConfig):
 
         register_target("disputes:mediation_detail", visible_cases)
         register_target("disputes:entry_detail", visible_entries)
+
+        from jobs.exports import register_export
+
+        from .screening.views import ledger_plan, may_export_ledger
+
+        # A large ledger is written in the background (docs/architecture.md §14).
+        register_export("screening_ledger", _("Dispute screening ledger"), ledger_plan, may_export_ledger)

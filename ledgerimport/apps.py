@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class LedgerImportConfig(AppConfig):
     name = "ledgerimport"
     verbose_name = _("Ledger import")
+
+    def ready(self):
+        from jobs.registry import JobKind, register
+
+        from .services import can_import
+        from .views import run_import_job
+
+        # A large ledger is imported in the background (docs/architecture.md §14).
+        register(JobKind("ledger_import", _("Ledger import"), run_import_job, can_import))

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 from disputes.models import MediationAgreement, MediationCase, MediationCounter, MediationEvent, MediationParty
 from disputes.models.mediation import CaseClass, MediationReturnVisit
 from office import calendar
+from office.adoption import adoption_day
 from office.models import EscalationLevel, TimeLimits
 from office.numbering import reserve_numbers
 from office.people import find_or_create_people
@@ -148,6 +149,8 @@ class Writer:
         self.ledger, self.batch, self.by = ledger, batch, by
         self.township = ledger.township
         self.now = timezone.now()
+        # Open cases are work from the day they come in, not overdue for the days before (office/adoption.py).
+        self.counts_from = adoption_day(self.township, timezone.localdate(self.now))
         self.reason = _("Imported from a ledger")
         self.villages = {v.pk: v for v in self.township.villages.all()}
         self.level = EscalationLevel.objects.order_by("rank").values_list("pk", flat=True).first()
@@ -173,7 +176,7 @@ class Writer:
                 procedure=values["procedure"], ladder_level_id=self.level, status=values["status"],
                 registered_on=values["registered_on"], due_on=max(values["due_on"], values["registered_on"]),
                 closed_on=values.get("closed_on"), termination=outcome if outcome != AGREED else "",
-                archived_on=None, registered_by=self.by,
+                archived_on=None, registered_by=self.by, counts_from=self.counts_from,
             ))
             names = values["applicants"] + values["respondents"]
             parties.append(party_rows(names, values.get("id_numbers") or [], village=self.villages.get(village_id)))

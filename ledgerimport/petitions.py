@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from office import calendar
+from office.adoption import adoption_day
 from office.models import TimeLimits, Unit, Village
 from office.numbering import reserve_numbers
 from office.people import find_or_create_people
@@ -238,6 +239,8 @@ class Writer:
         self.decision_days = TimeLimits.for_township(self.township).decision_days
         self.decision_due = {}
         self.now = timezone.now()
+        # Open cases are work from the day they come in, not overdue for the days before (office/adoption.py).
+        self.counts_from = adoption_day(self.township, timezone.localdate(self.now))
         self.reason = _("Imported from a ledger")
         self.villages = {v.pk: v for v in Village.objects.filter(township=self.township)}
 
@@ -329,7 +332,7 @@ class Writer:
             assigned_on=values.get("assigned_on"), signed_on=values.get("signed_on"),
             handling_due_on=values.get("handling_due_on"), replied_on=values.get("replied_on"),
             opinion=values.get("opinion") or "", opinion_on=values.get("opinion_on"),
-            archived_on=values.get("archived_on"), registered_by=self.by,
+            archived_on=values.get("archived_on"), registered_by=self.by, counts_from=self.counts_from,
         )
 
 

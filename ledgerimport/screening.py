@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from disputes.models import EntryEvent, EntryParty, LedgerEntry, RiskLevel, RoundEntry, ScreeningRound
 from disputes.periods import PeriodKind
+from office.adoption import adoption_day
 from office.models import Unit
 from office.people import find_or_create_people
 
@@ -221,6 +222,8 @@ class Writer:
         self.ledger, self.batch, self.by = ledger, batch, by
         self.township = ledger.township
         self.now = timezone.now()
+        # Open cases are work from the day they come in, not overdue for the days before (office/adoption.py).
+        self.counts_from = adoption_day(self.township, timezone.localdate(self.now))
         self.reason = _("Imported from a ledger")
         self.villages = {v.pk: v for v in self.township.villages.all()}
         self.rounds = {}
@@ -263,6 +266,7 @@ class Writer:
                 transferred_to_id=values.get("transferred_to"), transferred_on=values.get("transferred_on"),
                 meeting_referred_on=values.get("meeting_referred_on"),
                 mediation_requested_on=values.get("mediation_requested_on"), created_by=self.by, created_at=self.now,
+                counts_from=self.counts_from,
             )
             if values.get("resolution"):
                 entry.resolution = values["resolution"]

@@ -1,4 +1,5 @@
 """系统管理 → 导入台账 and 导入记录 (docs/domain.md §9): upload, map the columns, preview, confirm, undo."""
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,6 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jobs.models import Job
+from jobs.registry import JobError, Outcome
+from jobs.services import start_job
 from office.excel import xlsx_response
 
 from . import services
@@ -130,7 +134,19 @@ def value_map(request, pk):
 
 @require_POST
 def confirm(request, pk):
+    """Import the previewed rows: at once for a small file, as a background job for a large one (the
+    preview's row count decides; docs/architecture.md §14)."""
     batch = _batch(request, pk)
+    running = background_import(batch)
+    if running is not None:
+        return redirect("jobs:detail", running.pk)
+    try:
+        rows = int(request.POST.get("rows") or 0)
+    except ValueError:
+        rows = 0
+    if rows > settings.IMPORT_TASK_ROWS and batch.state == ImportBatch.State.DRAFT:
+        job = start_job(by=request.user, kind="ledger_import", params={"batch": batch.pk}, total=rows)
+        return redirect("jobs:detail", job.pk)
     try:
         batch = services.confirm(batch, by=request.user)
     except LedgerError as error:
@@ -138,6 +154,25 @@ def confirm(request, pk):
         return redirect("ledgerimport:preview", pk=batch.pk)
     messages.success(request, _("%(count)s cases imported.") % {"count": batch.imported_count})
     return redirect("ledgerimport:batch", pk=batch.pk)
+
+
+def background_import(batch):
+    """The import job already started for this batch and not finished, if any."""
+    return Job.objects.filter(kind="ledger_import", params__batch=batch.pk,
+                              status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).first()
+
+
+def run_import_job(job, user, progress):
+    """The background import (a job kind): the same confirm as the page's, reporting rows read."""
+    batch = ImportBatch.objects.filter(pk=job.params.get("batch"), township=user.staff.township).first()
+    if batch is None:
+        raise JobError(_("This import no longer exists."))
+    progress(0, job.total)
+    try:
+        batch = services.confirm(batch, by=user, progress=lambda imported, read: progress(read, max(job.total, read)))
+    except LedgerError as error:
+        raise JobError(str(error)) from error
+    return Outcome(url=reverse("ledgerimport:batch", args=[batch.pk]), row_count=batch.imported_count)
 
 
 def batches(request):

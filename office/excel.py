@@ -153,14 +153,31 @@ def value_cell(ws, value, column):
     return value
 
 
-def write_table(*, sheet_title, title, subtitle, columns, rows, totals_label=None, footer=None):
+def write_table(*, sheet_title, title, subtitle, columns, rows, totals_label=None, footer=None, progress=None):
     """Write one table sheet and return the file's bytes and how many data rows it holds.
 
     ``rows`` is any iterable of lists (one value per column). ``totals_label`` adds a totals
     row (it may contain ``%(count)s``) summing the columns marked ``total``; ``footer`` adds a
-    last line such as the reporting unit and date.
+    last line such as the reporting unit and date. ``progress(rows written)`` is called every
+    ``PROGRESS_EVERY`` rows (a background export reports it to its progress page; docs/architecture.md §14).
     """
+    if progress is not None:
+        rows = reporting(rows, progress)
     return write_workbook([Sheet(sheet_title, title, subtitle, columns, rows, totals_label, footer)])
+
+
+PROGRESS_EVERY = 1000
+
+
+def reporting(rows, progress, every=None):
+    """Yield ``rows`` unchanged, calling ``progress(count)`` every ``every`` rows (``PROGRESS_EVERY``)."""
+    every = every or PROGRESS_EVERY
+    count = 0
+    for row in rows:
+        yield row
+        count += 1
+        if count % every == 0:
+            progress(count)
 
 
 @dataclass

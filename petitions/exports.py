@@ -120,7 +120,7 @@ def petition_ledger_rows(petitions, *, masked, today):
             ]
 
 
-def export_petition_ledger(petitions, *, township, period_text, unit_name, masked):
+def export_petition_ledger(petitions, *, township, period_text, unit_name, masked, progress=None):
     """The filtered petition ledger (信访台账) as an Excel file."""
     today = timezone.localdate()
     return write_table(
@@ -131,4 +131,5 @@ def export_petition_ledger(petitions, *, township, period_text, unit_name, maske
         rows=petition_ledger_rows(petitions.order_by("received_on", "sequence"), masked=masked, today=today),
         totals_label=_("Total: %(count)s petitions"),
         footer=unit_footer(unit_name),
+        progress=progress,
     )

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from office.adoption import past_due
 from office.forms import BootstrapMixin
 from office.models import TimeLimits, Village
 
@@ -81,7 +82,7 @@ class PetitionFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        condition = Q(status__in=Petition.OPEN_STATUSES, due_on__lt=self._today())
+        condition = Q(status__in=Petition.OPEN_STATUSES) & past_due("due_on", self._today())
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_due_soon(self, queryset, name, value):

@@ -177,6 +177,9 @@ class Petition(models.Model):
     # The deadline that matters in the current state; kept by the workflow so lists can sort and
     # filter on one indexed column.
     due_on = models.DateField(_("due"), null=True, blank=True)
+    # An imported case (docs/domain.md §9): its deadlines count from this day, not from before the system
+    # was in use (office/adoption.py). Empty for a case recorded in the system.
+    counts_from = models.DateField(_("deadlines count from"), null=True, blank=True, editable=False)
     # Decision (Art 22): proposed by the clerk or coordinator, signed off by a leader.
     proposed_decision = models.CharField(_("proposed decision"), max_length=12, choices=Decision.choices, blank=True)
     proposal_note = models.TextField(_("reasons"), blank=True)

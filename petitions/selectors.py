@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from office import escalation
+from office.adoption import past_due
 from office.documents import documents_of
 from office.models import Person
 from office.onequery import one_row
@@ -218,7 +219,7 @@ def queue_conditions(user, today, soon_days):
         "to-decide": Q(status=S.REGISTERED) & ~sent_back,
         "sent-back": Q(status=S.REGISTERED) & sent_back,
         "awaiting-decision": Q(status__in=[S.REGISTERED, S.DECISION_REVIEW]),
-        "overdue": open_ & Q(due_on__lt=today),
+        "overdue": open_ & past_due("due_on", today),
         "due-soon": open_ & Q(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=soon_days)),
         "returned": Q(status=S.ACCEPTED, return_count__gt=0),
         "reply-signoff": Q(status=S.REPLY_REVIEW),

@@ -29,6 +29,7 @@ from disputes.mediation import selectors as mediation
 from disputes.models import MediationCase, ScreeningCadence
 from disputes.periods import recent_periods
 from disputes.screening.selectors import MISSING, compliance_rows
+from office.adoption import counted_deadline
 from office.models import Notification, TimeLimits, display_name
 from office.roles import COORDINATOR, MEDIATOR, has_role
 from petitions.selectors import (
@@ -77,7 +78,7 @@ def _petition_items(user, today):
     ).order_by("awaits_due", "received_on")
     items = []
     for petition in work:
-        due = petition.awaits_due or petition.due_on
+        due = counted_deadline(petition.awaits_due or petition.due_on, petition.counts_from)
         when = f"，{_days(due, today)}" if due else ""
         items.append((f"{petition.number} {petition.title}：{awaits_label(petition)}{when}",
                       reverse("petitions:detail", args=[petition.pk])))
@@ -96,7 +97,7 @@ def _mediation_items(user, today):
         url = reverse("disputes:mediation_detail", args=[case.pk])
         if case.status in MediationCase.MEDIATION_STATUSES:
             items.append((_("%(number)s %(title)s: mediation past its time limit, %(when)s")
-                          % {"number": case.number, "title": case.title, "when": _days(case.due_on, today)}, url))
+                          % {"number": case.number, "title": case.title, "when": _days(case.counted_due, today)}, url))
         elif case.status == MediationCase.Status.AGREED:
             items.append((_("%(number)s %(title)s: the agreement awaits the parties' signatures")
                           % {"number": case.agreement.number or case.number, "title": case.title}, url))

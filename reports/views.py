@@ -12,6 +12,7 @@ from disputes.mediation.filters import MediationFilter
 from disputes.mediation.selectors import visible_cases
 from disputes.screening.forms import ReferenceLists
 from disputes.screening.selectors import visible_entries, with_list_relations
+from jobs.exports import Export, serve_or_queue
 from office.excel import xlsx_response
 from office.models import AccessLog, Targets, TimeLimits
 from office.navigation import section_roles
@@ -144,23 +145,40 @@ def _masked(user):
     return not user.has_perm("office.view_personal_data")
 
 
-def export_petition_ledger(request):
-    """信访台账: the petition list as filtered on screen, one row per case."""
-    require_export(request)
-    township = request.user.staff.township
-    petition_filter = PetitionFilter(request.GET or None, queryset=visible_petitions(request.user), township=township)
+def may_export(user):
+    """The reports section's export right (checked again inside a background export)."""
+    return has_role(user, *section_roles("reports:index")) and user.has_perm("office.export_data")
+
+
+def petition_ledger_plan(request):
+    """信访台账 for this user and the list's filters: an Export, or the filter form with its errors."""
+    user = request.user
+    township = user.staff.township
+    petition_filter = PetitionFilter(request.GET or None, queryset=visible_petitions(user), township=township)
     if petition_filter.is_bound and not petition_filter.is_valid():
-        return _bad_request(request, petition_filter.form, _("Petition ledger"))
-    petitions = petition_filter.qs if petition_filter.is_bound else visible_petitions(request.user)
+        return petition_filter.form
+    petitions = petition_filter.qs if petition_filter.is_bound else visible_petitions(user)
     data = petition_filter.form.cleaned_data if petition_filter.is_bound else {}
     first, last = data.get("received_from"), data.get("received_to")
     period_text = f"{first or '…'} – {last or timezone.localdate()}"
-    excel = petition_exports.export_petition_ledger(
-        petitions, township=township, period_text=period_text, unit_name=_unit_name(request.user),
-        masked=_masked(request.user),
-    )
-    return _excel_response(request, excel, filename=f"信访台账-{timezone.localdate():%Y%m%d}.xlsx",
-                           target=_("Petition ledger"), detail={"filters": request.GET.dict(), "masked": _masked(request.user)})
+    masked = _masked(user)
+
+    def build(progress):
+        return petition_exports.export_petition_ledger(
+            petitions, township=township, period_text=period_text, unit_name=_unit_name(user), masked=masked,
+            progress=progress)
+
+    return Export(petitions, build, file_name=f"信访台账-{timezone.localdate():%Y%m%d}.xlsx",
+                  log_target=_("Petition ledger"), log_detail={"filters": request.GET.dict(), "masked": masked})
+
+
+def export_petition_ledger(request):
+    """信访台账: the petition list as filtered on screen, one row per case (in the background when large)."""
+    require_export(request)
+    export = petition_ledger_plan(request)
+    if not isinstance(export, Export):
+        return _bad_request(request, export, _("Petition ledger"))
+    return serve_or_queue(request, "petition_ledger", export)
 
 
 def export_monthly(request):
@@ -207,17 +225,29 @@ def export_annual(request):
                            detail={"year": year})
 
 
-def export_mediation_ledger(request):
-    """调解台账: the mediation list as filtered on screen, one row per case."""
-    require_export(request)
-    cases = visible_cases(request.user)
+def mediation_ledger_plan(request):
+    """调解台账 for this user and the list's filters: an Export, or the filter form with its errors."""
+    user = request.user
+    cases = visible_cases(user)
     found = MediationFilter(request.GET or None, queryset=cases, request=request, refs=ReferenceLists())
     if found.is_bound and not found.is_valid():
-        return _bad_request(request, found.form, _("Mediation ledger"))
+        return found.form
     cases = found.qs if found.is_bound else cases
-    excel = mediation_exports.export_mediation_ledger(
-        cases, township=request.user.staff.township, period_text=str(timezone.localdate()),
-        unit_name=_unit_name(request.user), masked=_masked(request.user),
-    )
-    return _excel_response(request, excel, filename=f"调解台账-{timezone.localdate():%Y%m%d}.xlsx",
-                           target=_("Mediation ledger"), detail={"filters": request.GET.dict()})
+    masked = _masked(user)
+
+    def build(progress):
+        return mediation_exports.export_mediation_ledger(
+            cases, township=user.staff.township, period_text=str(timezone.localdate()),
+            unit_name=_unit_name(user), masked=masked, progress=progress)
+
+    return Export(cases, build, file_name=f"调解台账-{timezone.localdate():%Y%m%d}.xlsx",
+                  log_target=_("Mediation ledger"), log_detail={"filters": request.GET.dict()})
+
+
+def export_mediation_ledger(request):
+    """调解台账: the mediation list as filtered on screen, one row per case (in the background when large)."""
+    require_export(request)
+    export = mediation_ledger_plan(request)
+    if not isinstance(export, Export):
+        return _bad_request(request, export, _("Mediation ledger"))
+    return serve_or_queue(request, "mediation_ledger", export)

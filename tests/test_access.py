@@ -91,6 +91,7 @@ SEES = {
     "mediation:m_secret": {"leader_a"},                                     # opened from r_med before the rule
     "entry:entry": A_TOWNSHIP_WIDE | {"mediator_q"},
     "import:a": {"coord_a", "admin_a"},                                     # a ledger upload of 青溪镇, not imported
+    "job:a": {"coord_a"},                                                   # a background export: its starter alone
 }
 SEES["nobody"] = set()
 SEES["attachment:r_unit"] = SEES["petition:r_unit"]
@@ -176,6 +177,11 @@ ROUTES = {
     "ledgerimport:value_map": ("import_batch", "post"),
     "ledgerimport:confirm": ("import_batch", "post"),
     "ledgerimport:undo": ("import_batch", "post"),
+    # 我的后台任务: everyone has the list (of their own jobs); a job answers only the user who started it.
+    "jobs:index": (None, EVERYONE),
+    "jobs:detail": ("job", "object"),
+    "jobs:progress": ("job", "object"),
+    "jobs:download": ("job", "object"),
     "disputes:index": (None, DISPUTES),
     "disputes:export": (None, "section"),
     "disputes:round_list": (None, "section"),
@@ -353,6 +359,11 @@ def build_world():
     ledger = "收到日期,信访人姓名,联系电话,标题\n2026-03-05,宋玉兰,13912345678,宅基地界址纠纷\n".encode("utf-8")
     world["import_batch"], _ledger = import_services.start(by=u["coord_a"], kind="petitions",
                                                            file_name="旧台账.csv", data=ledger)
+    # A petition ledger exported in the background by 青溪镇's center (run at once by the test backend).
+    from jobs.services import start_job
+
+    world["job"] = start_job(by=u["coord_a"], kind="petition_ledger", params={})
+    assert world["job"].status == "done", world["job"].error
     for key in p:
         p[key].refresh_from_db()
     return world
@@ -386,6 +397,8 @@ def _import_fills(kind, world):
     if kind == "county":  # each township's open cases and a figure; a county user sees its own county's only
         return [(f"county:{key}", {"township": world[key].pk, "key": what}, f"start={START}&end={END}")
                 for key in ("township", "township_b") for what in ("open", "timely_decision")]
+    if kind == "job":
+        return [("job:a", {"pk": world["job"].pk}, "")]
     if kind == "import_batch":
         return [("import:a", {"pk": world["import_batch"].pk}, "")]
     return [("", {"kind": ledger}, "") for ledger in ("petitions", "screening", "mediation")]
@@ -429,7 +442,7 @@ def fills(kind, world):
     if kind == "lookup":
         people = [(W1, "13900000101"), (W2, "13900000102"), (W3, "13900000103")]
         return [(f"lookup:{name}", {}, f"row=p0&p0-name={name}&p0-phone={phone}&p0-village=") for name, phone in people]
-    if kind.startswith("import_") or kind == "county":
+    if kind.startswith("import_") or kind in ("county", "job"):
         return _import_fills(kind, world)
     if kind == "notification":
         return [("notification", {"pk": Notification.objects.order_by("pk").values_list("pk", flat=True).first()}, "")]

@@ -79,7 +79,7 @@ def mediation_ledger_rows(cases, *, masked):
         ]
 
 
-def export_mediation_ledger(cases, *, township, period_text, unit_name, masked):
+def export_mediation_ledger(cases, *, township, period_text, unit_name, masked, progress=None):
     """The filtered mediation ledger (调解台账) as an Excel file."""
     return write_table(
         sheet_title=_("Mediation ledger"),
@@ -89,4 +89,5 @@ def export_mediation_ledger(cases, *, township, period_text, unit_name, masked):
         rows=mediation_ledger_rows(cases.order_by("registered_on", "pk"), masked=masked),
         totals_label=_("Total: %(count)s mediation cases"),
         footer=unit_footer(unit_name),
+        progress=progress,
     )

@@ -5,6 +5,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from office.adoption import past_due
+
 from ..models import MediationCase, MediationParty
 from ..permissions import sees_whole_township, staff_of
 from ..screening.filters import MONTH_RE, TOWNSHIP_UNIT, LedgerFilterForm, dispute_type_choices, filter_dispute_type
@@ -83,4 +85,4 @@ class MediationFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(status__in=MediationCase.MEDIATION_STATUSES, due_on__lt=self.today)
+        return queryset.filter(past_due("due_on", self.today), status__in=MediationCase.MEDIATION_STATUSES)

@@ -6,6 +6,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 from django.shortcuts import get_object_or_404
 
 from office import escalation
+from office.adoption import past_due
 from office.documents import documents_of
 from office.history import changes_in_words
 from office.onequery import one_row
@@ -239,7 +240,7 @@ def queue_conditions(today, warning_days=None):
     warning_days = warning_days or settings.CONFIRMATION_WARNING_DAYS
     return {
         "mediating": Q(status__in=MediationCase.MEDIATION_STATUSES),
-        "past-limit": Q(status__in=MediationCase.MEDIATION_STATUSES, due_on__lt=today),
+        "past-limit": Q(status__in=MediationCase.MEDIATION_STATUSES) & past_due("due_on", today),
         "signatures": Q(status=S.AGREED),
         "windows": _window_closing(today, warning_days),
     }

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from office.adoption import counted_deadline
 from office.casekit import CaseEventBase
 from office.followup import CaseClass, EscalationBase, ReturnVisitBase
 from office.models import EscalationLevel, IssuedDocument, Person, Township, Unit, Village
@@ -120,6 +121,9 @@ class MediationCase(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
     registered_on = models.DateField(_("registered on"))
     due_on = models.DateField(_("mediation due"))
+    # An imported case (docs/domain.md §9): its deadlines count from this day, not from before the system
+    # was in use (office/adoption.py). Empty for a case recorded in the system.
+    counts_from = models.DateField(_("deadlines count from"), null=True, blank=True, editable=False)
     extended = models.BooleanField(_("extended with the parties' consent"), default=False)
     started_on = models.DateField(_("mediation started on"), null=True, blank=True)
     closed_on = models.DateField(_("mediation ended on"), null=True, blank=True)
@@ -175,6 +179,11 @@ class MediationCase(models.Model):
     @property
     def is_open(self):
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def counted_due(self):
+        """The mediation limit as the system counts it (an imported case's from the day it came in; office/adoption.py)."""
+        return counted_deadline(self.due_on, self.counts_from)
 
     @property
     def is_mediating(self):

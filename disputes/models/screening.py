@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from office.adoption import counted_deadline
 from office.casekit import CaseEventBase
 from office.models import Person, Township, Unit, Village
 
@@ -302,6 +303,9 @@ class LedgerEntry(models.Model):
     responsible_person = models.CharField(_("responsible person"), max_length=40, blank=True)
     lead_official = models.CharField(_("leader in charge"), max_length=40, blank=True)
     deadline = models.DateField(_("resolve by"))
+    # An imported case (docs/domain.md §9): its deadlines count from this day, not from before the system
+    # was in use (office/adoption.py). Empty for a case recorded in the system.
+    counts_from = models.DateField(_("deadlines count from"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     # Bumped by every move, so a page acted on after someone else moved the entry is refused.
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -352,12 +356,17 @@ class LedgerEntry(models.Model):
     def is_open(self):
         return self.status in self.OPEN_STATUSES
 
+    @property
+    def counted_deadline(self):
+        """The deadline as the system counts it (an imported entry's from the day it came in; office/adoption.py)."""
+        return counted_deadline(self.deadline, self.counts_from)
+
     def days_left(self, today):
         """Days until the deadline (negative when past); None once the entry is closed."""
-        return (self.deadline - today).days if self.is_open else None
+        return (self.counted_deadline - today).days if self.is_open else None
 
     def is_overdue(self, today):
-        return self.is_open and self.deadline < today
+        return self.is_open and self.counted_deadline < today
 
     def age_on(self, day):
         return (day - self.found_on).days

@@ -87,7 +87,7 @@ def ledger_rows(entries, *, masked):
         ]
 
 
-def export_ledger(entries, *, township, period_text, unit_name, masked):
+def export_ledger(entries, *, township, period_text, unit_name, masked, progress=None):
     """Write the filtered ledger to an Excel file (returns content and row count)."""
     return write_table(
         sheet_title=_("Screening ledger"),
@@ -97,4 +97,5 @@ def export_ledger(entries, *, township, period_text, unit_name, masked):
         rows=ledger_rows(entries, masked=masked),
         totals_label=_("Total: %(count)s disputes"),
         footer=unit_footer(unit_name),
+        progress=progress,
     )

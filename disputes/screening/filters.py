@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from office.adoption import past_due
 from office.forms import BootstrapMixin
 
 from ..models import EntryParty, LedgerEntry
@@ -117,7 +118,7 @@ class LedgerFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(status__in=LedgerEntry.OPEN_STATUSES, deadline__lt=self.today)
+        return queryset.filter(past_due("deadline", self.today), status__in=LedgerEntry.OPEN_STATUSES)
 
     def filter_flag(self, queryset, name, value):
         return queryset.filter(

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from office import calendar
+from office.adoption import past_due
 from office.roles import COORDINATOR, MEDIATOR, has_role, holders
 
 from .. import permissions
@@ -272,7 +273,7 @@ def monthly_brief(township, year, month, today):
     major_open = _brief_list(
         entries.filter(risk_level__is_major=True, found_on__lte=last).exclude(status=Status.RESOLVED)
     )
-    overdue = _brief_list(entries.filter(status__in=LedgerEntry.OPEN_STATUSES, deadline__lt=as_of, found_on__lte=last))
+    overdue = _brief_list(entries.filter(past_due("deadline", as_of), status__in=LedgerEntry.OPEN_STATUSES, found_on__lte=last))
     rounds = {scope: _rounds_of_month(township, scope, first, last, today) for scope in (Scope.VILLAGE, Scope.TOWNSHIP)}
     all_cells = [cell for rows in rounds.values() for row in rows for cell in row.cells]
     filing = {state: sum(1 for cell in all_cells if cell.state == state) for state in (ON_TIME, LATE, MISSING, PENDING)}

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jobs.exports import Export, serve_or_queue
 from office import calendar
-from office.excel import xlsx_response
-from office.models import AccessLog
+from office.navigation import section_roles
+from office.roles import has_role
 from office.views import require_section, reveal_personal
 
 from ..models import Campaign, LedgerEntry
@@ -82,39 +83,42 @@ def index(request):
     )
 
 
-@require_GET
-def export(request):
-    """The ledger as an Excel file, with the filters shown on screen; logged."""
-    require_section(request, SECTION)
+def may_export_ledger(user):
+    """The ledger's export right (checked again inside a background export)."""
+    return has_role(user, *section_roles(SECTION)) and permissions.can_export_ledger(user)
+
+
+def ledger_plan(request):
+    """The screening ledger for this user and the list's filters, as an Export."""
     user = request.user
-    if not permissions.can_export_ledger(user):
-        raise PermissionDenied
     refs = ReferenceLists()
     entries = selectors.with_list_relations(selectors.visible_entries(user))
     ledger = _ledger_filter(request, refs, entries)
-    rows = ledger.qs
+    rows = ledger.qs  # as on screen: a filter whose value is not valid is left out
     # A fixed order: the sort chosen on screen, else by date found; the id breaks ties.
     rows = rows.order_by(*rows.query.order_by, "pk") if request.GET.get("sort") else rows.order_by("found_on", "pk")
     staff = user.staff
     township = staff.township
     masked = not permissions.can_see_personal_data(user)
     unit_name = township.name + (staff.unit.name if staff.unit_id else "")
-    excel = export_ledger(
-        rows,
-        township=township,
-        period_text=ledger.period_text(),
-        unit_name=unit_name,
-        masked=masked,
-    )
-    AccessLog.objects.create(
-        user=user,
-        action=AccessLog.Action.EXPORT,
-        target="disputes.ledger",
-        detail={"filters": {k: v for k, v in request.GET.items() if v}, "masked": masked},
-        row_count=excel.row_count,
-    )
-    filename = _("dispute-ledger") + f"-{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(excel.content, filename)
+    period_text = ledger.period_text()
+
+    def build(progress):
+        return export_ledger(rows, township=township, period_text=period_text, unit_name=unit_name, masked=masked,
+                             progress=progress)
+
+    return Export(rows, build, file_name=_("dispute-ledger") + f"-{timezone.localdate():%Y%m%d}.xlsx",
+                  log_target="disputes.ledger",
+                  log_detail={"filters": {k: v for k, v in request.GET.items() if v}, "masked": masked})
+
+
+@require_GET
+def export(request):
+    """The ledger as an Excel file, with the filters shown on screen; logged (in the background when large)."""
+    require_section(request, SECTION)
+    if not permissions.can_export_ledger(request.user):
+        raise PermissionDenied
+    return serve_or_queue(request, "screening_ledger", ledger_plan(request))
 
 
 @require_GET

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from office import masking
+from office.adoption import counted_deadline
 from office.calendar import days_left, is_provisional
 from office.models import display_name
 
@@ -13,10 +14,14 @@ register = template.Library()
 
 
 @register.simple_tag
-def due_badge(due, today=None, soon=3):
-    """Render a due date with the days left: red when overdue, amber within ``soon`` days."""
+def due_badge(due, today=None, soon=3, since=None):
+    """Render a due date with the days left: red when overdue, amber within ``soon`` days.
+
+    ``since``: the case's ``counts_from`` — an imported case's deadline counts from the day it came into the
+    system, never from before (office/adoption.py)."""
     if not due:
         return ""
+    due = counted_deadline(due, since)
     today = today or timezone.localdate()
     left = days_left(due, today)
     if left < 0:

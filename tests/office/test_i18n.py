@@ -20,7 +20,7 @@ def test_gettext_tools_are_installed():
     assert shutil.which("xgettext") and shutil.which("msgfmt"), "apt-get install gettext"
 
 
-SOURCES = ["config", "office", "petitions", "disputes", "reports", "ledgerimport", "templates", "fixtures", "locale"]
+SOURCES = ["config", "office", "petitions", "disputes", "reports", "ledgerimport", "jobs", "templates", "fixtures", "locale"]
 
 
 @pytest.fixture(scope="module")

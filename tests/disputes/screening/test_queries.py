@@ -54,7 +54,7 @@ PAGES = [
     ("filing page with carry-overs", "/disputes/rounds/new/", "mediator", 22),
     ("compliance board", "/disputes/compliance/?n=12", "coordinator", 22),
     ("brief", "/disputes/brief/?month=2026-11", "leader", 26),  # + the count of 提级至我处 (rank 5)
-    ("export", "/disputes/export/", "coordinator", 14),
+    ("export", "/disputes/export/", "coordinator", 15),  # + the count that decides now or in the background
 ]
 
 

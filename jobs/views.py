@@ -1,0 +1,50 @@
+"""My background work (docs/architecture.md §14): the list, a job's page with its progress bar (htmx
+polling), and the file's download — each only for the user who started the job (404 for anyone else)."""
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from office.excel import CONTENT_TYPE
+from office.models import AccessLog
+
+from .models import Job
+from .registry import KINDS
+from .services import current
+
+
+def _own(request, pk):
+    """The job, if this user started it in their township; 404 otherwise (its existence is not told)."""
+    return get_object_or_404(Job, pk=pk, created_by=request.user, township=request.user.staff.township)
+
+
+@require_GET
+def index(request):
+    """The user's own recent jobs."""
+    jobs = Job.objects.filter(created_by=request.user, township=request.user.staff.township)[:30]
+    return render(request, "jobs/index.html", {"jobs": [current(job) for job in jobs]})
+
+
+@require_GET
+def detail(request, pk):
+    return render(request, "jobs/detail.html", {"job": current(_own(request, pk))})
+
+
+@require_GET
+def progress(request, pk):
+    """The progress fragment the page polls every second until the job has finished."""
+    return render(request, "jobs/_progress.html", {"job": current(_own(request, pk))})
+
+
+@require_GET
+def download(request, pk):
+    """The job's file, checked like an immediate export (the right, now) and logged like one."""
+    job = _own(request, pk)
+    kind = KINDS.get(job.kind)
+    if kind is None or not job.downloadable:
+        raise Http404
+    if not kind.allowed(request.user):
+        raise PermissionDenied
+    AccessLog.objects.create(user=request.user, action=AccessLog.Action.EXPORT, target=job.log_target,
+                             detail={**job.log_detail, "job": job.pk}, row_count=job.row_count)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name, content_type=CONTENT_TYPE)
