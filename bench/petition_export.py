@@ -84,7 +84,9 @@ def main():
           f"{len(excel.content) / 1e6:.1f} MB file  (runs: {' '.join(f'{t:.1f}' for t in export_times)})")
     print(f"bare openpyxl write-only loop:      {bare_seconds:6.1f} s, same rows already in memory, "
           f"{bare_size / 1e6:.1f} MB file  (runs: {' '.join(f'{t:.1f}' for t in bare_times)})")
-    print(f"ratio: {export_seconds / bare_seconds:.2f}×")
+    pairs = [e / b for e, b in zip(export_times, bare_times)]
+    print(f"ratio of the medians: {export_seconds / bare_seconds:.2f}×; median of each run's own ratio "
+          f"(steadier when the load changes): {statistics.median(pairs):.2f}× ({' '.join(f'{r:.2f}' for r in pairs)})")
     print(f"export peak Python memory (tracemalloc): {peak / 1e6:.0f} MB; process max RSS before the exports "
           f"{rss_before / 1024:.0f} MB (the bare rows included), after {rss_after / 1024:.0f} MB")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
