@@ -274,6 +274,8 @@ class Petition(models.Model):
             # holds just those, so a count never walks the closed majority.
             models.Index(fields=["township", "due_on"], name="petition_open_due",
                          condition=Q(status__in=OPEN_STATUSES_FOR_INDEX)),
+            # The few confidential cases (Art 30), which mediation's visibility checks against the petition's.
+            models.Index(fields=["township"], name="petition_confidential", condition=Q(confidential=True)),
         ]
         permissions = [
             ("register_petition", _("Can register petitions")),

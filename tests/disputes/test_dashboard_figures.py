@@ -17,7 +17,7 @@ from disputes.screening.selectors import visible_entries
 from office.models import Targets
 from petitions import workflow
 from petitions.selectors import visible_petitions
-from reports.figures import Period, dispute_figures, petition_figures
+from reports.figures import dispute_figures, petition_figures
 from tests.builders import petition_in_state, register_petition
 
 from .builders import at, entry_data, file_round
