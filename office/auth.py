@@ -1,4 +1,4 @@
-"""The signed-in user, loaded once per request with everything every page reads (docs/architecture.md §14).
+"""The signed-in user, loaded once per request with everything every page reads (docs/architecture.md §15).
 
 Django's ModelBackend reads the user, then (lazily, each in its own query) the staff profile, its
 township, unit, village and rank, the user's groups, and their permissions twice. This backend reads
@@ -24,7 +24,9 @@ def load_rights(user):
     own = Permission.objects.filter(user=user).order_by().values_list(
         Value("", output_field=CharField()), "content_type__app_label", "codename")
     keys_by_name = {name: key for key, name in ROLE_GROUPS.items()}
-    roles, group_perms, user_perms = set(), set(), set()
+    roles: set[str] = set()
+    group_perms: set[str] = set()
+    user_perms: set[str] = set()
     for group, app_label, codename in from_groups.union(own, all=True):
         if group in keys_by_name:
             roles.add(keys_by_name[group])

@@ -1,4 +1,4 @@
-"""Several aggregates read in a single query (docs/architecture.md §14).
+"""Several aggregates read in a single query (docs/architecture.md §15).
 
 Each part is a queryset reduced to one row of aggregates (``one_row(qs, **aggregates)``: no GROUP BY,
 so it yields one row even over no data). ``read_together`` puts them side by side in one SELECT
@@ -6,6 +6,8 @@ so it yields one row even over no data). ``read_together`` puts them side by sid
 grouped count, the rounds of this week): their rows multiply, so keep them to a few dozen rows each.
 One round trip for a page's menu and a dashboard's figures.
 """
+from typing import Any
+
 from django.db import connection
 from django.db.models import IntegerField, Value
 
@@ -46,10 +48,10 @@ def read_together(parts, rows=None):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(selects)} FROM {''.join(sources)}", params)
         fetched = cursor.fetchall()
-    together = {name: {} for name in parts}
-    found = {name: {} for name in rows}  # dicts keep the first-seen order and drop the repeats of the cross join
+    together: dict[str, dict[str, Any]] = {name: {} for name in parts}
+    found: dict[str, dict[tuple, dict[str, Any]]] = {name: {} for name in rows}  # dicts keep the first-seen order and drop the repeats of the cross join
     for position, record in enumerate(fetched):
-        values = {name: {} for name in rows}
+        values: dict[str, dict[str, Any]] = {name: {} for name in rows}
         for (name, column), value in zip(layout, record):
             if name in rows:
                 values[name][column] = value

@@ -124,10 +124,10 @@ def petition_aggregates(period, today):
 
 def return_visit_row(petitions, period, today):
     """One-row queryset (not executed): the return visits due in the period (``due``) and made (``done``)."""
-    in_period = Q(due_on__range=(period.first, period.last))
-    return one_row(ReturnVisit.objects.filter(petition__in=petitions),
-                   due=Count("pk", filter=in_period & (Q(due_on__lte=today) | Q(visited_on__isnull=False))),
-                   done=Count("pk", filter=in_period & Q(visited_on__isnull=False)))
+    # The period in WHERE: only its visits are read, then checked against the visible petitions.
+    visits = ReturnVisit.objects.filter(due_on__range=(period.first, period.last), petition__in=petitions)
+    return one_row(visits, due=Count("pk", filter=Q(due_on__lte=today) | Q(visited_on__isnull=False)),
+                   done=Count("pk", filter=Q(visited_on__isnull=False)))
 
 
 def build_petition_figures(counts, visits, targets=None):

@@ -46,7 +46,7 @@ def test_list_query_count_does_not_grow_with_cases_or_petitioners(client, clerk)
     make_cases(clerk, 30, 3)
     large = count_queries(client, reverse("petitions:index"))
     assert small == large
-    assert large <= 16
+    assert large <= 10
     searched = count_queries(client, reverse("petitions:index") + "?q=139&overdue=false&ordering=due_on")
     assert searched <= large + 1
 
@@ -66,4 +66,4 @@ def test_case_page_query_count_does_not_grow_with_petitioners_attachments_or_his
         services.update_registration(big_case, by=clerk, data={"title": f"改{i}"}, version=big_case.version)
     big = count_queries(client, reverse("petitions:detail", args=[big_case.pk]))
     assert small == big
-    assert big <= 24
+    assert big <= 20  # each relation of the case is its own prefetch: above the goal of 10 (bench/README.md)

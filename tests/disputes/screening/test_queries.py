@@ -46,15 +46,16 @@ def _fortnight(day):
 
 
 PAGES = [
-    # name, url, user, queries (the layout's menu, message count and work queues included)
-    ("ledger", "/disputes/", "coordinator", 19),
-    ("ledger of a mediator", "/disputes/", "mediator", 19),
-    ("filtered ledger", "/disputes/?status=in_progress&q=纠纷&sort=risk&month=2026-11", "coordinator", 19),
-    ("rounds", "/disputes/rounds/", "coordinator", 15),
-    ("filing page with carry-overs", "/disputes/rounds/new/", "mediator", 22),
-    ("compliance board", "/disputes/compliance/?n=12", "coordinator", 22),
-    ("brief", "/disputes/brief/?month=2026-11", "leader", 26),  # + the count of 提级至我处 (rank 5)
-    ("export", "/disputes/export/", "coordinator", 15),  # + the count that decides now or in the background
+    # name, url, user, queries: the session, the user with their staff profile, their roles and permissions
+    # (office/auth.py), the menu's counts in one query (reports/queues.py), then the page's own.
+    ("ledger", "/disputes/", "coordinator", 10),
+    ("ledger of a mediator", "/disputes/", "mediator", 9),
+    ("filtered ledger", "/disputes/?status=in_progress&q=纠纷&sort=risk&month=2026-11", "coordinator", 10),
+    ("rounds", "/disputes/rounds/", "coordinator", 6),
+    ("filing page with carry-overs", "/disputes/rounds/new/", "mediator", 12),
+    ("compliance board", "/disputes/compliance/?n=12", "coordinator", 13),
+    ("brief", "/disputes/brief/?month=2026-11", "leader", 19),
+    ("export", "/disputes/export/", "coordinator", 10),  # + the count that decides now or in the background
 ]
 
 
@@ -77,10 +78,10 @@ def test_the_round_and_entry_pages_too(client, township, other_village, mediator
     big_round = file_round(mediator, entries=[entry_data(), entry_data()])
     assert big_round.items.filter(is_carry_over=True).count() >= 4 and small_round.items.count() == 1
     for screening_round in (small_round, big_round):
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(7):
             assert client.get(f"/disputes/rounds/{screening_round.pk}/").status_code == 200
 
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(11):
         assert client.get(f"/disputes/entries/{entry.pk}/").status_code == 200
     for name in ("丙", "丁", "戊"):
         services.add_party(entry, by=coordinator, party=PartyData(name=name))
@@ -88,5 +89,5 @@ def test_the_round_and_entry_pages_too(client, township, other_village, mediator
     workflow.request_mediation(entry, by=coordinator, note="转调解")
     services.update_entry(entry, by=coordinator, changes={"measures": "包案领导约谈"})
     assert entry.party_links.count() == 5 and entry.history.count() == 4
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(11):
         assert client.get(f"/disputes/entries/{entry.pk}/").status_code == 200

@@ -1,0 +1,75 @@
+"""Every role's pages run the same number of queries at two data sizes, at most 10 (issue 16): the home page
+(the dashboard), the list, each work queue of the menu. The session, the user with their staff profile,
+roles and permissions (office/auth.py) and the menu's counts (one query, reports/queues.py) are included.
+The case pages are pinned at their present number: still above 10 (see bench/README.md)."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from disputes.models import MediationCase
+from office.middleware import IdleTimeoutMiddleware
+from petitions.models import OPEN_STATUSES_FOR_INDEX, Petition
+from reports.queues import work_queues
+from tests.builders import petition_in_state
+from tests.disputes.mediation.builders import case_in
+
+pytestmark = pytest.mark.django_db
+
+# Constant, but the goal of 10 is not reached yet: the case pages (each relation of the case is its own
+# prefetch) and the round filing page (报送本期排查, the disputes' own form and carry-overs).
+ABOVE_TEN = {"case": 20, "mediation case": 14, "queue round": 11}
+
+
+def grow(users):
+    """One more case in each state a queue shows, and a mediation case of the mediator's."""
+    for state in ("registered", "decision_review", "accepted", "in_progress", "reply_review", "replied", "evaluated"):
+        petition_in_state(users, state)
+    case_in(users["mediator"], "mediating")
+
+
+@pytest.fixture(autouse=True)
+def _seen_written_once(monkeypatch):
+    """The session's last-seen time is written every 15 s (office/middleware.py): on a slow machine that
+    falls on any request of the sequence. Here it is written once, by the first request after login."""
+    monkeypatch.setattr(IdleTimeoutMiddleware, "WRITE_EVERY", 10**9)
+
+
+def count(client, url):
+    client.get(url)  # warms the caches (content types, the calendar) and writes the session once
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx)
+
+
+def pages(user, role, users):
+    if role == "mediator":
+        case = MediationCase.objects.filter(mediators=user).order_by("pk").first()
+        own = [("case", reverse("disputes:mediation_detail", args=[case.pk])), ("list", "/disputes/mediation/")]
+    else:
+        case = Petition.objects.filter(assigned_unit=users["handler"].staff.unit).order_by("pk").first()
+        own = [("case", reverse("petitions:detail", args=[case.pk])), ("list", "/petitions/")]
+    queues = [(f"queue {q.key}", q.url.split("#")[0]) for q in work_queues(user, timezone.localdate())]
+    return [("home", "/"), *own, *dict.fromkeys(queues)]
+
+
+@pytest.mark.parametrize("role", ["clerk", "coordinator", "leader", "handler", "mediator"])
+def test_every_page_runs_the_same_few_queries_at_two_sizes(client, users, role):
+    user = users[role]
+    grow(users)
+    client.force_login(user)
+    urls = pages(user, role, users)
+    small = {name: count(client, url) for name, url in urls}
+    for _ in range(3):
+        grow(users)
+    large = {name: count(client, url) for name, url in urls}
+    assert large == small
+    over = {name: n for name, n in large.items()
+            if n > ABOVE_TEN.get("mediation case" if role == "mediator" and name == "case" else name, 10)}
+    assert over == {}
+
+
+def test_the_open_states_of_the_partial_index_are_the_models():
+    assert [str(s) for s in Petition.OPEN_STATUSES] == OPEN_STATUSES_FOR_INDEX
