@@ -89,7 +89,12 @@ def township_cases(request, township, key):
         raise Http404
     part = "numerator" if request.GET.get("part") != "denominator" else "denominator"
     figure = next(f for f in county.township_figures(user, township, period, today) if f.key == key)
-    if key in figures.DISPUTE_FIGURES:
+    if key in figures.VISIT_FIGURES:
+        rows, kind = figures.visit_rows(
+            key, petitions=visible_petitions(user).filter(township=township),
+            cases=visible_cases(user).filter(township=township), period=period, today=today, part=part,
+        ), figures.VISIT_FIGURES[key]
+    elif key in figures.DISPUTE_FIGURES:
         entries = visible_entries(user).filter(township=township)
         rows, kind = with_list_relations(figures.dispute_cases(entries, key, period, part=part)).order_by(
             "-found_on", "pk"), "entries"

@@ -153,6 +153,28 @@ def petition_figures(petitions, period, today, targets=None):
     return build_petition_figures(counts["petitions"], counts["visits"], targets)
 
 
+# The two figures that count return visits, not cases: their lists show one row per visit, so a case
+# visited twice in the period (1 and 3 months after closing) is two rows, as it is two in the figure.
+VISIT_FIGURES = {"return_visit": "visits", "mediation_satisfaction": "mediation_visits"}
+
+
+def visit_rows(key, *, petitions, cases, period, today, part):
+    """The return visits behind a visit figure's numerator or denominator, with the same conditions as
+    ``return_visit_row`` and ``mediation_visit_row``; ``petitions`` / ``cases``: what the user may see."""
+    numerator = part == "numerator"
+    if key == "return_visit":
+        visits = ReturnVisit.objects.filter(due_on__range=(period.first, period.last),
+                                            petition__in=petitions.order_by().values("pk"))
+        visits = visits.filter(Q(visited_on__isnull=False) if numerator
+                               else Q(due_on__lte=today) | Q(visited_on__isnull=False))
+        return visits.select_related("petition").order_by("-due_on", "-pk")
+    visits = MediationReturnVisit.objects.filter(
+        case__in=cases.order_by().values("pk"), visited_on__range=(period.first, period.last)).exclude(satisfaction="")
+    if numerator:
+        visits = visits.filter(satisfaction__in=["satisfied", "basically"])
+    return visits.select_related("case").order_by("-visited_on", "-pk")
+
+
 def petition_cases(petitions, key, period, today, *, part):
     """The cases behind one figure: ``part`` is "numerator" or "denominator"."""
     if key == "return_visit":

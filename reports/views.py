@@ -93,7 +93,14 @@ def figure_cases(request, key):
     period, today = form.period(), timezone.localdate()
     part = "numerator" if request.GET.get("part") != "denominator" else "denominator"
     targets = Targets.for_township(request.user.staff.township)
-    if key in figures.DISPUTE_FIGURES | figures.MEDIATION_FIGURES:
+    if key in figures.VISIT_FIGURES:
+        rows, kind = figures.visit_rows(key, petitions=visible_petitions(request.user), cases=visible_cases(request.user),
+                                        period=period, today=today, part=part), figures.VISIT_FIGURES[key]
+        all_figures = (figures.petition_figures(visible_petitions(request.user), period, today, targets)
+                       if key == "return_visit" else
+                       figures.dispute_figures(visible_entries(request.user), visible_cases(request.user), period,
+                                               today, targets))
+    elif key in figures.DISPUTE_FIGURES | figures.MEDIATION_FIGURES:
         all_figures = figures.dispute_figures(visible_entries(request.user), visible_cases(request.user), period, today,
                                               targets)
         if key in figures.DISPUTE_FIGURES:

@@ -96,3 +96,25 @@ def test_the_states_on_the_home_page_count_the_lists_they_open(client, users, va
     for label, count, status in page.context["entry_states"]:
         assert count == visible_entries(users["coordinator"]).filter(status=status).count(), label
     assert sum(count for _label, count, _status in page.context["petition_states"]) > 5
+
+
+def test_a_case_visited_twice_is_two_rows_as_it_is_two_in_the_figure(client, users, frozen_now):
+    """回访率 counts return visits: its list shows one row per visit, so a case visited one and three months
+    after closing shows twice, as it counts twice."""
+    from petitions.models import ReturnVisit
+
+    frozen_now.move_to(at(2026, 11, 25))
+    petition = petition_in_state(users, "archived")
+    petition.return_visits.all().delete()
+    ReturnVisit.objects.create(petition=petition, due_on=D(2026, 11, 5), visited_on=D(2026, 11, 5), method="phone",
+                               reached=True, satisfaction="satisfied")
+    ReturnVisit.objects.create(petition=petition, due_on=D(2026, 11, 20))  # due, not yet made
+    client.force_login(users["leader"])
+    url = reverse("reports:figure_cases", args=["return_visit"])
+    for part, rows in (("numerator", 1), ("denominator", 2)):
+        listed = client.get(url, {"month": "2026-11", "part": part})
+        assert listed.status_code == 200
+        assert listed.context["figure"].numerator == 1 and listed.context["figure"].denominator == 2
+        assert listed.context["page"].paginator.count == rows
+        assert [v.petition_id for v in listed.context["page"]] == [petition.pk] * rows
+        assert listed.content.decode().count(petition.number) >= rows
