@@ -8,9 +8,11 @@ PYTEST_ARGS ?=
 # The suite runs on every core (pytest-xdist): each worker has its own test database.
 XDIST ?= -n auto
 # The browser journeys drive the pages, not the database: they run once, on SQLite. The access crawl
-# pins its own clock, so the awkward-day run leaves it out too (CI stays well under 30 minutes).
+# pins its own clock, so the awkward-day run on SQLite (make test-awkward-day) leaves it out too.
 PG_PYTEST_ARGS ?= -m "not browser"
 DAY_PYTEST_ARGS ?= -m "not browser" --ignore=tests/test_access.py
+# The day the PostgreSQL run takes as today (tests/clock.py): empty is the real date; CI sets an awkward day.
+PG_TODAY ?=
 
 .PHONY: run test lint test-sqlite test-postgres test-awkward-day test-days install messages clean
 
@@ -48,10 +50,10 @@ test-sqlite: $(STAMP)
 	DATABASE_URL= $(call run_pytest,SQLite)
 
 test-postgres: $(STAMP)
-	@echo "==> test suite on PostgreSQL ($(PG_URL))"
+	@echo "==> test suite on PostgreSQL ($(PG_URL))$(if $(PG_TODAY), with TEST_TODAY=$(PG_TODAY))"
 	@$(PY) -c "import psycopg, sys; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=5).close()" \
 	  || { echo "PostgreSQL is unreachable at $(PG_URL)"; exit 1; }
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(XDIST) $(PG_PYTEST_ARGS) $(PYTEST_ARGS); rc=$$?; \
+	DATABASE_URL=$(PG_URL) TEST_TODAY=$(PG_TODAY) $(PY) -m pytest $(XDIST) $(PG_PYTEST_ARGS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests (PostgreSQL)"; exit 1; fi; exit $$rc
 
 # The suite once more with the clock on an awkward day (tests/clock.py; it rotates daily).
@@ -67,11 +69,12 @@ test-days: $(STAMP)
 	  DATABASE_URL= TEST_TODAY=$$day $(PY) -m pytest -q $(XDIST) $(PYTEST_ARGS) || exit 1; \
 	done
 
-# With CI set, the suite must also pass on PostgreSQL (and fails if it is unreachable), and once
-# more on SQLite with the clock on an awkward day. Without CI, PostgreSQL runs when a server
-# answers at PG_URL.
+# With CI set, the suite must also pass on PostgreSQL (and fails if it is unreachable), with the clock on
+# an awkward day (tests/clock.py picks one by the real date): the second run checks the other database
+# and the calendar at once, so CI stays well under 30 minutes. Without CI, PostgreSQL runs on the real
+# date when a server answers at PG_URL.
 test: lint test-sqlite
-	@if [ -n "$$CI" ]; then $(MAKE) --no-print-directory test-postgres && $(MAKE) --no-print-directory test-awkward-day; \
+	@if [ -n "$$CI" ]; then $(MAKE) --no-print-directory test-postgres PG_TODAY=$$($(PY) -m tests.clock pick); \
 	elif $(PY) -c "import psycopg; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  $(MAKE) --no-print-directory test-postgres; \
 	else echo "==> PostgreSQL not reachable at $(PG_URL): ran SQLite only (CI runs both)"; fi
