@@ -13,15 +13,23 @@ from .registry import KINDS
 from .services import current
 
 
+def _township(request):
+    """The user's township (None for the county's staff); a login without a staff profile has no jobs."""
+    staff = getattr(request.user, "staff", None)
+    if staff is None:
+        raise Http404
+    return staff.township
+
+
 def _own(request, pk):
     """The job, if this user started it in their township; 404 otherwise (its existence is not told)."""
-    return get_object_or_404(Job, pk=pk, created_by=request.user, township=request.user.staff.township)
+    return get_object_or_404(Job, pk=pk, created_by=request.user, township=_township(request))
 
 
 @require_GET
 def index(request):
     """The user's own recent jobs."""
-    jobs = Job.objects.filter(created_by=request.user, township=request.user.staff.township)[:30]
+    jobs = Job.objects.filter(created_by=request.user, township=_township(request))[:30]
     return render(request, "jobs/index.html", {"jobs": [current(job) for job in jobs]})
 
 
