@@ -255,16 +255,22 @@ def main():
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--only", default="", help="measure only the pages whose label contains this")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of each page")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the cases already in the database (of an earlier run) instead of generating")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    print(f"database: {connection.vendor}; generating up to {args.cases} cases in {args.townships} township(s)")
     started = time.perf_counter()
-    if args.townships > 1 and connection.vendor == "postgresql":
+    if args.reuse and Petition.objects.exists():
+        township = Township.objects.get(code="bench0")
+        print(f"database: {connection.vendor}; measuring the {Petition.objects.count()} cases already there")
+    elif args.townships > 1 and connection.vendor == "postgresql":
+        print(f"database: {connection.vendor}; generating {args.cases} cases in {args.townships} townships")
         township = generate(args.cases // args.townships, 1)
         clone_townships(township, args.townships)
     else:
+        print(f"database: {connection.vendor}; generating {args.cases} cases in {args.townships} township(s)")
         township = generate(args.cases, args.townships)
-    print(f"generated in {time.perf_counter() - started:.0f} s")
+    print(f"ready in {time.perf_counter() - started:.0f} s")
     with connection.cursor() as cursor:
         # As autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would after a bulk load.
         cursor.execute("ANALYZE")
