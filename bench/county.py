@@ -22,8 +22,6 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from petition_list import PASSWORD, timed  # noqa: E402  (sets up Django on the same DATABASE_URL)
-
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -33,6 +31,7 @@ from django.db.models.functions import Mod  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from petition_list import PASSWORD, timed  # noqa: E402  (sets up Django on the same DATABASE_URL)
 
 from disputes.models import DisputeType, LedgerEntry, RiskLevel, ScreeningCadence, ScreeningRound  # noqa: E402
 from disputes.periods import period_containing, periods_between  # noqa: E402

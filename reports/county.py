@@ -4,6 +4,7 @@ from the county user's visible querysets (petitions/selectors.py ``visible_petit
 pages, so that each one opens the cases behind it (the same querysets narrowed to one township) and the
 county's figures are the townships' own, computed by the same code."""
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -82,13 +83,35 @@ def township_figures(user, township, period, today):
     return [by_key[key] for key in ASSESSED]
 
 
+# The roll-up reads the petitions in a few grouped statements, each over the rows of one indexed condition
+# that all its counts share (the database factors it out of their OR): open cases (petition_open_counts), the
+# major ones (petition_major), the county's not yet reported (petition_not_reported), received in the period
+# (petition_received_seq), reply due in it (petition_handling_due), replied in it (petition_replied).
+# A count named in none of these is read in a statement of its own (correct, if slower).
+PETITION_STATEMENTS = [
+    ["open", "overdue", "due-soon"], ["major"], ["assigned", "assigned-overdue"], ["timely_decision", "repeat"],
+    ["on_time_reply"], ["evaluation", "satisfaction"],
+]
+
+
 def _by_township(queryset, aggregates):
     """{township id: {name: value}}: the conditional ``aggregates`` of the queryset, one row per township,
     in one query. The WHERE keeps only the rows some aggregate counts (the OR of their filters), so that
-    the database reads them through the indexes instead of every case of the county."""
+    the database reads them through an index instead of every case of the county."""
     relevant = reduce(or_, (aggregate.filter for aggregate in aggregates.values()))
     rows = queryset.filter(relevant).order_by().values("township_id").annotate(**aggregates)
     return {row.pop("township_id"): row for row in rows}
+
+
+def _statements(aggregates):
+    """The aggregates ({name: Count}, a name being a key of ``PETITION_STATEMENTS`` with a suffix) split into
+    the statements they are read in."""
+    statement_of = {key: index for index, keys in enumerate(PETITION_STATEMENTS) for key in keys}
+    statements = {}
+    for name, aggregate in aggregates.items():
+        key = name.split(":")[0].removesuffix("_d").removesuffix("_n")
+        statements.setdefault(statement_of.get(key, name), {})[name] = aggregate
+    return list(statements.values())
 
 
 def rollup(user, period: Period, today):
@@ -108,23 +131,22 @@ def rollup(user, period: Period, today):
     for days in sorted(set(soon.values())):
         for key, condition in count_conditions(today, days).items():
             counting[f"{key}:{days}" if key == "due-soon" else key] = Count("pk", filter=condition)
-    count_names = {name: f"count_{index}" for index, name in enumerate(counting)}
-    petitions = _by_township(visible_petitions(user), {
-        **{count_names[name]: aggregate for name, aggregate in counting.items()},
-        **figures.petition_aggregates(period, today)})
+    petitions = {}
+    for statement in _statements({**counting, **figures.petition_aggregates(period, today)}):
+        names = {f"a{index}": name for index, name in enumerate(statement)}  # column aliases, not "due-soon:3"
+        read = _by_township(visible_petitions(user), {alias: statement[name] for alias, name in names.items()})
+        for township_id, row in read.items():
+            petitions.setdefault(township_id, {}).update({names[alias]: value for alias, value in row.items()})
     entries = _by_township(visible_entries(user), figures.entry_aggregates(period))
     cases = _by_township(visible_cases(user), figures.mediation_aggregates(period))
     unfiled = unfiled_village_counts(townships, today)
-    zero = {name: 0 for name in [*count_names.values(), *figures.petition_aggregates(period, today),
-                                 *figures.entry_aggregates(period), *figures.mediation_aggregates(period)]}
     rows = []
     for township in townships:
-        read = petitions.get(township.pk, zero)
-        counts = {key: read[count_names[f"{key}:{soon[township.pk]}" if key == "due-soon" else key]]
-                  for key in COUNTS}
+        read = petitions.get(township.pk, {})
+        counts = {key: read.get(f"{key}:{soon[township.pk]}" if key == "due-soon" else key, 0) for key in COUNTS}
         targets = Targets.for_township(township)
-        every = figures.build_petition_figures(read, None, targets) + figures.build_dispute_figures(
-            entries.get(township.pk, zero), cases.get(township.pk, zero), None, targets)
+        every = figures.build_petition_figures(defaultdict(int, read), None, targets) + figures.build_dispute_figures(
+            defaultdict(int, entries.get(township.pk, {})), defaultdict(int, cases.get(township.pk, {})), None, targets)
         by_key = {figure.key: figure for figure in every}
         rows.append(TownshipRow(township, counts, unfiled[township.pk], [by_key[key] for key in ASSESSED]))
     totals = {key: sum(row.counts[key] for row in rows) for key in COUNTS}
