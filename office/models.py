@@ -236,20 +236,32 @@ def inherited_setup(model, township, defaults):
     with ``defaults`` — the county's for a township of a county and the township's own for one on its own.
 
     A township overrides its county by having a row of its own (系统管理); deleting it inherits again.
-    Kept on the township object, so one request asks the database once.
+    Kept on the township object, so one request asks the database once. Rows loaded with the township
+    (``select_related("time_limits", "county__time_limits")``, as office/auth.py and the county's roll-up
+    do) are read without a query, including the knowledge that the township has no row of its own; a
+    county row created here is kept on the county object, which the roll-up shares between its townships.
     """
     cache = f"_inherited_{model._meta.model_name}"
     row = getattr(township, cache, None)
-    if row is None:
-        # The township's own row joined with the signed-in user's profile (office/auth.py): no query.
-        row = township._state.fields_cache.get(model._meta.get_field("township").remote_field.get_accessor_name())
-    if row is None:
+    if row is not None:
+        return row
+    loaded = township._state.fields_cache
+    accessor = model._meta.get_field("township").remote_field.get_accessor_name()
+    # The township's own row joined with the signed-in user's profile (office/auth.py): no query.
+    row = loaded.get(accessor)
+    if row is None and accessor not in loaded:
         row = model.objects.filter(township=township).first()
-        if row is None and township.county_id is not None:
+    if row is None and township.county_id is not None:
+        county = loaded.get("county")
+        county_loaded = county._state.fields_cache if county is not None else {}
+        county_accessor = model._meta.get_field("county").remote_field.get_accessor_name()
+        row = county_loaded.get(county_accessor)
+        if row is None:
             row, _created = model.objects.get_or_create(county_id=township.county_id, defaults=defaults)
-        elif row is None:
-            row, _created = model.objects.get_or_create(township=township, defaults=defaults)
-        setattr(township, cache, row)
+            county_loaded[county_accessor] = row
+    elif row is None:
+        row, _created = model.objects.get_or_create(township=township, defaults=defaults)
+    setattr(township, cache, row)
     return row
 
 

@@ -280,6 +280,17 @@ class Petition(models.Model):
             models.Index(fields=["township", "due_on", "received_on", "id"], name="petition_open_due",
                          condition=Q(status__in=OPEN_STATUSES_FOR_INDEX)),
             models.Index(fields=["assigned_unit", "status"], name="petition_unit_status"),
+            # The county's roll-up (reports/county.py): each of its grouped statements reads its rows through one
+            # of these (or the two above), never every case of the county.
+            # Its open, overdue and due-soon counts from this index alone (an index-only scan: the status and the
+            # confidential flag the county may not see are in it).
+            models.Index(fields=["township", "due_on", "status", "confidential", "id"], name="petition_open_counts",
+                         condition=Q(status__in=OPEN_STATUSES_FOR_INDEX)),
+            models.Index(fields=["township", "handling_due_on"], name="petition_handling_due"),
+            models.Index(fields=["township", "replied_on"], name="petition_replied"),
+            models.Index(fields=["township"], name="petition_major", condition=Q(is_major=True)),
+            models.Index(fields=["township", "source_deadline"], name="petition_not_reported",
+                         condition=Q(reported_on__isnull=True) & ~Q(source="direct")),
             # The few confidential cases (Art 30), which mediation's visibility checks against the petition's.
             models.Index(fields=["township"], name="petition_confidential", condition=Q(confidential=True)),
         ]

@@ -1,17 +1,19 @@
 """The county's roll-up (docs/domain.md §10): one row per township of the county, every number read
 from the county user's visible querysets (petitions/selectors.py ``visible_petitions``, the disputes'
-``visible_entries`` and ``visible_cases``) narrowed to one township, so that each one opens the cases
-behind it and the county's figures are the townships' own, computed by the same code."""
+``visible_entries`` and ``visible_cases``) grouped by township with the conditions of the township's own
+pages, so that each one opens the cases behind it (the same querysets narrowed to one township) and the
+county's figures are the townships' own, computed by the same code."""
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from disputes.mediation.selectors import visible_cases
-from disputes.models import ScreeningCadence
-from disputes.periods import recent_periods
-from disputes.screening.selectors import MISSING, PENDING, compliance_rows, visible_entries
+from disputes.screening.selectors import unfiled_village_counts, visible_entries
 from office.models import Targets, TimeLimits, Township
 from office.roles import COUNTY_READERS, county_scope
 from petitions.models import Petition
@@ -81,25 +83,72 @@ def township_figures(user, township, period, today):
     return [by_key[key] for key in ASSESSED]
 
 
-def missing_round_count(township, today):
-    """Villages of the township that have not filed this period's screening round (late or still due)."""
-    cadence = ScreeningCadence.for_scope(ScreeningCadence.Scope.VILLAGE)
-    current = recent_periods(cadence.kind, today, 1, cadence.anchor)
-    rows = compliance_rows(township, ScreeningCadence.Scope.VILLAGE, current, today, cadence)
-    return sum(1 for row in rows if row.cells[0].state in (MISSING, PENDING))
+# The roll-up reads the petitions in a few grouped statements, each over the rows of one indexed condition
+# that all its counts share (the database factors it out of their OR): open cases (petition_open_counts), the
+# major ones (petition_major), the county's not yet reported (petition_not_reported), received in the period
+# (petition_received_seq), reply due in it (petition_handling_due), replied in it (petition_replied).
+# A count named in none of these is read in a statement of its own (correct, if slower).
+PETITION_STATEMENTS = [
+    ["open", "overdue", "due-soon"], ["major"], ["assigned", "assigned-overdue"], ["timely_decision", "repeat"],
+    ["on_time_reply"], ["evaluation", "satisfaction"],
+]
+
+
+def _by_township(queryset, aggregates):
+    """{township id: {name: value}}: the conditional ``aggregates`` of the queryset, one row per township,
+    in one query. The WHERE keeps only the rows some aggregate counts (the OR of their filters), so that
+    the database reads them through an index instead of every case of the county."""
+    relevant = reduce(or_, (aggregate.filter for aggregate in aggregates.values()))
+    rows = queryset.filter(relevant).order_by().values("township_id").annotate(**aggregates)
+    return {row.pop("township_id"): row for row in rows}
+
+
+def _statements(aggregates):
+    """The aggregates ({name: Count}, a name being a key of ``PETITION_STATEMENTS`` with a suffix) split into
+    the statements they are read in."""
+    statement_of = {key: index for index, keys in enumerate(PETITION_STATEMENTS) for key in keys}
+    statements = {}
+    for name, aggregate in aggregates.items():
+        key = name.split(":")[0].removesuffix("_d").removesuffix("_n")
+        statements.setdefault(statement_of.get(key, name), {})[name] = aggregate
+    return list(statements.values())
 
 
 def rollup(user, period: Period, today):
-    """The county home page: one row per township, and the county's total of each count."""
-    townships = list(county_townships(user))
+    """The county home page: one row per township, and the county's total of each count.
+
+    A fixed number of queries whatever the number of townships (docs/architecture.md §15): the townships
+    with their limits and targets, the petitions' counts and figures grouped by township, the ledger
+    entries', the mediation cases', the villages that have not filed. The conditions are those of the
+    township's own pages (``count_conditions``, reports/figures.py), so each line equals the township's."""
+    townships = list(county_townships(user).select_related(
+        "time_limits", "targets", "county__time_limits", "county__targets"))
+    for township in townships[1:]:  # one county object: a county row created on first use is read once
+        township.county = townships[0].county
     soon = {t.pk: TimeLimits.for_township(t).due_soon_days for t in townships}
+    # "Due soon" is counted once for each township's number of days (usually one value for all).
+    counting = {}
+    for days in sorted(set(soon.values())):
+        for key, condition in count_conditions(today, days).items():
+            counting[f"{key}:{days}" if key == "due-soon" else key] = Count("pk", filter=condition)
+    petitions = {}
+    for statement in _statements({**counting, **figures.petition_aggregates(period, today)}):
+        names = {f"a{index}": name for index, name in enumerate(statement)}  # column aliases, not "due-soon:3"
+        read = _by_township(visible_petitions(user), {alias: statement[name] for alias, name in names.items()})
+        for township_id, row in read.items():
+            petitions.setdefault(township_id, {}).update({names[alias]: value for alias, value in row.items()})
+    entries = _by_township(visible_entries(user), figures.entry_aggregates(period))
+    cases = _by_township(visible_cases(user), figures.mediation_aggregates(period))
+    unfiled = unfiled_village_counts(townships, today)
     rows = []
     for township in townships:
-        conditions = count_conditions(today, soon[township.pk])
-        counts = visible_petitions(user).filter(township=township).aggregate(
-            **{key: Count("pk", filter=condition) for key, condition in conditions.items()})
-        rows.append(TownshipRow(township, counts, missing_round_count(township, today),
-                                township_figures(user, township, period, today)))
+        read = petitions.get(township.pk, {})
+        counts = {key: read.get(f"{key}:{soon[township.pk]}" if key == "due-soon" else key, 0) for key in COUNTS}
+        targets = Targets.for_township(township)
+        every = figures.build_petition_figures(defaultdict(int, read), None, targets) + figures.build_dispute_figures(
+            defaultdict(int, entries.get(township.pk, {})), defaultdict(int, cases.get(township.pk, {})), None, targets)
+        by_key = {figure.key: figure for figure in every}
+        rows.append(TownshipRow(township, counts, unfiled[township.pk], [by_key[key] for key in ASSESSED]))
     totals = {key: sum(row.counts[key] for row in rows) for key in COUNTS}
     totals["missing_rounds"] = sum(row.missing_rounds for row in rows)
     return rows, totals

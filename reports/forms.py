@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from office.forms import BootstrapMixin
+from office.forms import BootstrapMixin, DateInput
 
 from .figures import Period
 
@@ -15,8 +15,8 @@ class PeriodForm(BootstrapMixin, forms.Form):
     month = forms.RegexField(label=_("month"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False,
                              error_messages={"invalid": _("Enter the month as YYYY-MM, e.g. 2026-11.")},
                              widget=forms.TextInput(attrs={"type": "month"}))
-    start = forms.DateField(label=_("first day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("last day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("first day"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("last day"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -58,8 +58,8 @@ class AssignDownForm(BootstrapMixin, forms.Form):
     source_reference = forms.CharField(label=_("its reference number"), max_length=60, required=False,
                                        help_text=_("E.g. the number of the national petition system."))
     source_deadline = forms.DateField(label=_("deadline set by that organ"), required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}))
-    received_on = forms.DateField(label=_("received on"), widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=DateInput())
+    received_on = forms.DateField(label=_("received on"), widget=DateInput())
     channel = forms.ChoiceField(label=_("channel"))
     title = forms.CharField(label=_("title"), max_length=200)
     request = forms.CharField(label=_("request"), widget=forms.Textarea(attrs={"rows": 3}))

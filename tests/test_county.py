@@ -309,3 +309,97 @@ def test_the_county_assigns_down_and_the_townships_report_closes_its_tracking(us
         "channel": "letter", "title": "道路维修", "request": "请求维修", "name": "赵六"})
     assert response.status_code == 302
     assert client_for(supervisor).get(reverse("county:assign")).status_code == 403  # reads, does not register
+
+
+def _add_township(county, index, county_clerk):
+    """A township of the county with a little of everything the roll-up counts: a case received today, one
+    overdue, a major one not reported, one assigned down by the county, and a village round with a dispute."""
+    from disputes.screening import services as screening_services
+    from office.roles import MEDIATOR
+    from petitions.services import assign_down
+    from tests.builders import petition_data
+    from tests.disputes.builders import current_period, entry_data
+
+    township = make_township(name=f"第{index}乡", short_name=f"第{index}", villages=(f"第{index}一村", f"第{index}二村"))
+    township.county = county
+    township.save()
+    clerk = make_user(CLERK, township)
+    today = timezone.localdate()
+    register_petition(clerk)
+    register_petition(clerk, received_on=today - datetime.timedelta(days=80))
+    register_petition(clerk, is_major=True)
+    assign_down(by=county_clerk, township=township, data=petition_data(
+        source="assigned", source_organ="县信访局", source_reference=f"JB-{index}", received_on=today,
+        source_deadline=today + datetime.timedelta(days=10)), petitioners=[{"name": "李四", "phone": ""}])
+    village = township.villages.order_by("sort_order").first()
+    mediator = make_user(MEDIATOR, township, village=village)
+    screening_services.file_round(by=mediator, village=village, period=current_period(village), zero_report=False,
+                                  entries=[entry_data()], updates=(), at=None)
+    return township
+
+
+def test_the_rollup_runs_the_same_queries_for_two_townships_and_for_five():
+    """Issue 15: the county's page reads all its townships in a fixed number of queries (docs/architecture.md
+    §15), measured with the clock frozen."""
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from office.roles import COUNTY_CLERK
+    from tests.clock import moment
+
+    with time_machine.travel(moment(timezone.localdate()), tick=False):
+        qinghe = County.objects.create(name="清河县", short_name="清河", code="qinghe")
+        county_clerk = make_county_user(COUNTY_CLERK, qinghe, username="countyclerk")
+        supervisor = make_county_user(COUNTY_SUPERVISOR, qinghe, username="county")
+        townships = [_add_township(qinghe, index, county_clerk) for index in range(2)]
+        client = client_for(supervisor)
+        assert client.get(reverse("county:home")).status_code == 200  # the county's targets are made on first use
+        with CaptureQueriesContext(connection) as two:
+            page = client.get(reverse("county:home"))
+        assert page.status_code == 200
+        townships += [_add_township(qinghe, index, county_clerk) for index in range(2, 5)]
+        # One township with a "due soon" of its own: counted in the same query.
+        TimeLimits.objects.filter(township=townships[4]).update(due_soon_days=7)
+        with CaptureQueriesContext(connection) as five:
+            page = client.get(reverse("county:home"))
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert all(township.name in body for township in townships)
+        assert len(two.captured_queries) == len(five.captured_queries), [q["sql"] for q in five.captured_queries]
+        rows, totals = county_rollup.rollup(supervisor, Period(timezone.localdate().replace(day=1),
+                                                               timezone.localdate()), timezone.localdate())
+        assert totals["assigned"] == 5 and totals["major"] == 5 and totals["overdue"] == 5
+        assert totals["missing_rounds"] == 5  # each township's second village has not filed
+
+
+def test_each_line_of_the_rollup_equals_the_townships_own_pages(world):
+    """The grouped reading gives each township exactly its own figures (``township_figures``, the township's
+    dashboard code), the cases its drill-downs list and the villages its compliance grid marks unfiled."""
+    from disputes.models import ScreeningCadence
+    from disputes.periods import recent_periods
+    from disputes.screening.selectors import MISSING, PENDING, compliance_rows
+
+    u = world["users"]
+    a1, a2, _b1 = world["townships"]
+    TimeLimits.objects.filter(township=a2).update(due_soon_days=30)  # a2's own "due soon": 30 days
+    register_petition(u["clerk_a2"], received_on=timezone.localdate() - datetime.timedelta(days=50))
+    register_petition(u["clerk_a1"], is_major=True)
+    today = timezone.localdate()
+    period = Period(today - datetime.timedelta(days=70), today)
+    rows, totals = county_rollup.rollup(u["county"], period, today)
+    assert [row.township for row in rows] == sorted([a1, a2], key=lambda t: t.name)
+    cadence = ScreeningCadence.for_scope(ScreeningCadence.Scope.VILLAGE)
+    current = recent_periods(cadence.kind, today, 1, cadence.anchor)
+    for row in rows:
+        township = row.township
+        own = county_rollup.township_figures(u["county"], township, period, today)
+        assert [(f.key, f.numerator, f.denominator, f.target) for f in row.figures] == [
+            (f.key, f.numerator, f.denominator, f.target) for f in own]
+        for key, value in row.counts.items():
+            assert value == county_rollup.count_cases(u["county"], township, key, today).count(), (township, key)
+        grid = compliance_rows(township, ScreeningCadence.Scope.VILLAGE, current, today, cadence)
+        assert row.missing_rounds == sum(1 for r in grid if r.cells[0].state in (MISSING, PENDING))
+    by_township = {row.township: row for row in rows}
+    assert by_township[a1].counts["major"] == 1
+    assert totals["open"] == 4

@@ -3,13 +3,14 @@ import calendar as pycalendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from office import calendar
 from office.adoption import past_due
+from office.models import Village
 from office.roles import COORDINATOR, MEDIATOR, has_role, holders
 
 from .. import permissions
@@ -193,6 +194,22 @@ def compliance_rows(township, scope, periods, today, cadence=None):
             cells.append(ComplianceCell(period, due[period.key], found, state))
         rows.append(ComplianceRow(village, name, cells, chase.get(village.pk if village else None, [])))
     return rows
+
+
+def unfiled_village_counts(townships, today, cadence=None):
+    """{township id: villages that have not filed the current period's round} for several townships in one
+    query: what ``compliance_rows`` marks missing or pending in the current period, counted for each
+    township (the county's roll-up, reports/county.py). A period begun before a township's go-live date
+    owes nothing there (``round_due``)."""
+    cadence = cadence or ScreeningCadence.for_scope(Scope.VILLAGE)
+    period = recent_periods(cadence.kind, today, 1, cadence.anchor)[0]
+    owing = [township.pk for township in townships if round_due(township, period)]
+    filed = ScreeningRound.objects.filter(
+        township_id=OuterRef("township_id"), village_id=OuterRef("pk"), kind=period.kind, starts_on=period.starts_on)
+    villages = (Village.objects.filter(township_id__in=owing, is_active=True).filter(~Exists(filed))
+                .order_by().values("township_id").annotate(unfiled=Count("pk")))
+    counts = {row["township_id"]: row["unfiled"] for row in villages}
+    return {township.pk: counts.get(township.pk, 0) for township in townships}
 
 
 def _people_to_chase(township, scope):
