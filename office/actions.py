@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from .casekit import Flow
 from .escalation import require_section_or_asked
 from .forms import apply_errors
+from .roles import read_only_refusal
 from .workflow import WorkflowError
 
 Perform = Callable[[Any, Any, dict, int | None], Any]
@@ -76,7 +77,8 @@ class ActionPages:
             case = require_section_or_asked(request, self.section, lambda: self.get_case(request.user, pk))
             if not right(request.user, case):
                 refusal = self.flow.refusals.get(action)
-                raise PermissionDenied(refusal(request.user, case) if refusal else "")
+                # A county user reads the case and is told why nothing here is theirs to do (§10).
+                raise PermissionDenied(refusal(request.user, case) if refusal else read_only_refusal(request.user))
             form = form_class(request.POST or None, case=case, user=request.user)
             if request.method == "POST" and form.is_valid():
                 data = dict(form.cleaned_data)

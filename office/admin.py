@@ -28,7 +28,7 @@ from .models import (
     Unit,
     Village,
 )
-from .roles import COUNTY_ADMIN, administered_townships, county_scope
+from .roles import COUNTY_ADMIN, administered_logins, administered_townships, county_scope
 
 admin.site.site_header = _("Township petition and dispute office — administration")
 admin.site.site_title = _("Office administration")
@@ -84,14 +84,10 @@ def scoped_users(request):
     """The logins an administrator may see: their townships' staff (and their county's own, for a
     县级管理员) and logins not yet given a profile; never a superuser's (a superuser sees every login)."""
     users = get_user_model().objects.all()
-    ids = admin_townships(request)
-    if ids is None:
+    scope = administered_logins(request.user)  # the one rule (lockouts and account changes too)
+    if scope is None:
         return users
-    scope = Q(staff__township_id__in=ids) | Q(staff__isnull=True)
-    county_id = admin_county(request)
-    if county_id is not None:
-        scope |= Q(staff__county_id=county_id)
-    return users.filter(scope, is_superuser=False)
+    return users.filter(scope | Q(staff__isnull=True, is_superuser=False))
 
 
 class SharedSetupAdmin(admin.ModelAdmin):

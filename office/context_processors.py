@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from . import calendar
 from .navigation import menu_for
-from .roles import ADMIN, COORDINATOR, LEADER, ROLE_GROUPS, role_keys
+from .roles import ADMIN, COORDINATOR, COUNTY_ADMIN, LEADER, ROLE_GROUPS, county_scope, reads_county, role_keys
 
 
 def office(request):
@@ -31,7 +31,10 @@ def office(request):
         "menu": menu_for(user),
         # The menu's counts (open tasks, 提级至我处, the work queues) come from
         # reports.context_processors.work_queues, in one query.
-        # Leaders (and administrators) read the record of role and status changes (docs/domain.md §8).
-        "sees_account_changes": user.is_superuser or bool(role_keys(user) & {LEADER, ADMIN}),
+        # Leaders (and administrators, a county's too) read the record of role and status changes (§8, §10).
+        "sees_account_changes": user.is_superuser or bool(keys & {LEADER, ADMIN})
+        or county_scope(user, COUNTY_ADMIN) is not None,
+        # The county's 县级督办 reads the townships' disputes too (docs/domain.md §10): their sub-menu.
+        "county_reader": reads_county(user),
         "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
     }

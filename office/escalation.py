@@ -29,7 +29,7 @@ from .models import EscalationLevel, Village
 from .navigation import section_roles
 from .notify import complete, notify, task_key
 from .onequery import one_row
-from .roles import COUNTY_READERS, county_scope, has_role, holders
+from .roles import has_role, holders, read_only_refusal, reads_county
 from .workflow import TransitionNotAllowed
 
 PENDING = EscalationBase.State.PENDING
@@ -166,10 +166,10 @@ def is_asked(user, case) -> bool:
 def require_section_or_asked(request, section: str, load):
     """Return ``load()`` (the case, or a 404): a user outside the menu section gets it only when asked to decide
     an escalation of it (read-only: every move still checks its own right)."""
-    if has_role(request.user, *section_roles(section)) or county_scope(request.user, *COUNTY_READERS) is not None:
+    if has_role(request.user, *section_roles(section)) or reads_county(request.user):
         return load()  # the 县级督办 reads the case pages of the county's cases (docs/domain.md §10)
     if asked(request.user) is None:
-        raise PermissionDenied
+        raise PermissionDenied(read_only_refusal(request.user))
     case = load()
     if not is_asked(request.user, case):
         raise PermissionDenied

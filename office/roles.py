@@ -6,6 +6,8 @@ adds rights to roles in one place (its migration) rather than by hand in the adm
 ``holders`` is the one query for "who holds role X here" (to notify, to appoint, to chase).
 """
 from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
 CLERK = "clerk"
 COORDINATOR = "coordinator"
@@ -132,6 +134,19 @@ def county_scope(user, *roles):
     return staff.county_id if has_role(user, *(roles or COUNTY_ROLES)) else None
 
 
+def reads_county(user):
+    """True for a county user who reads the county's cases (县级督办, 县级登记员): read-only, docs/domain.md §10."""
+    return county_scope(user, *COUNTY_READERS) is not None
+
+
+def read_only_refusal(user):
+    """Why a change is refused, in words, to a county user who reads the townships' cases; "" for anyone
+    else (their refusal is the page's own). The one reason every change page gives the county."""
+    if not reads_county(user):
+        return ""
+    return _("The county reads the townships' cases and changes nothing: the township's own staff do this.")
+
+
 def administered_townships(user):
     """The ids of the townships whose setup the user administers in 系统管理: None for a superuser (all);
     a 县级管理员 every township of their county; a 系统管理员 their own; anyone else none."""
@@ -146,6 +161,19 @@ def administered_townships(user):
     if staff is not None and staff.township_id is not None and has_role(user, ADMIN):
         return [staff.township_id]
     return []
+
+
+def administered_logins(user):
+    """The condition on logins (users) whose lockouts an administrator lifts and whose account changes they
+    read: None for a superuser (all); a 县级管理员 the staff of the county's townships and the county's own
+    staff; a 系统管理员 their township's staff; never a superuser's login (docs/domain.md §8, §10)."""
+    if user.is_superuser:
+        return None
+    scope = Q(staff__township_id__in=administered_townships(user))
+    county_id = county_scope(user, COUNTY_ADMIN)
+    if county_id is not None:
+        scope |= Q(staff__county_id=county_id)
+    return scope & Q(is_superuser=False)
 
 
 def holders(role=None, *, township, village=None, unit=None, ladder_level=None):

@@ -11,6 +11,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils import timezone
 
+from .roles import administered_logins
+
 SEEN_AT = "seen_at"  # the session key of the last activity (office/middleware.py IdleTimeoutMiddleware)
 
 
@@ -74,16 +76,17 @@ def minutes_locked(request, username):
 
 def lockouts_for(user):
     """The locked logins (username and client address) the administrator ``user`` may lift:
-    accounts of their township, or of any township for a superuser; newest first."""
+    accounts of their township (a 县级管理员: of their county, office/roles.py ``administered_logins``), or
+    of any township for a superuser; newest first."""
     from axes.models import AccessAttempt
 
     attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
     if settings.AXES_COOLOFF_TIME:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
     users = get_user_model().objects.all()
-    if not user.is_superuser:
-        staff = getattr(user, "staff", None)
-        users = users.filter(staff__township_id=staff.township_id if staff else -1, is_superuser=False)
+    scope = administered_logins(user)
+    if scope is not None:
+        users = users.filter(scope)
     return attempts.filter(username__in=users.values("username")).order_by("-attempt_time")
 
 

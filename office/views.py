@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +19,16 @@ from django.views.decorators.http import require_GET, require_POST
 from . import accounts, escalation, security
 from .models import AccessLog, AccountChange, Notification
 from .navigation import section_roles
-from .roles import ADMIN, LEADER, has_role
+from .roles import (
+    ADMIN,
+    COUNTY_ADMIN,
+    LEADER,
+    administered_logins,
+    county_scope,
+    has_role,
+    read_only_refusal,
+    reads_county,
+)
 
 
 @login_not_required
@@ -34,14 +44,20 @@ def lockout(request, credentials, *args, **kwargs):
     return render(request, "registration/locked_out.html", {"minutes_left": minutes_left, "until": until}, status=403)
 
 
+def administers_logins(user):
+    """A superuser, a township's 系统管理员 or a 县级管理员: lifts lockouts of the logins in their scope
+    (office/roles.py ``administered_logins``)."""
+    return user.is_superuser or has_role(user, ADMIN) or county_scope(user, COUNTY_ADMIN) is not None
+
+
 def _require_administrator(request):
-    if not (request.user.is_superuser or has_role(request.user, ADMIN)):
+    if not administers_logins(request.user):
         raise PermissionDenied
 
 
 @require_GET
 def lockouts(request):
-    """The locked logins of the administrator's township, each with a button to lift the lock."""
+    """The locked logins of the administrator's township (or county), each with a button to lift the lock."""
     _require_administrator(request)
     return render(request, "office/lockouts.html", {
         "attempts": security.lockouts_for(request.user), "limit": settings.AXES_FAILURE_LIMIT,
@@ -64,21 +80,29 @@ def unlock(request, pk):
 
 @require_GET
 def account_changes(request):
-    """Every change to the roles, active status or lockout of the township's logins, newest first."""
-    if not (request.user.is_superuser or has_role(request.user, LEADER, ADMIN)):
+    """Every change to the roles, active status or lockout of the logins an administrator administers (a
+    leader: their township's), newest first."""
+    user = request.user
+    if not (administers_logins(user) or has_role(user, LEADER)):
         raise PermissionDenied
     changes = AccountChange.objects.select_related("user__staff", "by__staff")
-    if not request.user.is_superuser:
-        staff = getattr(request.user, "staff", None)
-        changes = changes.filter(user__staff__township_id=staff.township_id if staff else -1)
+    scope = administered_logins(user)
+    if scope is not None:
+        if has_role(user, LEADER):  # a leader reads their township's record (docs/domain.md §8)
+            staff = getattr(user, "staff", None)
+            scope |= Q(staff__township_id=staff.township_id if staff and staff.township_id else -1)
+        changes = changes.filter(user__in=get_user_model().objects.filter(scope).values("pk"))
     page = Paginator(changes, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "office/account_changes.html", {"page": page})
 
 
-def require_section(request, url_name):
-    """Raise PermissionDenied unless the user's role may open this section of the menu."""
-    if not has_role(request.user, *section_roles(url_name)):
-        raise PermissionDenied
+def require_section(request, url_name, *, county_reads=False):
+    """Raise PermissionDenied unless the user's role may open this section of the menu. ``county_reads``: a
+    read page the county's 县级督办 opens too (docs/domain.md §10); on any other page a county user is told
+    why not: the county reads the townships' cases and changes nothing."""
+    if has_role(request.user, *section_roles(url_name)) or (county_reads and reads_county(request.user)):
+        return
+    raise PermissionDenied(read_only_refusal(request.user))
 
 
 def reveal_personal(request, obj, people, what):

@@ -9,5 +9,6 @@ urlpatterns = [
     path("assign/", county_views.assign, name="assign"),
     path("export/monthly/", county_views.export_monthly, name="export_monthly"),
     path("export/year-review/", county_views.export_year_review, name="export_year_review"),
+    path("townships/<int:township>/rounds/", county_views.township_rounds, name="township_rounds"),
     path("townships/<int:township>/<slug:key>/", county_views.township_cases, name="township_cases"),
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from disputes.mediation.selectors import visible_cases
 from disputes.screening.selectors import visible_entries, with_list_relations
+from disputes.screening.views import compliance_page
 from office.views import require_section
 from petitions import services as petition_services
 from petitions.permissions import can_register
@@ -21,22 +22,16 @@ from petitions.selectors import visible_petitions
 
 from . import county, exports, figures
 from .forms import AssignDownForm, PeriodForm
-from .views import _bad_request, _excel_response, _unit_name, _year
 
-
-def _require_export(request):
-    require_section(request, "county:home")
-    if not request.user.has_perm("office.export_data"):
-        raise PermissionDenied
+SECTION = "county:home"
+from .views import _excel_response, _unit_name, export_period, export_year
 
 
 def export_monthly(request):
     """The county's 月报: a summary sheet by township, then one sheet per township (reports/exports.py)."""
-    _require_export(request)
-    form = PeriodForm(request.GET)
-    if not form.is_valid():
-        return _bad_request(request, form, _("Monthly statistics"))
-    period = form.period()
+    period, error = export_period(request, _("Monthly statistics"), SECTION)
+    if error:
+        return error
     excel = exports.export_county_monthly(
         visible_petitions(request.user), county=request.user.staff.county,
         townships=list(county.county_townships(request.user)), first=period.first, last=period.last,
@@ -47,8 +42,7 @@ def export_monthly(request):
 
 def export_year_review(request):
     """The county's 年终考评表: a summary line per township, then each township's review by village."""
-    _require_export(request)
-    year, error = _year(request, _("Year-end review"))
+    year, error = export_year(request, _("Year-end review"), SECTION)
     if error:
         return error
     excel = exports.export_county_year_review(request.user.staff.county, list(county.county_townships(request.user)),
@@ -59,7 +53,7 @@ def export_year_review(request):
 
 def home(request):
     """One row per township: open, overdue, due soon, unreported major matters, missing rounds, figures."""
-    require_section(request, "county:home")
+    require_section(request, SECTION)
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return render(request, "reports/county_home.html", {"form": form, "errors": True}, status=400)
@@ -73,7 +67,7 @@ def home(request):
 
 def township_cases(request, township, key):
     """The cases behind one number of one township's row: a count, or a figure's numerator or denominator."""
-    require_section(request, "county:home")
+    require_section(request, SECTION)
     township = get_object_or_404(county.county_townships(request.user), pk=township)
     form = PeriodForm(request.GET)
     if not form.is_valid():
@@ -111,10 +105,18 @@ def township_cases(request, township, key):
                                                          "kind": kind})
 
 
+def township_rounds(request, township):
+    """The villages behind a township's 未报排查轮次 (screening rounds not filed): its who-has-filed board,
+    read-only, each filed round opening its page (docs/domain.md §10)."""
+    require_section(request, SECTION)
+    township = get_object_or_404(county.county_townships(request.user), pk=township)
+    return compliance_page(request, township)
+
+
 def assign(request):
     """交办 / 转送: register a petition at the county for one of its townships (petitions/services.py
     assign_down); GET shows the form, POST registers it and opens the case."""
-    require_section(request, "county:home")
+    require_section(request, SECTION)
     if not can_register(request.user):
         raise PermissionDenied
     kwargs = {"townships": county.county_townships(request.user), "county": request.user.staff.county}

@@ -126,11 +126,32 @@ def figure_cases(request, key):
     })
 
 
-def require_export(request):
-    """Exports need the export right (and are logged by the caller)."""
-    require_section(request, "reports:index")
+def require_export(request, section="reports:index"):
+    """Exports need the section (the township's reports, or the county's pages) and the export right (and
+    are logged by the caller)."""
+    require_section(request, section)
     if not request.user.has_perm("office.export_data"):
         raise PermissionDenied
+
+
+def export_period(request, title, section="reports:index"):
+    """The prologue of a monthly export, the township's or the county's: the export right, then the month
+    (or range) asked for. Returns (period, None), or (None, the form's errors as a 400 page)."""
+    require_export(request, section)
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return None, _bad_request(request, form, title)
+    return form.period(), None
+
+
+def export_year(request, title, section="reports:index"):
+    """The prologue of a yearly export, the township's or the county's: the export right, then the year
+    asked for (this year when none). Returns (year, None), or (None, the form's errors as a 400 page)."""
+    require_export(request, section)
+    form = YearForm(request.GET or {"year": timezone.localdate().year})
+    if not form.is_valid():
+        return None, _bad_request(request, form, title)
+    return form.cleaned_data["year"], None
 
 
 def _excel_response(request, excel, *, filename, target, detail):
@@ -190,11 +211,9 @@ def export_petition_ledger(request):
 
 def export_monthly(request):
     """月报: the monthly statistics for the chosen month (or range)."""
-    require_export(request)
-    form = PeriodForm(request.GET)
-    if not form.is_valid():
-        return _bad_request(request, form, _("Monthly statistics"))
-    period = form.period()
+    period, error = export_period(request, _("Monthly statistics"))
+    if error:
+        return error
     township = request.user.staff.township
     excel = exports.export_monthly_report(visible_petitions(request.user), visible_entries(request.user), township=township,
                                   first=period.first, last=period.last, unit_name=_unit_name(request.user))
@@ -202,17 +221,9 @@ def export_monthly(request):
                            detail={"filters": request.GET.dict()})
 
 
-def _year(request, title):
-    form = YearForm(request.GET or {"year": timezone.localdate().year})
-    if not form.is_valid():
-        return None, _bad_request(request, form, title)
-    return form.cleaned_data["year"], None
-
-
 def export_year_review(request):
     """年终考评表: one row per village for the year."""
-    require_export(request)
-    year, error = _year(request, _("Year-end review"))
+    year, error = export_year(request, _("Year-end review"))
     if error:
         return error
     excel = exports.export_year_review(request.user.staff.township, year, unit_name=_unit_name(request.user))
@@ -222,8 +233,7 @@ def export_year_review(request):
 
 def export_annual(request):
     """The annual report data of 信访工作条例 Art 41."""
-    require_export(request)
-    year, error = _year(request, _("Annual report data"))
+    year, error = export_year(request, _("Annual report data"))
     if error:
         return error
     excel = exports.export_annual_report(visible_petitions(request.user), township=request.user.staff.township, year=year,

@@ -87,9 +87,10 @@ SEES = {
     # The county pages of each township: its county's 县级督办 only (a 404 for the other county's).
     "county:township": {"county_a", "countyclerk_a"},
     "county:township_b": {"county_b"},
-    "mediation:m_plain": A_TOWNSHIP_WIDE | {"mediator_q"},
+    # The county's readers read 青溪镇's disputes too (docs/domain.md §10), never a case from a 检举控告.
+    "mediation:m_plain": A_TOWNSHIP_WIDE | {"mediator_q", "county_a", "countyclerk_a"},
     "mediation:m_secret": {"leader_a"},                                     # opened from r_med before the rule
-    "entry:entry": A_TOWNSHIP_WIDE | {"mediator_q"},
+    "entry:entry": A_TOWNSHIP_WIDE | {"mediator_q", "county_a", "countyclerk_a"},
     "import:a": {"coord_a", "admin_a"},                                     # a ledger upload of 青溪镇, not imported
     "job:a": {"coord_a"},                                                   # a background export: its starter alone
 }
@@ -163,8 +164,9 @@ ROUTES = {
     )},
     "petitions:reply_preview": ("petition", "object_action"),  # 403 where there is no reply to preview
     "escalation_queue": (None, "queue"),  # 提级至我处: those who hold a rank of the ladder, else 403
-    "account_changes": (None, {"leader_a", "leader_b"} | ADMINS),
-    "lockouts": (None, ADMINS),
+    # The county's administrator too, for the logins of its townships and its own staff (docs/domain.md §10).
+    "account_changes": (None, {"leader_a", "leader_b", "countyadmin_a"} | ADMINS),
+    "lockouts": (None, ADMINS | {"countyadmin_a"}),
     "unlock": ("notification", "post"),
     "keep_session": (None, "post"),
     # 导入台账: the administrators and the centers, each in their own township.
@@ -182,9 +184,9 @@ ROUTES = {
     "jobs:detail": ("job", "object"),
     "jobs:progress": ("job", "object"),
     "jobs:download": ("job", "object"),
-    "disputes:index": (None, DISPUTES),
+    "disputes:index": (None, DISPUTES | COUNTY),  # the county's readers: the ledger of their townships
     "disputes:export": (None, "section"),
-    "disputes:round_list": (None, "section"),
+    "disputes:round_list": (None, DISPUTES | COUNTY),
     "disputes:round_new": (None, "section"),
     "disputes:round_detail": ("round", "object_action"),
     "disputes:round_withdraw": ("round", "post"),
@@ -196,7 +198,7 @@ ROUTES = {
     "disputes:campaign_new": (None, "section"),
     "disputes:brief": (None, "section"),
     "disputes:brief_pdf": (None, "section"),
-    "disputes:mediation_list": (None, DISPUTES),
+    "disputes:mediation_list": (None, DISPUTES | COUNTY),
     "disputes:mediation_queue": (None, "section"),
     "disputes:mediation_new": (None, "section"),
     "disputes:mediation_from_petition": ("petition", "object_action"),
@@ -221,6 +223,7 @@ ROUTES = {
     # The county's pages (docs/domain.md §10): only its 县级督办.
     "county:home": (None, COUNTY),
     "county:township_cases": ("county", "object"),
+    "county:township_rounds": ("county_township", "object"),  # the villages behind 未报排查轮次
     "county:export_monthly": (None, COUNTY_EXPORT),
     "county:export_year_review": (None, COUNTY_EXPORT),
     "county:assign": (None, {"countyclerk_a"}),
@@ -445,6 +448,8 @@ def fills(kind, world):
     if kind == "lookup":
         people = [(W1, "13900000101"), (W2, "13900000102"), (W3, "13900000103")]
         return [(f"lookup:{name}", {}, f"row=p0&p0-name={name}&p0-phone={phone}&p0-village=") for name, phone in people]
+    if kind == "county_township":
+        return [(f"county:{key}", {"township": world[key].pk}, "") for key in ("township", "township_b")]
     if kind.startswith("import_") or kind in ("county", "job"):
         return _import_fills(kind, world)
     if kind == "notification":

@@ -1,6 +1,7 @@
 """A county on one deployment (issue 15, docs/domain.md §10): the county's staff, their scope, the
 inherited setup, the administration of a county and the roll-up that adds up to its townships."""
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -403,3 +404,171 @@ def test_each_line_of_the_rollup_equals_the_townships_own_pages(world):
     by_township = {row.township: row for row in rows}
     assert by_township[a1].counts["major"] == 1
     assert totals["open"] == 4
+
+# --- the county reads the townships' disputes (mediation cases, the screening ledger) ------------------------
+
+def _mediation_world(world):
+    """A mediation case of 青溪镇 with an issued agreement and a return visit, a ledger entry, and a case
+    opened (before the rule) from 青溪镇's 检举控告."""
+    from disputes.mediation import services as mediation_services
+    from disputes.models import MediationCase
+    from office.models import EscalationLevel
+    from office.roles import MEDIATOR
+    from tests.disputes.builders import found_entry
+    from tests.disputes.mediation.builders import case_data, case_in
+
+    a1 = world["townships"][0]
+    qingxi = a1.villages.get(name="青溪村")
+    mediator = make_user(MEDIATOR, a1, village=qingxi, ladder_level=EscalationLevel.objects.get(rank=1))
+    secret = world["cases"]["a1_secret"]
+    return {
+        "mediator": mediator,
+        "case": case_in(mediator, MediationCase.Status.VISITED),
+        "entry": found_entry(mediator),
+        "secret_case": mediation_services._open(
+            by=mediator, township=a1, petition=secret,
+            data=case_data([mediator], village=qingxi, source=MediationCase.Source.PETITION),
+            parties=[mediation_services.CaseParty(role="applicant", person=secret.parties.first().person),
+                     mediation_services.CaseParty(role="respondent", name="赵被申")]),
+    }
+
+
+READ_ONLY_REASON = "县级只查看各乡镇的案件"
+
+
+def test_the_county_reads_a_townships_mediation_and_ledger_masked_and_changes_nothing(world):
+    from office.models import AccessLog
+
+    u = world["users"]
+    d = _mediation_world(world)
+    case, entry = d["case"], d["entry"]
+    client = client_for(u["county"])
+    pages = {
+        "mediation": reverse("disputes:mediation_detail", args=[case.pk]),
+        "registration": reverse("disputes:mediation_application_pdf", args=[case.pk]),
+        "entry": reverse("disputes:entry_detail", args=[entry.pk]),
+        "round": reverse("disputes:round_detail", args=[entry.first_round_id]),
+        "ledger": reverse("disputes:index"),
+        "mediation_list": reverse("disputes:mediation_list"),
+    }
+    bodies = {}
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        bodies[name] = response.content.decode("utf-8", "replace")
+    # Masked: the parties' phones (13812345678, 13987654321) appear nowhere; no change button is offered.
+    for name in ("mediation", "entry", "ledger", "mediation_list"):
+        assert "13812345678" not in bodies[name] and "13987654321" not in bodies[name], name
+    assert "data-action=" not in bodies["mediation"]
+    for action in ("resolve", "mark_unresolved", "edit", "transfer", "meeting", "mediation", "add_party"):
+        assert reverse(f"disputes:entry_{action}", args=[entry.pk]) not in bodies["entry"]
+    assert reverse("disputes:export") not in bodies["ledger"] and reverse("reports:export_mediation") not in bodies[
+        "mediation_list"]
+    assert case.number in bodies["mediation_list"] and entry.title in bodies["ledger"]
+    assert d["secret_case"].number not in bodies["mediation_list"]
+    # Every change is refused, with the reason in words; nothing is revealed without the county's grant.
+    for url in (reverse("disputes:mediation_archive", args=[case.pk]),
+                reverse("disputes:mediation_agreement", args=[case.pk]),
+                reverse("disputes:entry_resolve", args=[entry.pk]),
+                reverse("disputes:entry_edit", args=[entry.pk]),
+                reverse("disputes:round_withdraw", args=[entry.first_round_id]),
+                reverse("disputes:mediation_new")):
+        refused = client.post(url, {"note": "县里改一下", "version": "1"})
+        assert refused.status_code == 403, url
+        assert READ_ONLY_REASON in refused.content.decode(), url
+    assert client.post(reverse("disputes:mediation_show_personal", args=[case.pk])).status_code == 403
+    assert client.post(reverse("disputes:entry_show_personal", args=[entry.pk])).status_code == 403
+    case.refresh_from_db()
+    assert case.status == "visited"
+    # Never a case opened from a 检举控告, never another county's.
+    assert client.get(reverse("disputes:mediation_detail", args=[d["secret_case"].pk])).status_code == 404
+    other = client_for(u["county_b"])
+    for url in (pages["mediation"], pages["registration"], pages["entry"], pages["round"]):
+        assert other.get(url).status_code == 404, url
+    assert case.number not in other.get(pages["mediation_list"]).content.decode()
+    # Given 县级查看个人信息: the reveal is a POST and logged, as in a township.
+    county = u["county"]
+    county.groups.add(Group.objects.get(name=ROLE_GROUPS[COUNTY_PERSONAL_DATA]))
+    client = client_for(type(county).objects.get(pk=county.pk))
+    assert client.get(reverse("disputes:mediation_show_personal", args=[case.pk])).status_code == 405
+    shown = client.post(reverse("disputes:mediation_show_personal", args=[case.pk]))
+    assert shown.status_code == 200 and "13812345678" in shown.content.decode()
+    assert AccessLog.objects.filter(user=county, action=AccessLog.Action.SHOW_PERSONAL,
+                                    detail__mediation_case=case.pk).exists()
+    shown = client.post(reverse("disputes:entry_show_personal", args=[entry.pk]))
+    assert shown.status_code == 200 and "13812345678" in shown.content.decode()
+    assert client.post(reverse("disputes:mediation_archive", args=[case.pk])).status_code == 403
+
+
+def test_every_drill_down_of_the_rollup_opens_a_page_the_county_can_open(world):
+    """参调率, 调解成功率, the rounds not filed …: each link of the roll-up answers 200, and so does each case it lists."""
+    u = world["users"]
+    d = _mediation_world(world)
+    client = client_for(u["county"])
+    home = client.get(reverse("county:home")).content.decode()
+    a1 = world["townships"][0]
+    links = sorted(set(re.findall(r'href="(/(?:county|disputes)/[^"]*)"', home)))
+    links = [link.replace("&amp;", "&") for link in links if "/export/" not in link]  # the Excel files: another test
+    assert reverse("county:township_rounds", args=[a1.pk]) in links
+    for key in ("participation", "mediation_success"):
+        assert any(link.startswith(reverse("county:township_cases", args=[a1.pk, key])) for link in links), key
+    cases = set()
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, (link, response.status_code)
+        for part in ("numerator", "denominator"):
+            if "part=" in link:
+                page = client.get(link.replace("part=numerator", f"part={part}")).content.decode()
+                cases |= set(re.findall(r'href="(/(?:disputes|petitions)/(?:mediation|entries|rounds|\d)[^"]*)"',
+                                        page))
+        cases |= set(re.findall(r'href="(/disputes/rounds/\d+/)"', response.content.decode()))
+    assert reverse("disputes:mediation_detail", args=[d["case"].pk]) in cases
+    assert reverse("disputes:entry_detail", args=[d["entry"].pk]) in cases
+    for link in sorted(cases):
+        assert client.get(link).status_code == 200, link
+    # Another county's township: a 404.
+    b1 = world["townships"][2]
+    assert client.get(reverse("county:township_rounds", args=[b1.pk])).status_code == 404
+    assert client_for(u["coord_a1"]).get(reverse("county:township_rounds", args=[a1.pk])).status_code == 403
+
+
+def test_the_county_administrator_has_the_account_pages_of_the_county_only(world, settings):
+    from axes.models import AccessAttempt
+
+    from office.models import AccountChange
+
+    u = world["users"]
+    limit = settings.AXES_FAILURE_LIMIT
+    attempts = {key: AccessAttempt.objects.create(
+        username=u[key].username, ip_address="10.0.0.9", user_agent="test", path_info="/login/", http_accept="*/*",
+        get_data="", post_data="", failures_since_start=limit) for key in ("clerk_a2", "clerk_a1", "clerk_b1")}
+    AccountChange.objects.all().delete()  # the roles the builders gave: not this test's business
+    for key in ("clerk_a2", "clerk_b1", "county_b", "county"):
+        AccountChange.objects.create(user=u[key], by=u["admin_a1"], kind="active", before="true", after="false")
+    client = client_for(u["countyadmin"])
+    names = {key: user.username for key, user in u.items()}
+
+    def locked(client):
+        page = client.get(reverse("lockouts"))
+        assert page.status_code == 200
+        return set(re.findall(r"<td>([^<]+)</td><td>10\.0\.0\.9</td>", page.content.decode()))
+
+    def changed(client):
+        page = client.get(reverse("account_changes"))
+        assert page.status_code == 200
+        return set(re.findall(r'<small class="text-muted">([^<]+)</small>', page.content.decode())) - {
+            names["admin_a1"], names["countyadmin"]}
+
+    assert locked(client) == {names["clerk_a1"], names["clerk_a2"]}  # the county's townships, not 白水县's
+    assert client.post(reverse("unlock", args=[attempts["clerk_b1"].pk])).status_code == 404
+    assert client.post(reverse("unlock", args=[attempts["clerk_a2"].pk])).status_code == 302
+    assert not AccessAttempt.objects.filter(username=names["clerk_a2"]).exists()
+    assert AccountChange.objects.filter(user=u["clerk_a2"], kind="unlocked", by=u["countyadmin"]).exists()
+    assert changed(client) == {names["clerk_a2"], names["county"]}  # the townships' logins and the county's staff
+    # A township's administrator: their own township's logins only, never the county's staff.
+    township_admin = client_for(u["admin_a1"])
+    assert locked(township_admin) == {names["clerk_a1"]}
+    assert changed(township_admin) == set()
+    # The 县级督办 administers nothing.
+    assert client_for(u["county"]).get(reverse("lockouts")).status_code == 403
+    assert client_for(u["county"]).get(reverse("account_changes")).status_code == 403

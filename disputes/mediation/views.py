@@ -52,7 +52,7 @@ def _log(user, action, case, what, **detail):
 @require_GET
 def case_list(request):
     """Every case the user may see, filtered, searched and paginated; parties masked."""
-    require_section(request, SECTION)
+    require_section(request, SECTION, county_reads=True)
     cases = selectors.case_list(request.user)
     found = MediationFilter(request.GET or None, queryset=cases, request=request, refs=ReferenceLists())
     results = found.qs if found.is_bound and found.is_valid() else cases
@@ -89,7 +89,7 @@ ACTION_URLS = {"save_agreement": "disputes:mediation_agreement", "correct_agreem
 @require_GET
 def detail(request, pk):
     """The case page: parties (masked), sessions, agreement, timeline and history."""
-    require_section(request, SECTION)
+    require_section(request, SECTION, county_reads=True)
     case = selectors.case_detail(request.user, pk)
     return _render_case(request, case, show_personal=False)
 
@@ -97,7 +97,7 @@ def detail(request, pk):
 @require_POST
 def show_personal(request, pk):
     """The case page with the parties' full ID numbers, phones and addresses, on request and logged."""
-    require_section(request, SECTION)
+    require_section(request, SECTION, county_reads=True)
     case = selectors.case_detail(request.user, pk)
     if not p.can_see_case_personal_data(request.user, case):
         raise PermissionDenied
@@ -339,7 +339,7 @@ def _personal_or_403(request, case):
 @require_GET
 def agreement_draft_pdf(request, pk):
     """The draft agreement with its 草稿 watermark; a finalised one is served as stored instead."""
-    require_section(request, SECTION)
+    require_section(request, SECTION, county_reads=True)
     case = selectors.get_case_for_user(request.user, pk)
     _personal_or_403(request, case)
     agreement = selectors.agreement_of(case)
@@ -354,7 +354,7 @@ def agreement_draft_pdf(request, pk):
 @require_GET
 def document(request, pk, document_id):
     """Serve an issued document from storage, byte for byte as issued (never re-rendered)."""
-    require_section(request, SECTION)
+    require_section(request, SECTION, county_reads=True)
     case = selectors.get_case_for_user(request.user, pk)
     _personal_or_403(request, case)
     issued = get_object_or_404(documents_of(case), pk=document_id)
@@ -365,7 +365,7 @@ def document(request, pk, document_id):
 @require_GET
 def application_pdf(request, pk):
     """The application / registration form (申请书 / 受理登记表); full personal data only if allowed (logged)."""
-    require_section(request, SECTION)
+    require_section(request, SECTION, county_reads=True)
     case = selectors.get_case_for_user(request.user, pk)
     full = p.can_see_case_personal_data(request.user, case)
     if full:
@@ -376,7 +376,7 @@ def application_pdf(request, pk):
 @require_GET
 def return_visit_pdf(request, pk, visit_id):
     """The record of one return visit (回访记录), for the file or to be filled in on the visit."""
-    require_section(request, SECTION)
+    require_section(request, SECTION, county_reads=True)
     case = selectors.get_case_for_user(request.user, pk)
     visit = get_object_or_404(MediationReturnVisit.objects.filter(case=case), pk=visit_id)
     full = p.can_see_case_personal_data(request.user, case)

@@ -57,7 +57,7 @@ def _ledger_filter(request, refs, entries):
 @require_GET
 def index(request):
     """The ledger: every entry the user may see, filtered, searched and paginated."""
-    require_section(request, SECTION)
+    require_section(request, SECTION, county_reads=True)
     refs = ReferenceLists()
     entries = selectors.with_list_relations(selectors.visible_entries(request.user))
     ledger = _ledger_filter(request, refs, entries)
@@ -75,7 +75,7 @@ def index(request):
             "today": timezone.localdate(),
             "can": {
                 "file": permissions.filing_village(user)[0],
-                "export": permissions.can_export_ledger(user),
+                "export": may_export_ledger(user),  # not the county's: it reads the townships' entries
                 "compliance": permissions.can_view_compliance(user),
                 "brief": permissions.can_view_brief(user),
             },
@@ -124,7 +124,7 @@ def export(request):
 @require_GET
 def round_list(request):
     """The rounds the user may see, newest first."""
-    require_section(request, SECTION)
+    require_section(request, SECTION, county_reads=True)
     rounds = selectors.visible_rounds(request.user).select_related("village", "campaign", "filed_by")
     page = Paginator(selectors.with_entry_counts(rounds), settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -271,7 +271,7 @@ def round_new(request):
 @require_GET
 def round_detail(request, pk):
     """One round: the disputes found in it and those carried over, with their age."""
-    require_section(request, SECTION)
+    require_section(request, SECTION, county_reads=True)
     screening_round = selectors.get_round_for_user(request.user, pk)
     items = list(selectors.round_items(screening_round))
     return render(
@@ -324,7 +324,7 @@ def _mediation_case(entry):
 @require_GET
 def entry_detail(request, pk):
     """One entry: its details, parties (masked), what it led to, the rounds it appeared in, timeline and history."""
-    require_section(request, SECTION)
+    require_section(request, SECTION, county_reads=True)
     entry = selectors.get_entry_for_user(request.user, pk)
     return _render_entry(request, entry, show_personal=False)
 
@@ -332,7 +332,7 @@ def entry_detail(request, pk):
 @require_POST
 def entry_show_personal(request, pk):
     """The entry page with the parties' full ID numbers, phones and addresses, on request and logged."""
-    require_section(request, SECTION)
+    require_section(request, SECTION, county_reads=True)
     entry = selectors.get_entry_for_user(request.user, pk)
     if not permissions.can_see_personal_data(request.user):
         raise PermissionDenied
@@ -559,8 +559,14 @@ def compliance(request):
     require_section(request, SECTION)
     if not permissions.can_view_compliance(request.user):
         raise PermissionDenied
+    return compliance_page(request, _township(request))
+
+
+def compliance_page(request, township):
+    """The who-has-filed board of one township, for the caller who checked the user may read it (the
+    township's center here; the county's roll-up for its townships, reports/county_views.py)."""
     count = _count(request)
-    board = selectors.compliance_board(_township(request), timezone.localdate(), count)
+    board = selectors.compliance_board(township, timezone.localdate(), count)
     grids = [board[selectors.Scope.VILLAGE], board[selectors.Scope.TOWNSHIP]]
     return render(
         request,
@@ -570,7 +576,8 @@ def compliance(request):
             "township_grid": grids[1],
             "to_chase": [row for grid in grids for row in grid["rows"] if row.not_filed],
             "count": count,
-            "go_live_on": _township(request).go_live_on,
+            "township": township,
+            "go_live_on": township.go_live_on,
             "can_start_campaign": permissions.can_start_campaign(request.user),
         },
     )
