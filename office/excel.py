@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 
@@ -137,7 +139,7 @@ class TableSheet(WriteOnlyWorksheet):
 
     def __init__(self, parent, title, columns):
         super().__init__(parent, title)
-        self._wrap = [column.wrap for column in columns]
+        self._wrapped_columns = {index for index, column in enumerate(columns, 1) if column.wrap}
         self._plain = WriteOnlyCell(self)
         self._date = self._styled(number_format=DATE_FORMAT)
         self._datetime = self._styled(number_format=DATETIME_FORMAT)
@@ -152,7 +154,7 @@ class TableSheet(WriteOnlyWorksheet):
         return cell
 
     def _values_to_row(self, values, row_idx):
-        wrap, columns = self._wrap, len(self._wrap)
+        wrapped = self._wrapped_columns
         for col_idx, value in enumerate(values, 1):
             kind = type(value)
             if kind not in _PLAIN_TYPES:
@@ -167,14 +169,16 @@ class TableSheet(WriteOnlyWorksheet):
             if kind is str:
                 if not value:
                     continue
-                quoted = value.startswith(FORMULA_TRIGGERS)
-                if col_idx <= columns and wrap[col_idx - 1]:
-                    cell = self._wrapped_quoted if quoted else self._wrapped
+                # What openpyxl's Cell.check_string does for a text value: Excel's limit, no control characters.
+                value = value[:32767]
+                if ILLEGAL_CHARACTERS_RE.search(value):
+                    raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+                if value.startswith(FORMULA_TRIGGERS):
+                    cell = self._wrapped_quoted if col_idx in wrapped else self._quoted
+                    cell._value, cell.data_type = value, "s"  # never a formula
                 else:
-                    cell = self._quoted if quoted else self._plain
-                cell.value = value  # openpyxl's own checks: the length, characters Excel refuses
-                if quoted:
-                    cell.data_type = "s"  # "=…" stays text, never a formula
+                    cell = self._wrapped if col_idx in wrapped else self._plain
+                    cell._value, cell.data_type = value, "e" if value in ERROR_CODES else "s"
             elif kind is datetime.date:
                 cell = self._date
                 cell._value, cell.data_type = value, "d"

@@ -154,3 +154,12 @@ def test_styled_cells_never_take_openpyxl_s_error_path(monkeypatch):
     monkeypatch.setattr(Cell, "__repr__", refuse)
     excel, _ws = build([[1, "张三\n李四", "=x", datetime.date(2026, 11, 25), 2, "长文字"]] * 3)
     assert excel.row_count == 3
+
+
+def test_text_is_checked_as_openpyxl_checks_it():
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    _excel, ws = build([[1, "长" * 40000, "", None, 1, "长" * 40000]])
+    assert len(ws["B5"].value) == 32767 and len(ws["F5"].value) == 32767  # Excel's limit for a cell
+    with pytest.raises(IllegalCharacterError):
+        build([[1, "a\x01b", "", None, 1, ""]])
