@@ -311,6 +311,8 @@ def _write_sheet(wb, sheet):
     totalled = [index for index, column in enumerate(columns) if column.total]
     count = 0
     for row in rows:
+        if type(row) is not list:
+            row = list(row)  # a tuple or a generator
         if len(row) > width:
             row = row[:width]
         for index in totalled:

@@ -163,3 +163,8 @@ def test_text_is_checked_as_openpyxl_checks_it():
     assert len(ws["B5"].value) == 32767 and len(ws["F5"].value) == 32767  # Excel's limit for a cell
     with pytest.raises(IllegalCharacterError):
         build([[1, "a\x01b", "", None, 1, ""]])
+
+
+def test_rows_may_be_tuples_or_generators():
+    excel, ws = build([(1, "a", "", None, 2, ""), (value for value in [2, "b", "", None, 3, ""])])
+    assert excel.row_count == 2 and ws["B6"].value == "b" and ws["E7"].value == 5
