@@ -42,7 +42,7 @@ def main():
     parser.add_argument("--cases", type=int, default=100000)
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    township = generate(args.cases).staff.township
+    township = generate(args.cases, 1)
     client = Client()
     client.force_login(coordinator(township))
     print(f"database: {connection.vendor}; {args.cases} petitions")

@@ -32,10 +32,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-memory", action="store_true", help="skip the traced (slow) run that measures memory")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    user = generate(args.cases)
-    township = user.staff.township
+    township = generate(args.cases, 1)  # one township of --cases (existing cases are kept, not regenerated)
     petitions = Petition.objects.filter(township=township)
     print(f"database: {connection.vendor}; {petitions.count()} petitions")
 
@@ -73,12 +73,16 @@ def main():
         started = time.perf_counter()
         bare_size = len(bare())
         bare_times.append(time.perf_counter() - started)
+        print(f"  pair {len(bare_times)}: export {export_times[-1]:.1f} s, bare {bare_times[-1]:.1f} s, "
+              f"ratio {export_times[-1] / bare_times[-1]:.2f}×, load {os.getloadavg()[0]:.1f}", flush=True)
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     export_seconds, bare_seconds = statistics.median(export_times), statistics.median(bare_times)
-    tracemalloc.start()  # one more run, traced (tracing slows it, so it is not a timed one)
-    export()
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    peak = 0
+    if not args.no_memory:
+        tracemalloc.start()  # one more run, traced (tracing slows it, so it is not a timed one)
+        export()
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
 
     print(f"export (query, rows, styled sheet): {export_seconds:6.1f} s, {excel.row_count} rows, "
           f"{len(excel.content) / 1e6:.1f} MB file  (runs: {' '.join(f'{t:.1f}' for t in export_times)})")

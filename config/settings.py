@@ -268,5 +268,8 @@ TASKS = {
 EXPORT_TASK_ROWS = int(os.environ.get("EXPORT_TASK_ROWS", "5000"))
 IMPORT_TASK_ROWS = int(os.environ.get("IMPORT_TASK_ROWS", "2000"))
 JOB_FILE_HOURS = int(os.environ.get("JOB_FILE_HOURS", "24"))  # a finished job's file is deleted after this
+# A running job whose progress has not advanced for this long lost its worker (killed, server restarted):
+# it is marked failed, and its user told to start it again (jobs/services.py sweep_stalled).
+JOB_STALE_MINUTES = int(os.environ.get("JOB_STALE_MINUTES", "15"))
 
 OFFICE_NAME = os.environ.get("OFFICE_NAME", "")

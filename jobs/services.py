@@ -2,7 +2,7 @@
 import json
 import logging
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -25,6 +25,7 @@ def start_job(*, by, kind, params, total=0):
     if kind not in KINDS or not KINDS[kind].allowed(by):
         raise PermissionDenied
     purge_files()
+    sweep_stalled()
     job = Job.objects.create(township=by.staff.township, created_by=by, kind=kind, label=str(KINDS[kind].label),
                              params=params, total=max(0, int(total or 0)))
     result = run_job.enqueue(job.pk)
@@ -45,19 +46,72 @@ def report_progress(job, done, total=None):
     path = _progress_path(job.pk)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"done": int(done), "total": int(total if total is not None else job.total)}))
+    temporary.write_text(json.dumps({"done": int(done), "total": int(total if total is not None else job.total),
+                                     "at": timezone.now().isoformat()}))
     os.replace(temporary, path)
 
 
+def _reported(pk):
+    """What the job's worker last reported ({} before its first report)."""
+    try:
+        figures = json.loads(_progress_path(pk).read_text())
+    except (OSError, ValueError):
+        return {}
+    return figures if isinstance(figures, dict) else {}
+
+
 def current(job):
-    """The job with the progress its worker last reported."""
+    """The job with the progress its worker last reported; a job whose worker has stopped reporting for
+    ``JOB_STALE_MINUTES`` is marked failed first (``sweep_stalled``), so its page stops waiting."""
     if job.status == Job.Status.RUNNING:
-        try:
-            figures = json.loads(_progress_path(job.pk).read_text())
-        except (OSError, ValueError):
+        figures = _reported(job.pk)
+        if _stalled(job, figures, timezone.now()):
+            _give_up(job)
             return job
         job.done, job.total = figures.get("done", job.done), figures.get("total", job.total) or job.total
     return job
+
+
+def _stalled(job, figures, now):
+    """True if the running job has shown no sign of life (its start, its last progress report) for
+    ``JOB_STALE_MINUTES``."""
+    last = job.started_at or job.created_at
+    try:
+        reported = datetime.fromisoformat(figures["at"])
+    except (KeyError, TypeError, ValueError):
+        reported = None
+    if reported is not None and reported.tzinfo is not None and (last is None or reported > last):
+        last = reported
+    return last is not None and now - last > timedelta(minutes=settings.JOB_STALE_MINUTES)
+
+
+def _give_up(job):
+    """Mark a stalled job failed, unless it finished meanwhile; tell its user to start it again."""
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("The work stopped without finishing (the background worker was stopped or the server "
+                    "restarted): nothing was made. Start it again.")
+    now = timezone.now()
+    if Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+            status=Job.Status.FAILED, error=message, finished_at=now):
+        logger.warning("background job %s (%s) stalled: no progress for %s minutes, marked failed",
+                       job.pk, job.kind, settings.JOB_STALE_MINUTES)
+        job.status, job.error, job.finished_at = Job.Status.FAILED, message, now
+        _progress_path(job.pk).unlink(missing_ok=True)
+    else:
+        job.refresh_from_db()
+
+
+def sweep_stalled(now=None):
+    """Mark failed every running job whose progress has not advanced for ``JOB_STALE_MINUTES``: its
+    worker died (killed, the server restarted) and nothing else would ever end it. Run at each new job
+    and by ``manage.py purge_job_files``; a job's own page does the same for that job (``current``).
+
+    A worker that was only slow and finishes later still records its result (done) over the failure."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.JOB_STALE_MINUTES)
+    for job in Job.objects.filter(status=Job.Status.RUNNING, created_at__lt=cutoff):
+        if _stalled(job, _reported(job.pk), now):
+            _give_up(job)
 
 
 def run(job_id):

@@ -12,7 +12,6 @@ it as a formula (CSV/formula injection).
 """
 import datetime
 import io
-from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote
@@ -21,9 +20,12 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -117,40 +119,102 @@ def text_cell(ws, value, **style):
     return cell
 
 
-def styled_cell(ws, value, key, **style):
-    """A cell with one of a few recurring styles. The style is resolved once per sheet and copied
-    to every later cell: assigning a style attribute looks it up in the workbook's tables each
-    time, which on a 100,000-row ledger costs more than writing the rows."""
-    prototypes = ws.__dict__.setdefault("_style_prototypes", {})
-    prototype = prototypes.get(key)
-    if prototype is None:
-        prototype = WriteOnlyCell(ws)
+class TableSheet(WriteOnlyWorksheet):
+    """openpyxl's streaming sheet, turning a table's plain values into its cells itself.
+
+    ``append`` takes a row of plain values, one per column, and writes nothing for None or empty
+    text, dates as real dates (``DATE_FORMAT``; a date and time in local time, ``DATETIME_FORMAT``),
+    numbers as numbers, text wrapped in a column marked ``wrap``, and text starting like a formula as
+    quote-prefixed text. Header, totals and footer rows hold prepared cells (``text_cell``).
+
+    Why not openpyxl's own conversion: its write-only ``append`` first tries every value as a plain
+    cell value, and a prepared (styled) cell fails that with a ValueError whose message formats the
+    cell's repr, caught to take the cell as it is. On a 100,000-row ledger (dates, wrapped parties and
+    titles) that was a fifth of the export. Here the few styles a table uses (date, date and time,
+    wrapped text, text kept as text) are each one cell, styled once and reused for every value of that
+    style, as openpyxl reuses its one plain cell: the writer has written a cell before the next is asked
+    for. Relies on ``WriteOnlyWorksheet._values_to_row`` (openpyxl 3.1, pinned in pyproject.toml);
+    tests/office/test_excel.py reads back every kind of cell.
+    """
+
+    def __init__(self, parent, title, columns):
+        super().__init__(parent, title)
+        self._wrapped_columns = {index for index, column in enumerate(columns, 1) if column.wrap}
+        self._plain = WriteOnlyCell(self)
+        self._date = self._styled(number_format=DATE_FORMAT)
+        self._datetime = self._styled(number_format=DATETIME_FORMAT)
+        self._wrapped = self._styled(alignment=WRAPPED)
+        self._quoted = self._styled(quotePrefix=True)
+        self._wrapped_quoted = self._styled(alignment=WRAPPED, quotePrefix=True)
+
+    def _styled(self, **style):
+        cell = WriteOnlyCell(self)
         for name, setting in style.items():
-            setattr(prototype, name, setting)
-        prototypes[key] = prototype
-    cell = WriteOnlyCell(ws, value=value)
-    cell._style = copy(prototype._style)
-    return cell
+            setattr(cell, name, setting)
+        return cell
+
+    def _values_to_row(self, values, row_idx):
+        wrapped = self._wrapped_columns
+        for col_idx, value in enumerate(values, 1):
+            kind = type(value)
+            if kind not in _PLAIN_TYPES:
+                if value is None:
+                    continue
+                if isinstance(value, Cell):  # a prepared cell (a header, the totals' label, the footer)
+                    value.column, value.row = col_idx, row_idx
+                    yield value
+                    continue
+                value = _plain_value(value)
+                kind = type(value)
+            if kind is str:
+                if not value:
+                    continue
+                # What openpyxl's Cell.check_string does for a text value: Excel's limit, no control characters.
+                value = value[:32767]
+                if ILLEGAL_CHARACTERS_RE.search(value):
+                    raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+                if value.startswith(FORMULA_TRIGGERS):
+                    cell = self._wrapped_quoted if col_idx in wrapped else self._quoted
+                    cell._value, cell.data_type = value, "s"  # never a formula
+                else:
+                    cell = self._wrapped if col_idx in wrapped else self._plain
+                    cell._value, cell.data_type = value, "e" if value in ERROR_CODES else "s"
+            elif kind is datetime.date:
+                cell = self._date
+                cell._value, cell.data_type = value, "d"
+            elif kind is datetime.datetime:
+                cell = self._datetime
+                cell._value, cell.data_type = value, "d"
+            else:  # int, float, Decimal
+                cell = self._plain
+                cell._value, cell.data_type = value, "n"
+            cell.column = col_idx
+            cell.row = row_idx
+            yield cell
 
 
-def value_cell(ws, value, column):
-    """Return a data cell: dates as real dates, numbers as numbers, text neutralised."""
-    if value is None or value == "":
-        return None
+_PLAIN_TYPES = frozenset((str, datetime.date, int, float, Decimal))
+
+
+def _plain_value(value):
+    """A value of another type as one of ``_PLAIN_TYPES`` or a naive datetime in local time: a
+    date and time as the township's clock shows it, a number as a number, anything else (a flag, a
+    lazy translation) as its text."""
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value).replace(tzinfo=None)
-        return styled_cell(ws, value, "datetime", number_format=DATETIME_FORMAT)
-    if isinstance(value, datetime.date):
-        return styled_cell(ws, value, "date", number_format=DATE_FORMAT)
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return value
-    value = str(value)
-    if is_formula_like(value):
-        return text_cell(ws, value, alignment=WRAPPED) if column.wrap else text_cell(ws, value)
-    if column.wrap:
-        return styled_cell(ws, value, "wrapped", alignment=WRAPPED)
-    return value
+    if isinstance(value, datetime.date):
+        return datetime.date(value.year, value.month, value.day)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, Decimal):
+        return Decimal(value)
+    return str.__str__(str(value))  # a plain str: str() of a SafeString is the SafeString
 
 
 def write_table(*, sheet_title, title, subtitle, columns, rows, totals_label=None, footer=None, progress=None):
@@ -205,7 +269,8 @@ def write_workbook(sheets):
 def _write_sheet(wb, sheet):
     sheet_title, title, subtitle, columns = sheet.sheet_title, sheet.title, sheet.subtitle, sheet.columns
     rows, totals_label, footer = sheet.rows, sheet.totals_label, sheet.footer
-    ws = wb.create_sheet(title=sheet_title[:31])
+    ws = TableSheet(wb, sheet_title[:31], columns)
+    wb._add_sheet(ws)  # what wb.create_sheet does, with the table's own sheet class
     width = len(columns)
     last_letter = get_column_letter(width)
     for index, column in enumerate(columns, start=1):
@@ -243,14 +308,18 @@ def _write_sheet(wb, sheet):
         )
 
     totals: list = [0] * width
+    totalled = [index for index, column in enumerate(columns) if column.total]
     count = 0
     for row in rows:
-        cells = []
-        for index, (column, value) in enumerate(zip(columns, row)):
-            if column.total and isinstance(value, (int, float, Decimal)):
+        if type(row) is not list:
+            row = list(row)  # a tuple or a generator
+        if len(row) > width:
+            row = row[:width]
+        for index in totalled:
+            value = row[index] if index < len(row) else None
+            if isinstance(value, (int, float, Decimal)):
                 totals[index] += value
-            cells.append(value_cell(ws, value, column))
-        ws.append(cells)
+        ws.append(row)  # TableSheet turns the values into dates, numbers and (wrapped) text
         count += 1
 
     tail_row = last_header_row + count + 1

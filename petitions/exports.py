@@ -55,6 +55,7 @@ LEDGER_FIELDS = [
     "opinion_on", "archived_on", "status",
 ]
 CHUNK = 2000
+NO_PARTIES = ("", "", "")
 
 
 def _chunks(petitions):
@@ -93,12 +94,18 @@ def petition_ledger_rows(petitions, *, masked, today):
         for petition_id, name, id_no, tel in PetitionParty.objects.filter(petition_id__in=pks).order_by(
                 "petition_id", "position", "pk").values_list("petition_id", "person__name", "person__id_number",
                                                              "person__phone"):
-            people.setdefault(petition_id, []).append((name, id_no, tel))
+            people.setdefault(petition_id, []).append((name, id_number(id_no), phone(tel)))
+        # Each petition's three party cells (name, ID number, phone), one line per party.
+        for petition_id, parties in people.items():
+            if len(parties) == 1:  # most petitions: the party's own values, as cell_lines would give them
+                people[petition_id] = tuple(value.rstrip("\n") if value else "" for value in parties[0])
+            else:
+                people[petition_id] = tuple(cell_lines(values) for values in zip(*parties))
         visits = dict(ReturnVisit.objects.filter(petition_id__in=pks, visited_on__isnull=False).order_by(
             "petition_id", "visited_on").values_list("petition_id", "visited_on"))
         for p in chunk:
             number += 1
-            parties = people.get(p["pk"], [])
+            names, id_numbers, phones = people.get(p["pk"], NO_PARTIES)
             if p["replied_on"] and p["accepted_on"]:
                 days = (p["replied_on"] - p["accepted_on"]).days
                 timely = on_time if p["replied_on"] <= p["handling_due_on"] else late
@@ -108,8 +115,7 @@ def petition_ledger_rows(petitions, *, masked, today):
                 timely = late if overdue else ""
             yield [
                 number, p["number"], p["received_on"], label["channel"][p["channel"]],
-                cell_lines(x[0] for x in parties), cell_lines(id_number(x[1]) for x in parties),
-                cell_lines(phone(x[2]) for x in parties),
+                names, id_numbers, phones,
                 p["village__name"] or "", p["title"], label["purpose"][p["purpose"]], p["category__name"] or "",
                 label["decision"][p["proposed_decision"]] if p["decided_on"] else "", p["decided_on"],
                 p["assigned_unit__name"] or p["assigned_village__name"] or "",

@@ -241,3 +241,84 @@ def test_an_import_that_fails_in_the_background_says_why_and_writes_nothing(clie
     assert "第 5 行无法导入：测试。" in client.get(response["Location"]).content.decode()
     batch.refresh_from_db()
     assert batch.state == "draft" and Petition.objects.count() == 0
+
+
+def running_job(user, **fields):
+    return Job.objects.create(township=user.staff.township, created_by=user, kind="petition_ledger", label="信访台账",
+                              status="running", started_at=NOW, total=10, **fields)
+
+
+def test_a_job_whose_worker_died_is_failed_when_its_page_asks_and_says_to_start_again(client, users, settings):
+    # The worker reported 4 of 10 rows and was then killed: the job stays "running" in its row.
+    settings.JOB_STALE_MINUTES = 15
+    coordinator = users["coordinator"]
+    job = running_job(coordinator)
+    job_services.report_progress(job, 4, 10)
+    client.force_login(coordinator)
+    progress = reverse("jobs:progress", args=[job.pk])
+    with time_machine.travel(NOW + datetime.timedelta(minutes=14), tick=False):
+        fragment = client.get(progress).content.decode()
+    assert 'hx-trigger="every 1s"' in fragment and "4 / 10" in fragment
+    job.refresh_from_db()
+    assert job.status == "running"
+    # Progress that advances keeps it alive: 15 minutes counted from the last report, not the start.
+    with time_machine.travel(NOW + datetime.timedelta(minutes=14), tick=False):
+        job_services.report_progress(job, 6, 10)
+    with time_machine.travel(NOW + datetime.timedelta(minutes=28), tick=False):
+        assert 'hx-trigger="every 1s"' in client.get(progress).content.decode()
+    with time_machine.travel(NOW + datetime.timedelta(minutes=30), tick=False):
+        fragment = client.get(progress).content.decode()
+    assert "hx-trigger" not in fragment and 'data-status="failed"' in fragment
+    assert "后台工作未能完成（后台进程已停止或服务器曾重启），未生成任何内容。请重新发起。" in fragment
+    job.refresh_from_db()
+    assert job.status == "failed" and job.finished_at == NOW + datetime.timedelta(minutes=30)
+    assert not job_services._progress_path(job.pk).exists()
+    assert "请重新发起" in client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    # The list of the user's jobs ends a stalled one too.
+    other = running_job(coordinator)
+    with time_machine.travel(NOW + datetime.timedelta(minutes=16), tick=False):
+        listing = client.get(reverse("jobs:index")).content.decode()
+    assert Job.objects.get(pk=other.pk).status == "failed" and "进行中" not in listing
+
+
+def test_the_sweep_fails_only_running_jobs_silent_for_the_set_minutes(users, settings):
+    from django.core.management import call_command
+
+    settings.JOB_STALE_MINUTES = 20
+    coordinator = users["coordinator"]
+    silent = running_job(coordinator)  # died before its first report
+    reporting = running_job(coordinator)
+    queued = Job.objects.create(township=coordinator.staff.township, created_by=coordinator, kind="petition_ledger",
+                                label="信访台账")  # waiting for a worker is not stalling
+    done = running_job(coordinator)
+    Job.objects.filter(pk=done.pk).update(status="done", finished_at=NOW)
+    later = NOW + datetime.timedelta(minutes=21)
+    with time_machine.travel(NOW + datetime.timedelta(minutes=10), tick=False):
+        job_services.report_progress(reporting, 5, 10)
+    with time_machine.travel(later, tick=False):
+        call_command("purge_job_files")  # what cron or the systemd timer runs (docs/deployment.md)
+    statuses = dict(Job.objects.values_list("pk", "status"))
+    assert statuses == {silent.pk: "failed", reporting.pk: "running", queued.pk: "queued", done.pk: "done"}
+    assert "请重新发起" in Job.objects.get(pk=silent.pk).error
+    with time_machine.travel(NOW + datetime.timedelta(minutes=31), tick=False):
+        job_services.sweep_stalled()
+    assert Job.objects.get(pk=reporting.pk).status == "failed"
+
+
+def test_a_slow_worker_that_finishes_after_the_sweep_still_records_its_file(client, users, three_petitions,
+                                                                            settings, monkeypatch):
+    # The sweep marks the job failed while the export is still writing; the export then finishes.
+    settings.EXPORT_TASK_ROWS = 0
+    original = job_services._succeed
+
+    def late(job, outcome):
+        with time_machine.travel(NOW + datetime.timedelta(minutes=settings.JOB_STALE_MINUTES + 1), tick=False):
+            job_services.sweep_stalled()
+        assert Job.objects.get(pk=job.pk).status == "failed"
+        original(job, outcome)
+
+    monkeypatch.setattr(job_services, "_succeed", late)
+    client.force_login(users["coordinator"])
+    client.get(reverse("reports:export_petitions"))
+    job = Job.objects.get()
+    assert job.status == "done" and job.file and job.error == ""

@@ -92,3 +92,79 @@ def test_without_totals_or_footer():
 def test_a_footer_with_an_ampersand_prints_it():
     _excel, ws = build([], footer="A&B")
     assert ws.oddFooter.left.text == "A&&B"
+
+
+def test_wrapped_columns_wrap_and_the_others_do_not():
+    _excel, ws = build([[1, "张三\n李四", "13812345678", datetime.date(2026, 11, 25), 2, "第一行\n第二行"],
+                        [2, "王五", "", None, 3, "=1+1"]])
+    assert ws["F5"].alignment.wrap_text is True and ws["F5"].alignment.vertical == "top"
+    assert ws["F5"].value == "第一行\n第二行" and ws["F5"].quotePrefix is False
+    # Formula-looking text in a wrapped column: wrapped and kept as text.
+    assert ws["F6"].alignment.wrap_text is True and ws["F6"].quotePrefix is True and ws["F6"].data_type == "s"
+    for coordinate in ("A5", "B5", "C5", "D5", "E5", "B6", "E6"):
+        assert not ws[coordinate].alignment.wrap_text, coordinate
+
+
+def test_no_style_leaks_from_one_cell_to_the_next():
+    # The sheet reuses one cell per style: a number after a date, or text after wrapped or quoted text,
+    # must come out plain.
+    columns = [Column(("日期",)), Column(("数",)), Column(("说明",), wrap=True), Column(("文字",)), Column(("数2",))]
+    excel = write_table(sheet_title="s", title="t", subtitle="p", columns=columns, rows=[
+        [datetime.date(2026, 1, 2), 5, "=x", "+1", 2.5],
+        [7, datetime.date(2026, 1, 3), "普通", "普通", datetime.datetime(2026, 1, 4, 8, 5)],
+    ])
+    ws = load_workbook(io.BytesIO(excel.content)).active
+    assert ws["A4"].number_format == "yyyy-mm-dd" and ws["B4"].number_format == "General"
+    assert ws["C4"].quotePrefix and ws["D4"].quotePrefix and not ws["D4"].alignment.wrap_text
+    assert ws["A5"].value == 7 and ws["A5"].number_format == "General"
+    assert ws["B5"].number_format == "yyyy-mm-dd"
+    assert ws["C5"].alignment.wrap_text and not ws["C5"].quotePrefix
+    assert not ws["D5"].quotePrefix and not ws["D5"].alignment.wrap_text
+    assert ws["E4"].value == 2.5 and ws["E5"].number_format == "yyyy-mm-dd hh:mm"
+    assert ws["E5"].value == datetime.datetime(2026, 1, 4, 8, 5)
+
+
+def test_other_values_are_written_as_their_plain_kind():
+    from decimal import Decimal
+
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    _excel, ws = build([[1, mark_safe("张三"), gettext_lazy("late"), None, Decimal("2.5"), True]])
+    assert ws["B5"].value == "张三" and ws["C5"].value == "逾期"
+    assert ws["E5"].value == 2.5 and ws["E5"].data_type == "n"
+    assert ws["F5"].value == "True" and ws["F5"].data_type == "s"
+    assert ws["E6"].value == 2.5  # the totals row sums the Decimal
+
+
+def test_a_row_longer_than_the_columns_is_cut_to_them():
+    _excel, ws = build([[1, "a", "", None, 2, "", "extra"]])
+    assert ws["G5"].value is None
+
+
+def test_styled_cells_never_take_openpyxl_s_error_path(monkeypatch):
+    # openpyxl's write-only append tries a prepared cell as a value, formats a ValueError with the cell's
+    # repr and catches it: a fifth of a 100,000-row export (bench/README.md). The table's own sheet class
+    # writes its cells without that detour.
+    from openpyxl.cell.cell import Cell
+
+    def refuse(cell):
+        raise AssertionError("a cell went through openpyxl's error path")
+
+    monkeypatch.setattr(Cell, "__repr__", refuse)
+    excel, _ws = build([[1, "张三\n李四", "=x", datetime.date(2026, 11, 25), 2, "长文字"]] * 3)
+    assert excel.row_count == 3
+
+
+def test_text_is_checked_as_openpyxl_checks_it():
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    _excel, ws = build([[1, "长" * 40000, "", None, 1, "长" * 40000]])
+    assert len(ws["B5"].value) == 32767 and len(ws["F5"].value) == 32767  # Excel's limit for a cell
+    with pytest.raises(IllegalCharacterError):
+        build([[1, "a\x01b", "", None, 1, ""]])
+
+
+def test_rows_may_be_tuples_or_generators():
+    excel, ws = build([(1, "a", "", None, 2, ""), (value for value in [2, "b", "", None, 3, ""])])
+    assert excel.row_count == 2 and ws["B6"].value == "b" and ws["E7"].value == 5
