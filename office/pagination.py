@@ -37,6 +37,8 @@ LAST_DATE = datetime.date(9999, 12, 31)
 _LAST = {
     models.DateField: LAST_DATE,
     models.DateTimeField: datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC),
+    models.SmallIntegerField: 32767,
+    models.IntegerField: 2**31 - 1,
 }
 
 
@@ -45,7 +47,7 @@ def last_value(field):
     for kind, value in _LAST.items():
         if isinstance(field, kind):
             return value
-    raise TypeError(f"No sort value for an empty {type(field).__name__}: sort by a non-null column or a date.")
+    raise TypeError(f"No sort value for an empty {type(field).__name__}: sort by a non-null column, a date or a number.")
 
 
 def sort_key(name, field=None):
@@ -59,14 +61,19 @@ class BadCursor(ValueError):
 
 @dataclass
 class _Key:
-    name: str  # the field or annotation the row carries
-    ref: str  # what filters and orderings name: the field, or an alias of its COALESCE
+    name: str  # the field, annotation or related field (``risk_level__rank``) sorted by
+    ref: str  # what filters and orderings name: the field, or the alias of its COALESCE
     descending: bool
     field: Any
     coalesced: bool
 
+    @property
+    def carried(self):
+        """The attribute of a row that holds the value: the field itself, else the annotation ``ref``."""
+        return self.ref if "__" in self.name else self.name
+
     def value(self, row):
-        value = getattr(row, "pk" if self.name == "pk" else self.name)
+        value = getattr(row, self.carried)
         return last_value(self.field) if value is None and self.coalesced else value
 
     def dump(self, value):
@@ -91,8 +98,11 @@ class KeysetPaginator:
         self.per_page = int(per_page)
         self.cap = cap
         self.keys = self._keys(object_list)
-        aliases = {key.ref: sort_key(key.name, key.field) for key in self.keys if key.coalesced}
-        self._rows = object_list.alias(**aliases) if aliases else object_list
+        rows = object_list
+        aliases = {key.ref: sort_key(key.name, key.field) for key in self.keys if key.coalesced and key.carried == key.name}
+        carried = {key.ref: sort_key(key.name, key.field) for key in self.keys if key.carried != key.name}
+        rows = rows.alias(**aliases) if aliases else rows
+        self._rows = rows.annotate(**carried) if carried else rows
         self.signature = [("-" if key.descending else "") + key.name for key in self.keys]
 
     @staticmethod
@@ -104,7 +114,7 @@ class KeysetPaginator:
         for position, item in enumerate(ordering):
             if isinstance(item, OrderBy) and isinstance(item.expression, F):
                 name, descending = item.expression.name, item.descending
-            elif isinstance(item, str) and "__" not in item and item != "?":
+            elif isinstance(item, str) and item != "?":
                 name, descending = item.lstrip("-"), item.startswith("-")
             else:
                 raise TypeError(f"Keyset pages need orderings by a column or an annotation, not {item!r}.")
@@ -113,6 +123,12 @@ class KeysetPaginator:
                 break  # the id is unique: anything after it never decides
             if name in query.annotations:
                 field, nullable = query.annotations[name].output_field, True
+            elif "__" in name:  # a related field: read through a join that may find nothing
+                *path, last = name.split("__")
+                target = model
+                for step in path:
+                    target = target._meta.get_field(step).related_model
+                field, nullable = target._meta.get_field(last), True
             else:
                 field = model._meta.get_field(name)
                 nullable = field.null
