@@ -51,7 +51,10 @@ def last_value(field):
 
 
 def sort_key(name, field=None):
-    """``COALESCE(name, <last value>)``: a nullable column as the lists sort it (for indexes and orderings)."""
+    """``COALESCE(name, <last value>)``: a nullable column as the lists sort it (for indexes and orderings);
+    without ``field``, a date column."""
+    if field is None:
+        return Coalesce(F(name), Value(LAST_DATE))
     return Coalesce(F(name), Value(last_value(field), output_field=field))
 
 

@@ -5,7 +5,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from office.actions import ActionPages, versioned
 from office.documents import documents_of, read_document
 from office.forms import apply_errors
 from office.models import AccessLog, TimeLimits
+from office.pagination import keyset_page
 from office.views import require_section, reveal_personal
 from office.workflow import WorkflowError
 from petitions.selectors import get_petition_for_user, visible_petitions
@@ -56,9 +56,9 @@ def case_list(request):
     cases = selectors.case_list(request.user)
     found = MediationFilter(request.GET or None, queryset=cases, request=request, refs=ReferenceLists())
     results = found.qs if found.is_bound and found.is_valid() else cases
-    page = Paginator(results, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, results, settings.LIST_PAGE_SIZE)
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("cursor", None)
     user = request.user
     staff = user.staff
     return render(request, "disputes/mediation_list.html", {
