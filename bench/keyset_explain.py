@@ -92,7 +92,7 @@ def main():
             print(f"{'list':36s} {'page':>5s} {'OFFSET':>10s} {'keyset':>10s}")
             for label, rows, depth in lists(args.depth):
                 paginator = KeysetPaginator(rows, size)
-                ordered = paginator._ordered(False)
+                ordered = paginator.ordered()
                 for number in (1, depth):
                     offset_sql = rows[(number - 1) * size:number * size].query.sql_with_params()
                     offset_ms, offset_plan = explain(*offset_sql)

@@ -163,6 +163,10 @@ class KeysetPaginator:
 
     # Pages --------------------------------------------------------------------------------------------
 
+    def ordered(self):
+        """The rows in the list's order, as the pages read them."""
+        return self._ordered(False)
+
     def _ordered(self, backwards):
         return self._rows.order_by(*[
             F(key.ref).desc() if key.descending != backwards else F(key.ref).asc() for key in self.keys])

@@ -74,7 +74,13 @@ def queue(request):
     require_section(request, SECTION)
     today = timezone.localdate()
     soon = TimeLimits.for_township(request.user.staff.township).due_soon_days
-    sections = selectors.mediator_queue(request.user, today, soon_days=soon)
+    section = request.GET.get("section")
+    if section in selectors.QUEUE_SECTIONS:  # one section, paged like every list
+        page = keyset_page(request, selectors.queue_section(request.user, today, section), settings.LIST_PAGE_SIZE)
+        sections = {section: page, "page": page, "section": section, "totals": {section: page.paginator.total_label},
+                    "soon_days": soon, "window_warning_days": settings.CONFIRMATION_WARNING_DAYS}
+    else:
+        sections = selectors.mediator_queue(request.user, today, soon_days=soon)
     return render(request, "disputes/mediation_queue.html", {**sections, "today": today})
 
 
