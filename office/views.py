@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import accounts, escalation, security
 from .models import AccessLog, AccountChange, Notification
 from .navigation import section_roles
+from .pagination import keyset_page
 from .roles import ADMIN, LEADER, has_role
 
 
@@ -71,7 +71,7 @@ def account_changes(request):
     if not request.user.is_superuser:
         staff = getattr(request.user, "staff", None)
         changes = changes.filter(user__staff__township_id=staff.township_id if staff else -1)
-    page = Paginator(changes, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, changes, settings.LIST_PAGE_SIZE)
     return render(request, "office/account_changes.html", {"page": page})
 
 
@@ -102,7 +102,7 @@ def reveal_personal(request, obj, people, what):
 def notifications(request):
     """The user's in-app notifications, newest first."""
     mine = Notification.objects.filter(user=request.user)
-    page = Paginator(mine, settings.NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, mine, settings.NOTIFICATIONS_PAGE_SIZE)
     has_unread = mine.filter(read_at__isnull=True).exists()
     return render(request, "office/notifications.html", {"page": page, "has_unread": has_unread})
 
