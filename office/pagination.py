@@ -208,6 +208,8 @@ class KeysetPaginator:
         values, direction, number = self._read(cursor)
         backwards = direction == "p"
         rows = list(self._ordered(backwards).filter(self._beyond(values, backwards))[:size + 1])
+        if not rows:  # nothing left that way (rows closed or removed meanwhile): start again
+            return self.page(None)
         more = len(rows) > size
         rows = rows[:size]
         if not backwards:
@@ -223,7 +225,7 @@ class KeysetPage:
         self.object_list = object_list
         self.paginator = paginator
         self.number = number
-        self._next = has_next and bool(object_list)
+        self._next = has_next
         self._previous = has_previous
 
     def __iter__(self):
@@ -252,8 +254,6 @@ class KeysetPage:
     def previous_cursor(self):
         if not self._previous:
             return None
-        if not self.object_list:  # rows removed meanwhile: start again
-            return ""
         return self.paginator.cursor(self.object_list[0], "p", self.number - 1)
 
 

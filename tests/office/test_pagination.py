@@ -90,6 +90,10 @@ def test_a_case_registered_during_the_walk_shifts_nothing(clerk, ties):
     Petition.objects.filter(pk=newcomer.pk).update(received_on=DAY)  # lands on the first page, not ahead of us
     rest = forwards_from(paginator, first)
     assert [row.pk for row in first] + rest == before
+    # Nothing left after the link's row (the rest closed meanwhile, here filtered out): the first page.
+    shrunk = KeysetPaginator(ties.filter(pk__in=[row.pk for row in first]).order_by(
+        "-received_on", "-sequence", "-pk"), 4).page(first.next_cursor)
+    assert [row.pk for row in shrunk] == [row.pk for row in first] and shrunk.number == 1
 
 
 def forwards_from(paginator, page):
