@@ -188,10 +188,11 @@ def _first_page(rows, size):
     return found, found[0].section_total if found else 0
 
 
-def mediator_queue(user, today, soon_days=3, window_warning_days=None, visit_horizon_days=None, size=None):
-    """Return the queue sections, each its first ``size`` rows (a page of the lists) and its total under
-    ``totals``. Four queries, whatever the numbers: the three sections of cases by state in one (a rank
-    within each, kept up to ``size``), the confirmation windows, the return visits, the waiting disputes."""
+def mediator_queue(user, today, soon_days=3, window_warning_days=None, visit_horizon_days=None, size=None,
+                   sections=QUEUE_SECTIONS):
+    """Return the queue ``sections``, each its first ``size`` rows (a page of the lists) and its total under
+    ``totals``. At most four queries, whatever the numbers: the three sections of cases by state in one (a
+    rank within each, kept up to ``size``), the confirmation windows, the return visits, the waiting disputes."""
     window_warning_days = window_warning_days or settings.CONFIRMATION_WARNING_DAYS
     size = size or settings.LIST_PAGE_SIZE
     section = Case(When(status__in=MediationCase.MEDIATION_STATUSES, then=Value("due")),
@@ -207,11 +208,13 @@ def mediator_queue(user, today, soon_days=3, window_warning_days=None, visit_hor
                   section_total=Window(Count("pk"), partition_by=[section]))
         .filter(rank__lte=size).order_by("rank")
     )
+    wanted = sections
     sections = {name: [c for c in by_state if c.section == name] for name in ("due", "signatures", "performing")}
     totals = {name: rows[0].section_total if rows else 0 for name, rows in sections.items()}
     for name in ("windows", "visits", "waiting"):
-        sections[name], totals[name] = _first_page(
-            queue_section(user, today, name, visit_horizon_days=visit_horizon_days), size)
+        if name in wanted:
+            sections[name], totals[name] = _first_page(
+                queue_section(user, today, name, visit_horizon_days=visit_horizon_days), size)
     return {
         **sections,
         "totals": totals,

@@ -333,7 +333,7 @@ PAGES = [
     ("list of a mediator", "/disputes/mediation/", "mediator", 10),
     ("filtered list", "/disputes/mediation/?q=纠纷&status=performing&sort=due", "coordinator", 11),
     ("queue", "/disputes/mediation/queue/", "mediator", 8),
-    ("a queue section", "/disputes/mediation/queue/?section=due", "mediator", 8),
+    ("a queue section", "/disputes/mediation/queue/?section=due", "mediator", 6),
 ]
 
 
