@@ -21,6 +21,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,6 +36,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -44,7 +46,10 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 
 from office.models import Person, Staff, TimeLimits, Township, Unit  # noqa: E402
+from office.pagination import KeysetPaginator  # noqa: E402
 from office.roles import CLERK, COORDINATOR, HANDLER, LEADER, ROLE_GROUPS  # noqa: E402
+from petitions import selectors  # noqa: E402
+from petitions.filters import PetitionFilter  # noqa: E402
 from petitions.models import ContentCategory, Petition, PetitionParty  # noqa: E402
 
 S = Petition.Status
@@ -208,6 +213,17 @@ def timed(client, url, repeat):
     return statistics.median(times), p95, len(ctx.captured_queries), statistics.median(sql), ctx.captured_queries
 
 
+def deep_page(township, role, params, number):
+    """The link to page ``number`` as 199 "next" links lead to it: the keyset cursor of the row before it."""
+    user = get_user_model().objects.get(username=f"{township.code}{role}")
+    rows = selectors.petition_list(user).order_by("-received_on", "-sequence", "-pk")
+    if params:
+        rows = PetitionFilter(params, queryset=rows, township=township).qs
+    paginator = KeysetPaginator(rows, settings.LIST_PAGE_SIZE)
+    before = paginator.ordered()[(number - 1) * settings.LIST_PAGE_SIZE - 1]
+    return "/petitions/?" + urlencode({**params, "cursor": paginator.cursor(before, "n", number)})
+
+
 def pages(township):
     """(role, label, url) of every page measured; the search inputs are real rows of the township."""
     people = Person.objects.filter(township=township).order_by("pk")
@@ -219,8 +235,8 @@ def pages(township):
     with_id = people.exclude(id_number="")[100]
     rows = [
         (CLERK, "list, first page", "/petitions/"),
-        (CLERK, "list, page 200 (newest first)", "/petitions/?page=200"),
-        (CLERK, "list, page 200 by due date", "/petitions/?ordering=due_on&page=200"),
+        (CLERK, "list, page 200 (newest first)", deep_page(township, CLERK, {}, 200)),
+        (CLERK, "list, page 200 by due date", deep_page(township, CLERK, {"ordering": "due_on"}, 200)),
         (CLERK, "search: full phone", f"/petitions/?q={middle.phone}"),
         (CLERK, "search: ID number", f"/petitions/?q={with_id.id_number}"),
         (CLERK, "search: case number", f"/petitions/?q={case.number}"),
@@ -241,7 +257,7 @@ def pages(township):
         (LEADER, "queue: sign-offs", "/petitions/queues/sign-offs/"),
         (LEADER, "search: full phone", f"/petitions/?q={middle.phone}"),
         (HANDLER, "list, first page", "/petitions/"),
-        (HANDLER, "list, page 20 by due date", "/petitions/?ordering=due_on&page=20"),
+        (HANDLER, "list, page 20 by due date", deep_page(township, HANDLER, {"ordering": "due_on"}, 20)),
         (HANDLER, "queue: referred", "/petitions/queues/referred/"),
         (HANDLER, "search: name, 2 characters", f"/petitions/?q={two.name}"),
     ]

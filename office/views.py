@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import accounts, escalation, security
 from .models import AccessLog, AccountChange, Notification
 from .navigation import section_roles
+from .pagination import keyset_page
 from .roles import (
     ADMIN,
     COUNTY_ADMIN,
@@ -92,7 +92,7 @@ def account_changes(request):
             staff = getattr(user, "staff", None)
             scope |= Q(staff__township_id=staff.township_id if staff and staff.township_id else -1)
         changes = changes.filter(user__in=get_user_model().objects.filter(scope).values("pk"))
-    page = Paginator(changes, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, changes, settings.LIST_PAGE_SIZE)
     return render(request, "office/account_changes.html", {"page": page})
 
 
@@ -126,7 +126,7 @@ def reveal_personal(request, obj, people, what):
 def notifications(request):
     """The user's in-app notifications, newest first."""
     mine = Notification.objects.filter(user=request.user)
-    page = Paginator(mine, settings.NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, mine, settings.NOTIFICATIONS_PAGE_SIZE)
     has_unread = mine.filter(read_at__isnull=True).exists()
     return render(request, "office/notifications.html", {"page": page, "has_unread": has_unread})
 

@@ -4,7 +4,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -12,6 +12,7 @@ from office.casekit import CaseEventBase
 from office.followup import CaseClass, EscalationBase, ReturnVisitBase
 from office.models import EscalationLevel, Person, Township, Unit, Village
 from office.numbering import CounterBase
+from office.pagination import sort_key
 
 
 class ContentCategory(models.Model):
@@ -271,13 +272,19 @@ class Petition(models.Model):
         ]
         indexes = [
             models.Index(fields=["township", "status", "due_on"], name="petition_status_due"),
-            # The list's default order and its sort by due date, each with the id as tie-breaker, so
-            # a page deep in the list is read from the index (docs/architecture.md, "Search and deep pages").
+            # The list's default order and its sort by due date, each with the id as tie-breaker, so a
+            # keyset page anywhere in the list is an index range scan (docs/architecture.md, "Search and
+            # deep pages"). A closed case has no due date: the lists sort it as the latest (sort_key).
             models.Index(fields=["township", "-received_on", "-sequence", "-id"], name="petition_received_seq"),
-            models.Index(fields=["township", "due_on", "id"], name="petition_due"),
+            models.Index(F("township"), sort_key("due_on"), F("id"), name="petition_due_key"),
+            # A state filter sorted by due date (在办 by due date).
+            models.Index(F("township"), F("status"), sort_key("due_on"), F("id"), name="petition_status_due_key"),
             # Every work queue, the overdue and due-soon lists and the menu's counts read only open cases:
             # a partial index holds just those, so a count never walks the closed majority.
             models.Index(fields=["township", "due_on", "received_on", "id"], name="petition_open_due",
+                         condition=Q(status__in=OPEN_STATUSES_FOR_INDEX)),
+            # The queues' order (due date, received, id), for their keyset pages.
+            models.Index(F("township"), sort_key("due_on"), F("received_on"), F("id"), name="petition_open_due_key",
                          condition=Q(status__in=OPEN_STATUSES_FOR_INDEX)),
             models.Index(fields=["assigned_unit", "status"], name="petition_unit_status"),
             # The county's roll-up (reports/county.py): each of its grouped statements reads its rows through one

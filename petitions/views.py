@@ -15,7 +15,7 @@ from office import escalation
 from office.documents import documents_of, read_document
 from office.history import changes_in_words
 from office.models import AccessLog, TimeLimits
-from office.pagination import CappedPaginator
+from office.pagination import keyset_page
 from office.validators import normalise_id_number, normalise_phone
 from office.views import require_section, reveal_personal
 
@@ -51,8 +51,7 @@ def _case_list(request, *, queue):
         queryset = selectors.petition_list(request.user).order_by("-received_on", "-sequence", "-pk")
     petition_filter = PetitionFilter(request.GET or None, queryset=queryset, township=township)
     results = petition_filter.qs if petition_filter.is_bound and petition_filter.is_valid() else queryset
-    wanted = request.GET.get("page")
-    page = CappedPaginator(results, settings.LIST_PAGE_SIZE, wanted=wanted).get_page(wanted)
+    page = keyset_page(request, results, settings.LIST_PAGE_SIZE)
     if queue:
         for petition in page:
             petition.awaits_label = selectors.awaits_label(petition)

@@ -6,7 +6,6 @@ county is a 404, and nothing here changes a case (the county reads; the township
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from disputes.mediation.selectors import visible_cases
 from disputes.screening.selectors import visible_entries, with_list_relations
 from disputes.screening.views import compliance_page
+from office.pagination import keyset_page
 from office.views import require_section
 from petitions import services as petition_services
 from petitions.permissions import can_register
@@ -77,7 +77,7 @@ def township_cases(request, township, key):
     context = {"form": form, "period": period, "today": today, "township": township}
     if key in county.COUNTS:
         rows = county.count_cases(user, township, key, today).select_related("township").order_by("due_on", "pk")
-        page = Paginator(rows, settings.FIGURE_CASES_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = keyset_page(request, rows, settings.FIGURE_CASES_PAGE_SIZE)
         return render(request, "reports/county_cases.html", {**context, "label": county.COUNTS[key], "page": page})
     if key not in county.ASSESSED:
         raise Http404
@@ -100,7 +100,7 @@ def township_cases(request, township, key):
         petitions = visible_petitions(user).filter(township=township)
         rows = figures.petition_cases(petitions, key, period, today, part=part).order_by("-received_on", "-sequence")
         kind = "petitions"
-    page = Paginator(rows, settings.FIGURE_CASES_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, rows, settings.FIGURE_CASES_PAGE_SIZE)
     return render(request, "reports/figure_cases.html", {**context, "figure": figure, "part": part, "page": page,
                                                          "kind": kind})
 

@@ -49,7 +49,7 @@ def mediator_home(user, today, soon_days):
     deadline, their mediation cases by due date, agreements awaiting signatures, confirmation windows
     closing. A fixed number of queries."""
     round_due = current_round_due(user, today)
-    queue = mediator_queue(user, today, soon_days=soon_days)
+    queue = mediator_queue(user, today, soon_days=soon_days, sections=("due", "signatures", "windows"))
     entries = list(
         with_list_relations(visible_entries(user).filter(status__in=LedgerEntry.OPEN_STATUSES))
         .order_by("deadline", "pk")[:20]

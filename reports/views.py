@@ -1,7 +1,6 @@
 """The dashboard, the cases behind each figure, and the Excel exports."""
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from jobs.exports import Export, serve_or_queue
 from office.excel import xlsx_response
 from office.models import AccessLog, Targets, TimeLimits
 from office.navigation import section_roles
+from office.pagination import keyset_page
 from office.roles import COORDINATOR, LEADER, MEDIATOR, has_role
 from office.views import require_section
 from petitions import exports as petition_exports
@@ -120,7 +120,7 @@ def figure_cases(request, key):
     figure = next((f for f in all_figures if f.key == key), None)
     if figure is None:
         raise Http404
-    page = Paginator(rows, settings.FIGURE_CASES_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, rows, settings.FIGURE_CASES_PAGE_SIZE)
     return render(request, "reports/figure_cases.html", {
         "form": form, "figure": figure, "part": part, "page": page, "kind": kind, "period": period, "today": today,
     })

@@ -2,7 +2,20 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from office import escalation
@@ -131,50 +144,80 @@ def _queue_cases(user):
     return cases
 
 
-def mediator_queue(user, today, soon_days=3, window_warning_days=None, visit_horizon_days=None):
-    """Return the queue sections: cases due, agreements awaiting signatures or performance, return
-    visits due (within a month), judicial-confirmation windows still open (closing first), and
-    ledger disputes sent to mediation that wait for a case. Three queries, whatever the numbers."""
-    window_warning_days = window_warning_days or settings.CONFIRMATION_WARNING_DAYS
+# The queue's sections (docs/architecture.md, "Deep pages"): each shows its first page on the queue and
+# pages on its own (?section=…) like every list.
+QUEUE_SECTIONS = ("due", "signatures", "performing", "windows", "visits", "waiting")
+
+
+def queue_section(user, today, name, window_warning_days=None, visit_horizon_days=None):
+    """The rows of one queue section in its order, not executed: cases being mediated by due date,
+    agreements awaiting signatures or performance, judicial-confirmation windows still open (closing
+    first), return visits due within a month, ledger disputes sent to mediation that wait for a case."""
     visit_horizon_days = visit_horizon_days or settings.VISIT_HORIZON_DAYS
-    cases = _queue_cases(user)
-    window_open = Q(
-        agreement__form=MediationAgreement.Form.WRITTEN,
-        agreement__effective_on__isnull=False,
-        agreement__confirmation_applied_on__isnull=True,
-        agreement__confirmation_due_on__gte=today,
-    )
-    pending = list(
-        cases.filter(Q(status__in=[S.REGISTERED, S.MEDIATING, S.AGREED, S.PERFORMING]) | window_open)
-        .annotate(window_open=ExpressionWrapper(window_open, output_field=BooleanField()))
+    cases = _queue_cases(user).select_related("committee_village", "township", "agreement")
+    if name == "due":
+        return cases.filter(status__in=MediationCase.MEDIATION_STATUSES).order_by("due_on", "pk")
+    if name == "signatures":
+        return cases.filter(status=S.AGREED).order_by("agreement__signed_on", "pk")
+    if name == "performing":
+        return cases.filter(status=S.PERFORMING).order_by("agreement__performance_deadline", "pk")
+    if name == "windows":
+        return cases.filter(
+            agreement__form=MediationAgreement.Form.WRITTEN,
+            agreement__effective_on__isnull=False,
+            agreement__confirmation_applied_on__isnull=True,
+            agreement__confirmation_due_on__gte=today,
+        ).order_by("agreement__confirmation_due_on", "pk")
+    if name == "visits":
+        return MediationReturnVisit.objects.filter(
+            case__in=_queue_cases(user), visited_on__isnull=True,
+            due_on__lte=today + datetime.timedelta(days=visit_horizon_days),
+        ).select_related("case__committee_village", "case__agreement").order_by("due_on", "pk")
+    if name == "waiting":
+        return (visible_entries(user)
+                .filter(mediation_requested_on__isnull=False, status__in=LedgerEntry.OPEN_STATUSES,
+                        mediation_case__isnull=True)
+                .select_related("village", "risk_level")
+                .order_by("mediation_requested_on", "pk"))
+    raise ValueError(name)
+
+
+def _first_page(rows, size):
+    """(the first ``size`` rows, how many there are): one query, the total counted before the LIMIT."""
+    found = list(rows.annotate(section_total=Window(Count("pk")))[:size])
+    return found, found[0].section_total if found else 0
+
+
+def mediator_queue(user, today, soon_days=3, window_warning_days=None, visit_horizon_days=None, size=None,
+                   sections=QUEUE_SECTIONS):
+    """Return the queue ``sections``, each its first ``size`` rows (a page of the lists) and its total under
+    ``totals``. At most four queries, whatever the numbers: the three sections of cases by state in one (a
+    rank within each, kept up to ``size``), the confirmation windows, the return visits, the waiting disputes."""
+    window_warning_days = window_warning_days or settings.CONFIRMATION_WARNING_DAYS
+    size = size or settings.LIST_PAGE_SIZE
+    section = Case(When(status__in=MediationCase.MEDIATION_STATUSES, then=Value("due")),
+                   When(status=S.AGREED, then=Value("signatures")), default=Value("performing"))
+    key = Case(When(status__in=MediationCase.MEDIATION_STATUSES, then=F("due_on")),
+               When(status=S.AGREED, then=F("agreement__signed_on")),
+               default=F("agreement__performance_deadline"), output_field=DateField())
+    by_state = list(
+        _queue_cases(user).filter(status__in=[*MediationCase.MEDIATION_STATUSES, S.AGREED, S.PERFORMING])
         .select_related("committee_village", "township", "agreement")
-        .order_by("pk")
+        .annotate(section=section,
+                  rank=Window(RowNumber(), partition_by=[section], order_by=[key.asc(), F("pk").asc()]),
+                  section_total=Window(Count("pk"), partition_by=[section]))
+        .filter(rank__lte=size).order_by("rank")
     )
-
-    def section(statuses, key):
-        return sorted((c for c in pending if c.status in statuses), key=lambda c: (key(c), c.pk))
-
-    visits = list(
-        MediationReturnVisit.objects.filter(
-            case__in=cases, visited_on__isnull=True, due_on__lte=today + datetime.timedelta(days=visit_horizon_days)
-        )
-        .select_related("case__committee_village", "case__agreement")
-        .order_by("due_on", "pk")
-    )
-    waiting = list(
-        visible_entries(user)
-        .filter(mediation_requested_on__isnull=False, status__in=LedgerEntry.OPEN_STATUSES,
-                mediation_case__isnull=True)
-        .select_related("village", "risk_level")
-        .order_by("mediation_requested_on", "pk")
-    )
+    wanted = sections
+    sections = {name: [c for c in by_state if c.section == name] for name in ("due", "signatures", "performing")}
+    totals = {name: rows[0].section_total if rows else 0 for name, rows in sections.items()}
+    for name in ("windows", "visits", "waiting"):
+        if name in wanted:
+            sections[name], totals[name] = _first_page(
+                queue_section(user, today, name, visit_horizon_days=visit_horizon_days), size)
     return {
-        "due": section(MediationCase.MEDIATION_STATUSES, lambda c: c.due_on),
-        "signatures": section([S.AGREED], lambda c: c.agreement.signed_on),
-        "performing": section([S.PERFORMING], lambda c: c.agreement.performance_deadline),
-        "windows": sorted((c for c in pending if c.window_open), key=lambda c: (c.agreement.confirmation_due_on, c.pk)),
-        "visits": visits,
-        "waiting": waiting,
+        **sections,
+        "totals": totals,
         "soon_days": soon_days,
         "window_warning_days": window_warning_days,
     }

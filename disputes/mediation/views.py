@@ -5,7 +5,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from office.actions import ActionPages, versioned
 from office.documents import documents_of, read_document
 from office.forms import apply_errors
 from office.models import AccessLog, TimeLimits
+from office.pagination import keyset_page
 from office.views import require_section, reveal_personal
 from office.workflow import WorkflowError
 from petitions.selectors import get_petition_for_user, visible_petitions
@@ -56,9 +56,9 @@ def case_list(request):
     cases = selectors.case_list(request.user)
     found = MediationFilter(request.GET or None, queryset=cases, request=request, refs=ReferenceLists())
     results = found.qs if found.is_bound and found.is_valid() else cases
-    page = Paginator(results, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, results, settings.LIST_PAGE_SIZE)
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("cursor", None)
     user = request.user
     staff = user.staff
     return render(request, "disputes/mediation_list.html", {
@@ -74,7 +74,13 @@ def queue(request):
     require_section(request, SECTION)
     today = timezone.localdate()
     soon = TimeLimits.for_township(request.user.staff.township).due_soon_days
-    sections = selectors.mediator_queue(request.user, today, soon_days=soon)
+    section = request.GET.get("section")
+    if section in selectors.QUEUE_SECTIONS:  # one section, paged like every list
+        page = keyset_page(request, selectors.queue_section(request.user, today, section), settings.LIST_PAGE_SIZE)
+        sections = {section: page, "page": page, "section": section, "totals": {section: page.paginator.total_label},
+                    "soon_days": soon, "window_warning_days": settings.CONFIRMATION_WARNING_DAYS}
+    else:
+        sections = selectors.mediator_queue(request.user, today, soon_days=soon)
     return render(request, "disputes/mediation_queue.html", {**sections, "today": today})
 
 

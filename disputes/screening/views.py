@@ -6,7 +6,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jobs.exports import Export, serve_or_queue
 from office import calendar
 from office.navigation import section_roles
+from office.pagination import keyset_page
 from office.roles import has_role
 from office.views import require_section, reveal_personal
 
@@ -61,9 +61,9 @@ def index(request):
     refs = ReferenceLists()
     entries = selectors.with_list_relations(selectors.visible_entries(request.user))
     ledger = _ledger_filter(request, refs, entries)
-    page = Paginator(ledger.qs, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, ledger.qs, settings.LIST_PAGE_SIZE)
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("cursor", None)
     user = request.user
     return render(
         request,
@@ -126,7 +126,7 @@ def round_list(request):
     """The rounds the user may see, newest first."""
     require_section(request, SECTION, county_reads=True)
     rounds = selectors.visible_rounds(request.user).select_related("village", "campaign", "filed_by")
-    page = Paginator(selectors.with_entry_counts(rounds), settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, selectors.with_entry_counts(rounds), settings.LIST_PAGE_SIZE)
     return render(
         request,
         "disputes/round_list.html",

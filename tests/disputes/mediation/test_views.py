@@ -1,6 +1,7 @@
 """The mediation pages: login, 404 for an unseen case, 403 for a read-only role, POST only for changes,
 masked parties with a logged "show", the forms end to end, and a constant number of queries."""
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from disputes.mediation import workflow
@@ -283,6 +284,28 @@ def test_the_queue_lists_what_needs_doing(client, mediator, coordinator):
     assert len(client.get("/disputes/mediation/queue/").context["due"]) == 1
 
 
+@override_settings(LIST_PAGE_SIZE=2)
+def test_each_queue_section_shows_its_first_page_and_pages_on_its_own(client, mediator):
+    cases = [register(mediator, title=f"纠纷{i}") for i in range(5)]
+    MediationCase.objects.filter(pk__in=[c.pk for c in cases]).update(due_on=cases[0].due_on)  # one due date
+    client.force_login(mediator)
+    queue = client.get("/disputes/mediation/queue/")
+    assert [c.pk for c in queue.context["due"]] == [cases[0].pk, cases[1].pk]
+    assert queue.context["totals"]["due"] == 5
+    assert 'href="?section=due"' in queue.content.decode()
+    seen, response = [], client.get("/disputes/mediation/queue/", {"section": "due"})
+    while True:
+        page = response.context["page"]
+        seen += [c.pk for c in page]
+        if not page.has_next():
+            break
+        response = client.get("/disputes/mediation/queue/", {"section": "due", "cursor": page.next_cursor})
+        assert 'data-testid="queue-signatures"' not in response.content.decode()
+    assert seen == [c.pk for c in cases]
+    forged = client.get("/disputes/mediation/queue/", {"section": "due", "cursor": "x"})
+    assert [c.pk for c in forged.context["page"]] == [cases[0].pk, cases[1].pk]
+
+
 def test_the_list_filters_and_searches(client, coordinator, mediator):
     register(mediator, title="王某排水纠纷")
     case_in(mediator, S.TERMINATED, title="李某借款纠纷")
@@ -309,7 +332,8 @@ PAGES = [
     ("list", "/disputes/mediation/", "coordinator", 11),
     ("list of a mediator", "/disputes/mediation/", "mediator", 10),
     ("filtered list", "/disputes/mediation/?q=纠纷&status=performing&sort=due", "coordinator", 11),
-    ("queue", "/disputes/mediation/queue/", "mediator", 7),
+    ("queue", "/disputes/mediation/queue/", "mediator", 8),
+    ("a queue section", "/disputes/mediation/queue/?section=due", "mediator", 6),
 ]
 
 

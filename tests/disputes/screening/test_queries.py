@@ -51,7 +51,7 @@ PAGES = [
     ("ledger", "/disputes/", "coordinator", 10),
     ("ledger of a mediator", "/disputes/", "mediator", 9),
     ("filtered ledger", "/disputes/?status=in_progress&q=纠纷&sort=risk&month=2026-11", "coordinator", 10),
-    ("rounds", "/disputes/rounds/", "coordinator", 6),
+    ("rounds", "/disputes/rounds/", "coordinator", 5),  # keyset pages: the page, no count (none shown)
     ("filing page with carry-overs", "/disputes/rounds/new/", "mediator", 12),
     ("compliance board", "/disputes/compliance/?n=12", "coordinator", 13),
     ("brief", "/disputes/brief/?month=2026-11", "leader", 19),
