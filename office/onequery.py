@@ -61,3 +61,84 @@ def read_together(parts, rows=None):
             if any(value is not None for value in row.values()):
                 found[name][tuple(row.items())] = row
     return together, {name: list(seen.values()) for name, seen in found.items()}
+
+
+def fetch_together(querysets):
+    """Run several row-returning querysets ({name: queryset}) in one statement; return {name: [rows]} — model
+    instances (with their select_related) or values() dicts, each list in its queryset's order.
+
+    The parts are put one under another (``UNION ALL``), each in its own range of columns (the others are
+    typed NULLs), and tagged; each part's order is kept by a row number over its ordering. A part must not
+    prefetch_related (that would run its own queries): join with select_related instead. A case page
+    reads its case and every list under it this way (docs/architecture.md §15)."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db.models import Window
+    from django.db.models.functions import RowNumber
+
+    compiled, widths = [], []
+    for name, queryset in querysets.items():
+        query = queryset.query
+        ordering = list(query.order_by) or (list(queryset.model._meta.ordering) if query.default_ordering else [])
+        numbered = queryset.annotate(_fetch_row=Window(RowNumber(), order_by=ordering or ["pk"])).order_by()
+        compiler = numbered.query.get_compiler(using=numbered.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            compiled.append((name, numbered, compiler, None, []))
+            continue
+        compiled.append((name, numbered, compiler, sql, params))
+        widths.append(len(compiler.select))
+    vendor = connection.vendor
+
+    def nulls(compiler):
+        if vendor != "postgresql":
+            return ["NULL"] * len(compiler.select)
+        return [f"CAST(NULL AS {column[0].output_field.cast_db_type(connection)})" for column in compiler.select]
+
+    live = [part for part in compiled if part[3] is not None]
+    padding = [nulls(part[2]) for part in live]
+    branches, params = [], []
+    for index, (_name, _qs, _compiler, sql, part_params) in enumerate(live):
+        before = [null for other in padding[:index] for null in other]
+        after = [null for other in padding[index + 1:] for null in other]
+        columns = [str(index), *before, f"p{index}.*", *after]
+        branches.append(f"SELECT {', '.join(columns)} FROM ({sql}) p{index}")
+        params.extend(part_params)
+    fetched: list[list] = [[] for _ in live]
+    if branches:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(branches), params)
+            for record in cursor.fetchall():
+                fetched[record[0]].append(record)
+    results, start, position = {}, 1, 0
+    for name, numbered, compiler, sql, _params in compiled:
+        if sql is None:
+            results[name] = []
+            continue
+        width, number = len(compiler.select), compiler.annotation_col_map["_fetch_row"]
+        rows = sorted((record[start:start + width] for record in fetched[position]), key=lambda row: row[number])
+        start, position = start + width, position + 1
+        compiler.execute_sql = lambda *args, _rows=rows, **kwargs: [_rows]
+        numbered.query.get_compiler = lambda *args, _compiler=compiler, **kwargs: _compiler
+        objects = list(numbered)
+        for row in objects:
+            if isinstance(row, dict):
+                row.pop("_fetch_row", None)
+        results[name] = objects
+    return results
+
+
+def attach(instance, name, objects):
+    """Put ``objects`` where ``instance.<name>.all()`` finds them, as prefetch_related would (no query)."""
+    manager = getattr(instance, name)
+    if hasattr(manager, "prefetch_cache_name"):  # many-to-many
+        cache_name = manager.prefetch_cache_name
+    else:  # a reverse foreign key: each row knows its parent
+        cache_name = manager.field.remote_field.cache_name
+        for obj in objects:
+            manager.field.set_cached_value(obj, instance)
+    cached = manager.get_queryset()
+    cached._result_cache, cached._prefetch_done = list(objects), True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[cache_name] = cached
