@@ -1,9 +1,9 @@
 """Reads: which petitions a user may see, and lookups for intake."""
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
