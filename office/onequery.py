@@ -67,15 +67,18 @@ def fetch_together(querysets):
     """Run several row-returning querysets ({name: queryset}) in one statement; return {name: [rows]} — model
     instances (with their select_related) or values() dicts, each list in its queryset's order.
 
-    The parts are put one under another (``UNION ALL``), each in its own range of columns (the others are
-    typed NULLs), and tagged; each part's order is kept by a row number over its ordering. A part must not
-    prefetch_related (that would run its own queries): join with select_related instead. A case page
-    reads its case and every list under it this way (docs/architecture.md §15)."""
+    The parts are put one under another (``UNION ALL``) and tagged; each part's order is kept by a row
+    number over its ordering. On PostgreSQL a column of the result holds one type: the parts share the
+    columns of a type (a part's third integer goes where every other part's third integer goes), the rest
+    of a row is typed NULLs. A part must not prefetch_related (that would run its own queries): join with
+    select_related instead. A case page reads its case and every list under it this way
+    (docs/architecture.md §15)."""
     from django.core.exceptions import EmptyResultSet
     from django.db.models import Window
     from django.db.models.functions import RowNumber
 
-    compiled, widths = [], []
+    typed = connection.vendor == "postgresql"
+    parts, live = {}, []
     for name, queryset in querysets.items():
         query = queryset.query
         ordering = list(query.order_by) or (list(queryset.model._meta.ordering) if query.default_ordering else [])
@@ -84,25 +87,31 @@ def fetch_together(querysets):
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
-            compiled.append((name, numbered, compiler, None, []))
+            parts[name] = (numbered, compiler, None)
             continue
-        compiled.append((name, numbered, compiler, sql, params))
-        widths.append(len(compiler.select))
-    vendor = connection.vendor
-
-    def nulls(compiler):
-        if vendor != "postgresql":
-            return ["NULL"] * len(compiler.select)
-        return [f"CAST(NULL AS {column[0].output_field.cast_db_type(connection)})" for column in compiler.select]
-
-    live = [part for part in compiled if part[3] is not None]
-    padding = [nulls(part[2]) for part in live]
+        types = [column[0].output_field.cast_db_type(connection) if typed else "" for column in compiler.select]
+        parts[name] = (numbered, compiler, len(live))
+        live.append((sql, params, types))
+    slots: dict[tuple[str, int], int] = {}
+    places = []  # for each live part, the result column of each of its columns
+    for _sql, _params, types in live:
+        seen: dict[str, int] = {}
+        place = []
+        for kind in types:
+            key = (kind, seen.get(kind, 0))
+            seen[kind] = key[1] + 1
+            place.append(1 + slots.setdefault(key, len(slots)))
+        places.append(place)
     branches, params = [], []
-    for index, (_name, _qs, _compiler, sql, part_params) in enumerate(live):
-        before = [null for other in padding[:index] for null in other]
-        after = [null for other in padding[index + 1:] for null in other]
-        columns = [str(index), *before, f"p{index}.*", *after]
-        branches.append(f"SELECT {', '.join(columns)} FROM ({sql}) p{index}")
+    for index, (sql, part_params, types) in enumerate(live):
+        if typed:
+            own = {place: f"p{index}.c{j}" for j, place in enumerate(places[index])}
+            columns = [own.get(1 + slot, f"CAST(NULL AS {kind})") for (kind, _n), slot in slots.items()]
+            names = ", ".join(f"c{j}" for j in range(len(types)))
+            branches.append(f"SELECT {index}, {', '.join(columns)} FROM ({sql}) p{index}({names})")
+        else:
+            padding = ", NULL" * (len(slots) - len(types))
+            branches.append(f"SELECT {index}, p{index}.*{padding} FROM ({sql}) p{index}")
         params.extend(part_params)
     fetched: list[list] = [[] for _ in live]
     if branches:
@@ -110,14 +119,13 @@ def fetch_together(querysets):
             cursor.execute(" UNION ALL ".join(branches), params)
             for record in cursor.fetchall():
                 fetched[record[0]].append(record)
-    results, start, position = {}, 1, 0
-    for name, numbered, compiler, sql, _params in compiled:
-        if sql is None:
+    results = {}
+    for name, (numbered, compiler, index) in parts.items():
+        if index is None:
             results[name] = []
             continue
-        width, number = len(compiler.select), compiler.annotation_col_map["_fetch_row"]
-        rows = sorted((record[start:start + width] for record in fetched[position]), key=lambda row: row[number])
-        start, position = start + width, position + 1
+        place, number = places[index], compiler.annotation_col_map["_fetch_row"]
+        rows = sorted(([record[column] for column in place] for record in fetched[index]), key=lambda row: row[number])
         compiler.execute_sql = lambda *args, _rows=rows, **kwargs: [_rows]
         numbered.query.get_compiler = lambda *args, _compiler=compiler, **kwargs: _compiler
         objects = list(numbered)

