@@ -67,7 +67,7 @@ def fetch_together(querysets):
     """Run several row-returning querysets ({name: queryset}) in one statement; return {name: [rows]} — model
     instances (with their select_related) or values() dicts, each list in its queryset's order.
 
-    The parts are put one under another (``UNION ALL``) and tagged; each part's order is kept by a row
+    The parts are named subqueries (``WITH``) put one under another (``UNION ALL``) and tagged; each part's order is kept by a row
     number over its ordering. On PostgreSQL a column of the result holds one type: the parts share the
     columns of a type (a part's third integer goes where every other part's third integer goes), the rest
     of a row is typed NULLs. A part must not prefetch_related (that would run its own queries): join with
@@ -102,21 +102,23 @@ def fetch_together(querysets):
             seen[kind] = key[1] + 1
             place.append(1 + slots.setdefault(key, len(slots)))
         places.append(place)
-    branches, params = [], []
+    # Each part is a named subquery with its columns numbered (c0, c1, …): the parts' own column names repeat
+    # ("id" of every joined table), which SQLite's "p.*" over a UNION does not keep apart.
+    sources, branches, params = [], [], []
+    if not typed and live:
+        # SQLite converts a column by the type declared for it in the first branch (Django's cursor parses
+        # declared dates, times and flags): a first branch of bare NULLs, and no row, declares none.
+        branches.append(f"SELECT -1{', NULL' * len(slots)} WHERE 0")
     for index, (sql, part_params, types) in enumerate(live):
-        if typed:
-            own = {place: f"p{index}.c{j}" for j, place in enumerate(places[index])}
-            columns = [own.get(1 + slot, f"CAST(NULL AS {kind})") for (kind, _n), slot in slots.items()]
-            names = ", ".join(f"c{j}" for j in range(len(types)))
-            branches.append(f"SELECT {index}, {', '.join(columns)} FROM ({sql}) p{index}({names})")
-        else:
-            padding = ", NULL" * (len(slots) - len(types))
-            branches.append(f"SELECT {index}, p{index}.*{padding} FROM ({sql}) p{index}")
+        sources.append(f"p{index}({', '.join(f'c{j}' for j in range(len(types)))}) AS ({sql})")
+        own = {place: f"p{index}.c{j}" for j, place in enumerate(places[index])}
+        columns = [own.get(1 + slot, f"CAST(NULL AS {kind})" if typed else "NULL") for (kind, _n), slot in slots.items()]
+        branches.append(f"SELECT {index}, {', '.join(columns)} FROM p{index}")
         params.extend(part_params)
     fetched: list[list] = [[] for _ in live]
     if branches:
         with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(branches), params)
+            cursor.execute(f"WITH {', '.join(sources)} {' UNION ALL '.join(branches)}", params)
             for record in cursor.fetchall():
                 fetched[record[0]].append(record)
     results = {}
