@@ -8,8 +8,10 @@ One round trip for a page's menu and a dashboard's figures.
 """
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import IntegerField, Value
+from django.db.models import IntegerField, Value, Window
+from django.db.models.functions import RowNumber
 
 
 def one_row(queryset, **aggregates):
@@ -67,16 +69,12 @@ def fetch_together(querysets):
     """Run several row-returning querysets ({name: queryset}) in one statement; return {name: [rows]} — model
     instances (with their select_related) or values() dicts, each list in its queryset's order.
 
-    The parts are named subqueries (``WITH``) put one under another (``UNION ALL``) and tagged; each part's order is kept by a row
-    number over its ordering. On PostgreSQL a column of the result holds one type: the parts share the
+    The parts are named subqueries (``WITH``) put one under another (``UNION ALL``) and tagged; each part's
+    order is kept by a row number over its ordering. On PostgreSQL a column of the result holds one type: the parts share the
     columns of a type (a part's third integer goes where every other part's third integer goes), the rest
     of a row is typed NULLs. A part must not prefetch_related (that would run its own queries): join with
     select_related instead. A case page reads its case and every list under it this way
     (docs/architecture.md §15)."""
-    from django.core.exceptions import EmptyResultSet
-    from django.db.models import Window
-    from django.db.models.functions import RowNumber
-
     typed = connection.vendor == "postgresql"
     parts, live = {}, []
     for name, queryset in querysets.items():
