@@ -2,6 +2,7 @@
 from django.utils.translation import gettext as _
 
 from .models import display_name
+from .onequery import fetch_together
 
 
 def join_items(items):
@@ -13,8 +14,8 @@ def join_items(items):
 
 def changes_in_words(records, model, hidden):
     """Return [{"record", "changes": [(label, old, new)]}] oldest first: what each simple-history row
-    changed, as a clerk reads it — choice labels, names of related records (one query per related
-    model), 是/否 for flags; fields in ``hidden`` are left out."""
+    changed, as a clerk reads it — choice labels, names of related records (one query for every related
+    model together), 是/否 for flags; fields in ``hidden`` are left out."""
     records = list(records)
     related: dict = {}
     diffs = []
@@ -27,7 +28,8 @@ def changes_in_words(records, model, hidden):
             field = model._meta.get_field(change.field)
             if field.is_relation:
                 related.setdefault(field.related_model, set()).update(v for v in (change.old, change.new) if v)
-    names = {rel: {obj.pk: obj for obj in rel._default_manager.filter(pk__in=ids)} for rel, ids in related.items()}
+    found = fetch_together({rel: rel._default_manager.filter(pk__in=ids) for rel, ids in related.items()})
+    names = {rel: {obj.pk: obj for obj in objects} for rel, objects in found.items()}
 
     def words(field, value):
         if value in (None, "", []):

@@ -8,8 +8,10 @@ One round trip for a page's menu and a dashboard's figures.
 """
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import IntegerField, Value
+from django.db.models import IntegerField, Value, Window
+from django.db.models.functions import RowNumber
 
 
 def one_row(queryset, **aggregates):
@@ -61,3 +63,90 @@ def read_together(parts, rows=None):
             if any(value is not None for value in row.values()):
                 found[name][tuple(row.items())] = row
     return together, {name: list(seen.values()) for name, seen in found.items()}
+
+
+def fetch_together(querysets):
+    """Run several row-returning querysets ({name: queryset}) in one statement; return {name: [rows]} — model
+    instances (with their select_related) or values() dicts, each list in its queryset's order.
+
+    The parts are named subqueries (``WITH``) put one under another (``UNION ALL``) and tagged; each part's
+    order is kept by a row number over its ordering. On PostgreSQL a column of the result holds one type: the parts share the
+    columns of a type (a part's third integer goes where every other part's third integer goes), the rest
+    of a row is typed NULLs. A part must not prefetch_related (that would run its own queries): join with
+    select_related instead. A case page reads its case and every list under it this way
+    (docs/architecture.md §15)."""
+    typed = connection.vendor == "postgresql"
+    parts, live = {}, []
+    for name, queryset in querysets.items():
+        query = queryset.query
+        ordering = list(query.order_by) or (list(queryset.model._meta.ordering) if query.default_ordering else [])
+        numbered = queryset.annotate(_fetch_row=Window(RowNumber(), order_by=ordering or ["pk"])).order_by()
+        compiler = numbered.query.get_compiler(using=numbered.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            parts[name] = (numbered, compiler, None)
+            continue
+        types = [column[0].output_field.cast_db_type(connection) if typed else "" for column in compiler.select]
+        parts[name] = (numbered, compiler, len(live))
+        live.append((sql, params, types))
+    slots: dict[tuple[str, int], int] = {}
+    places = []  # for each live part, the result column of each of its columns
+    for _sql, _params, types in live:
+        seen: dict[str, int] = {}
+        place = []
+        for kind in types:
+            key = (kind, seen.get(kind, 0))
+            seen[kind] = key[1] + 1
+            place.append(1 + slots.setdefault(key, len(slots)))
+        places.append(place)
+    # Each part is a named subquery with its columns numbered (c0, c1, …): the parts' own column names repeat
+    # ("id" of every joined table), which SQLite's "p.*" over a UNION does not keep apart.
+    sources, branches, params = [], [], []
+    if not typed and live:
+        # SQLite converts a column by the type declared for it in the first branch (Django's cursor parses
+        # declared dates, times and flags): a first branch of bare NULLs, and no row, declares none.
+        branches.append(f"SELECT -1{', NULL' * len(slots)} WHERE 0")
+    for index, (sql, part_params, types) in enumerate(live):
+        sources.append(f"p{index}({', '.join(f'c{j}' for j in range(len(types)))}) AS ({sql})")
+        own = {place: f"p{index}.c{j}" for j, place in enumerate(places[index])}
+        columns = [own.get(1 + slot, f"CAST(NULL AS {kind})" if typed else "NULL") for (kind, _n), slot in slots.items()]
+        branches.append(f"SELECT {index}, {', '.join(columns)} FROM p{index}")
+        params.extend(part_params)
+    fetched: list[list] = [[] for _ in live]
+    if branches:
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH {', '.join(sources)} {' UNION ALL '.join(branches)}", params)
+            for record in cursor.fetchall():
+                fetched[record[0]].append(record)
+    results = {}
+    for name, (numbered, compiler, index) in parts.items():
+        if index is None:
+            results[name] = []
+            continue
+        place, number = places[index], compiler.annotation_col_map["_fetch_row"]
+        rows = sorted(([record[column] for column in place] for record in fetched[index]), key=lambda row: row[number])
+        compiler.execute_sql = lambda *args, _rows=rows, **kwargs: [_rows]
+        numbered.query.get_compiler = lambda *args, _compiler=compiler, **kwargs: _compiler
+        objects = list(numbered)
+        for row in objects:
+            if isinstance(row, dict):
+                row.pop("_fetch_row", None)
+        results[name] = objects
+    return results
+
+
+def attach(instance, name, objects):
+    """Put ``objects`` where ``instance.<name>.all()`` finds them, as prefetch_related would (no query)."""
+    manager = getattr(instance, name)
+    if hasattr(manager, "prefetch_cache_name"):  # many-to-many
+        cache_name = manager.prefetch_cache_name
+    else:  # a reverse foreign key: each row knows its parent
+        cache_name = manager.field.remote_field.cache_name
+        for obj in objects:
+            manager.field.set_cached_value(obj, instance)
+    cached = manager.get_queryset()
+    cached._result_cache, cached._prefetch_done = list(objects), True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[cache_name] = cached

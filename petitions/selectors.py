@@ -1,8 +1,10 @@
 """Reads: which petitions a user may see, and lookups for intake."""
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +13,8 @@ from django.utils.translation import pgettext_lazy
 from office import escalation
 from office.adoption import past_due
 from office.documents import documents_of
-from office.models import Person
-from office.onequery import one_row
+from office.models import EscalationLevel, Person
+from office.onequery import attach, fetch_together, one_row
 from office.people import matching_people
 from office.roles import CLERK, COORDINATOR, COUNTY_READERS, HANDLER, LEADER, county_scope, role_keys
 
@@ -113,30 +115,48 @@ def petition_list(user):
 
 
 def petition_detail(user, pk):
-    """One visible petition with everything its page shows, prefetched (a constant number of queries)."""
-    qs = visible_petitions(user).select_related(
-        "category", "village", "complained_unit", "complained_village", "registered_by", "assigned_unit", "assigned_village", "handler",
-        "township", "lead_leader", "decided_by", "ladder_level", "reply", "reply__drafted_by", "reply__approved_by",
-    ).prefetch_related(
-        Prefetch("parties", queryset=PetitionParty.objects.select_related("person", "person__village")),
-        Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
-        Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
-        Prefetch("extensions", queryset=Extension.objects.select_related("requested_by", "decided_by"),
-                 to_attr="extension_list"),
-        Prefetch("supervisions", queryset=Supervision.objects.select_related("created_by", "result_by"),
-                 to_attr="supervision_list"),
-        Prefetch("escalations", queryset=EscalationRequest.objects.select_related(
-            "from_level", "to_level", "requested_by", "decided_by"), to_attr="escalation_list"),
-        Prefetch("return_visits", queryset=ReturnVisit.objects.select_related("visited_by"), to_attr="visit_list"),
-        Prefetch("related_cases", queryset=visible_petitions(user)),
-        "complained_staff",
-    )
-    petition = get_object_or_404(qs, pk=pk)
+    """One visible petition with everything its page shows: the case, every list under it, its documents,
+    its field history and the ladder, read in one statement (office.onequery.fetch_together; issue 16).
+    The lists are read by the case's id and thrown away when the case is not visible (a 404)."""
+    users = ("requested_by", "decided_by")
+    found = fetch_together({
+        "petition": visible_petitions(user).filter(pk=pk).select_related(
+            "category", "village", "complained_unit", "complained_village", "registered_by", "assigned_unit",
+            "assigned_village", "handler", "township", "lead_leader", "decided_by", "ladder_level", "reply",
+            "reply__drafted_by", "reply__approved_by"),
+        "parties": PetitionParty.objects.filter(petition_id=pk).select_related("person", "person__village"),
+        "attachments": Attachment.objects.filter(petition_id=pk).select_related("uploaded_by"),
+        "events": CaseEvent.objects.filter(petition_id=pk).select_related("actor"),
+        "extensions": Extension.objects.filter(petition_id=pk).select_related(*users),
+        "supervisions": Supervision.objects.filter(petition_id=pk).select_related("created_by", "result_by"),
+        "escalations": EscalationRequest.objects.filter(petition_id=pk).select_related(
+            "from_level", "to_level", *users),
+        "return_visits": ReturnVisit.objects.filter(petition_id=pk).select_related("visited_by"),
+        # Only the earlier cases the user may open (visible_petitions applies never_sees too).
+        "related_cases": visible_petitions(user).filter(later_cases=pk),
+        "complained_staff": get_user_model().objects.filter(complaints_against=pk),
+        "mediation_cases": Petition._meta.get_field("mediation_cases").related_model.objects.filter(petition_id=pk),
+        "documents": documents_of(Petition(pk=pk)),
+        "history": Petition.history.model.objects.filter(id=pk).select_related("history_user").order_by(
+            "history_date", "history_id"),
+        "levels": EscalationLevel.objects.order_by("rank"),
+    })
+    if not found["petition"]:
+        raise Http404
+    petition = found["petition"][0]
+    for name in ("parties", "attachments", "events", "related_cases", "complained_staff", "mediation_cases"):
+        attach(petition, name, found[name])
+    petition.extension_list = found["extensions"]
+    petition.supervision_list = found["supervisions"]
+    petition.escalation_list = found["escalations"]
+    petition.visit_list = found["return_visits"]
     petition.pending_extensions = [e for e in petition.extension_list if e.state == Extension.State.PENDING]
     petition.has_extension = any(e.state != Extension.State.REJECTED for e in petition.extension_list)
     petition.open_supervisions = [s for s in petition.supervision_list if s.result_at is None]
     petition.pending_escalations = [e for e in petition.escalation_list if e.state == EscalationRequest.State.PENDING]
-    petition.document_list = list(documents_of(petition))
+    petition.document_list = found["documents"]
+    petition.history_records = found["history"]
+    petition.ladder_levels = found["levels"]
     return petition
 
 

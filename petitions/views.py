@@ -224,15 +224,14 @@ def _render_detail(request, petition, *, reveal):
             "today": timezone.localdate(),
             "attachment_form": AttachmentForm(prefix="a"),
             "actions": [(name, ACTION_LABELS[name]) for name in TRANSITIONS if can.get(name)],
-            "current_level": escalation.current_level(FLOW, petition),
+            "current_level": escalation.current_level(FLOW, petition, petition.ladder_levels),
         },
     )
 
 
 def _field_history(petition):
-    """The case's field history in words, newest first."""
-    records = petition.history.select_related("history_user").order_by("history_date", "history_id")
-    return list(reversed(changes_in_words(records, Petition, {"version", "due_on", "intake_token", "id", "township"})))
+    """The case's field history in words, newest first (its records read by selectors.petition_detail)."""
+    return list(reversed(changes_in_words(petition.history_records, Petition, {"version", "due_on", "intake_token", "id", "township"})))
 
 
 @require_POST

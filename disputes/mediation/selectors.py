@@ -2,6 +2,7 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     Count,
@@ -16,13 +17,15 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from office import escalation
 from office.adoption import past_due
 from office.documents import documents_of
 from office.history import changes_in_words
-from office.onequery import one_row
+from office.models import EscalationLevel
+from office.onequery import attach, fetch_together, one_row
 from office.roles import MEDIATOR, has_role, holders
 from petitions.models import Petition
 from petitions.selectors import visible_petitions
@@ -99,28 +102,51 @@ def get_case_for_user(user, pk):
 
 
 def case_detail(user, pk):
-    """One visible case with everything its page shows, prefetched (a constant number of queries)."""
-    case = get_object_or_404(
-        with_list_relations(visible_cases(user)).select_related(
-            "ladder_level", "registered_by", "transferred_to", "ledger_entry", "petition",
-            "agreement__document", "agreement__finalised_by",
-        ).prefetch_related(
-            Prefetch("sessions", queryset=MediationSession.objects.select_related("recorded_by")),
-            Prefetch("events", queryset=MediationEvent.objects.select_related("actor")),
-            Prefetch("return_visits", queryset=MediationReturnVisit.objects.select_related("visited_by")),
-            Prefetch("escalations", queryset=MediationEscalation.objects.select_related(
-                "from_level", "to_level", "requested_by", "decided_by")),
-            Prefetch("agreement__parties", queryset=AgreementParty.objects.order_by("position", "pk")),
-        ),
-        pk=pk,
-    )
+    """One visible case with everything its page shows: the case, every list under it, its agreement's
+    parties, its documents, the history of the case and of its agreement, the ladder and whether the user
+    may open the petition it came from, read in one statement (office.onequery.fetch_together; issue 16).
+    The lists are read by the case's id and thrown away when the case is not visible (a 404)."""
+    found = fetch_together({
+        "case": visible_cases(user).filter(pk=pk).select_related(
+            "committee_village", "township", "dispute_type__parent", "agreement", "ladder_level", "registered_by",
+            "transferred_to", "ledger_entry", "petition", "agreement__document", "agreement__finalised_by"),
+        "party_links": MediationParty.objects.filter(case_id=pk).select_related("person"),
+        "mediators": get_user_model().objects.filter(mediation_cases=pk),
+        "sessions": MediationSession.objects.filter(case_id=pk).select_related("recorded_by"),
+        "events": MediationEvent.objects.filter(case_id=pk).select_related("actor"),
+        "return_visits": MediationReturnVisit.objects.filter(case_id=pk).select_related("visited_by"),
+        "escalations": MediationEscalation.objects.filter(case_id=pk).select_related(
+            "from_level", "to_level", "requested_by", "decided_by"),
+        "agreement_parties": AgreementParty.objects.filter(agreement__case_id=pk).order_by("position", "pk"),
+        "documents": documents_of(MediationCase(pk=pk)),
+        "history": _records(MediationCase.history.model.objects.filter(id=pk)),
+        "agreement_history": _records(MediationAgreement.history.model.objects.filter(
+            id__in=MediationAgreement.objects.filter(case_id=pk).values("pk"))),
+        "levels": EscalationLevel.objects.order_by("rank"),
+        # The petition it came from is a link only for those who may open it (its number stays as text).
+        "petition_link": visible_petitions(user).filter(mediation_cases=pk).values("pk"),
+    })
+    if not found["case"]:
+        raise Http404
+    case = found["case"][0]
+    for name in ("party_links", "mediators", "sessions", "events", "return_visits", "escalations"):
+        attach(case, name, found[name])
     case.agreement_or_none = agreement_of(case)
-    issued = list(documents_of(case))
+    if case.agreement_or_none is not None:
+        attach(case.agreement_or_none, "parties", found["agreement_parties"])
+    issued = found["documents"]
     case.agreement_versions = [d for d in issued if d.kind == AGREEMENT_KIND]
     case.other_documents = [d for d in issued if d.kind != AGREEMENT_KIND]
     case.pending_escalations = [e for e in case.escalations.all() if e.state == MediationEscalation.State.PENDING]
     case.pending_visit = next((v for v in case.return_visits.all() if v.visited_on is None), None)
+    case.history_records, case.agreement_history_records = found["history"], found["agreement_history"]
+    case.ladder_levels = found["levels"]
+    case.petition_link = bool(found["petition_link"])
     return case
+
+
+def _records(history):
+    return history.select_related("history_user").order_by("history_date", "history_id")
 
 
 def agreement_of(case):
@@ -231,13 +257,11 @@ def _versions(records, model):
 
 
 def case_history(case):
-    """The history of the case and its agreement, newest first, each row with what it changed in words."""
-    rows = _versions(case.history.select_related("history_user").order_by("history_date", "history_id"),
-                     MediationCase)
-    agreement = getattr(case, "agreement_or_none", None)
-    if agreement is not None:
-        rows += _versions(agreement.history.select_related("history_user").order_by("history_date", "history_id"),
-                          MediationAgreement)
+    """The history of the case and its agreement, newest first, each row with what it changed in words
+    (their records read by case_detail)."""
+    rows = _versions(case.history_records, MediationCase)
+    if case.agreement_or_none is not None:
+        rows += _versions(case.agreement_history_records, MediationAgreement)
     rows.sort(key=lambda row: (row["record"].history_date, row["record"].history_id))
     return _merged(rows)[::-1]
 

@@ -21,7 +21,7 @@ from office.models import AccessLog, TimeLimits
 from office.pagination import keyset_page
 from office.views import require_section, reveal_personal
 from office.workflow import WorkflowError
-from petitions.selectors import get_petition_for_user, visible_petitions
+from petitions.selectors import get_petition_for_user
 
 from ..models import MediationCase, MediationReturnVisit
 from ..screening import permissions as entry_permissions
@@ -122,9 +122,8 @@ def _render_case(request, case, *, show_personal):
         "case": case, "agreement": case.agreement_or_none, "can": can, "actions": actions,
         "personal": personal, "show_personal": show_personal, "history": selectors.case_history(case),
         "today": timezone.localdate(), "window_warning_days": settings.CONFIRMATION_WARNING_DAYS,
-        "current_level": escalation.current_level(workflow.FLOW, case),
-        # The petition it came from is a link only for those who may open it (its number stays as text).
-        "petition_link": bool(case.petition_id) and visible_petitions(user).filter(pk=case.petition_id).exists(),
+        "current_level": escalation.current_level(workflow.FLOW, case, case.ladder_levels),
+        "petition_link": case.petition_link,
     })
 
 

@@ -23,8 +23,7 @@ def test_an_oral_agreement_note_reads_as_one_sentence(mediator):
 
 
 def test_the_history_has_one_row_per_move_and_no_empty_rows(mediator):
-    case = case_in(mediator, S.VISITED)
-    case.agreement_or_none = selectors.agreement_of(case)
+    case = selectors.case_detail(mediator, case_in(mediator, S.VISITED).pk)
     rows = selectors.case_history(case)
     keys = [(row["record"].history_user_id, row["record"].history_change_reason,
              row["record"].history_date.replace(microsecond=0)) for row in rows]

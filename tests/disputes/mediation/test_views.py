@@ -373,7 +373,7 @@ def test_the_case_page_runs_a_constant_number_of_queries(client, mediator, leade
     assert big.party_links.count() == 8 and big.events.count() == small.events.count() + 5
     client.force_login(mediator)
     client.get(url("mediation_detail", small))  # warm the content-type cache
-    with django_assert_num_queries(19):  # the menu's counts in one query + the ladder's ranks
+    with django_assert_num_queries(7):  # the menu's counts in one query, the case and all under it in one
         assert client.get(url("mediation_detail", small)).status_code == 200
-    with django_assert_num_queries(19):  # the menu's counts in one query + the ladder's ranks
+    with django_assert_num_queries(7):  # the menu's counts in one query, the case and all under it in one
         assert client.get(url("mediation_detail", big)).status_code == 200
