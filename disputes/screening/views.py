@@ -377,7 +377,7 @@ def _transfer_form(data, entry):
 
 
 def _edit_form(data, entry):
-    return EntryEditForm(data, initial=EntryEditForm.initial_for(entry), refs=ReferenceLists.for_user(request.user))
+    return EntryEditForm(data, initial=EntryEditForm.initial_for(entry), refs=ReferenceLists(entry.township))
 
 
 def _party_form(data, entry):
