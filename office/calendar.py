@@ -21,35 +21,33 @@ import holidays
 MAX_SCAN_DAYS = 400  # no real calendar has a year without a working day; stop a bad override loop
 # Other server processes see an admin's change to the override table within this many seconds.
 OVERRIDE_CACHE_SECONDS = 60
-_cache: dict = {"loaded": None, "rows": [], "counties": {}, "tables": {}}
+_cache: dict = {"loaded": None, "overrides": [], "years": [], "tables": {}}
 
 
 def _load():
-    """Every override and entered year with its owner, and each township's county: three small queries a
-    minute per process, whatever the number of requests (docs/architecture.md §15)."""
+    """Every override and entered year with its owner: two small queries a minute per process, whatever
+    the number of requests (docs/architecture.md §15)."""
     loaded = _cache["loaded"]
     if loaded is None or time.monotonic() - loaded > OVERRIDE_CACHE_SECONDS:
-        from .models import CalendarOverride, CalendarYear, Township
+        from .models import CalendarOverride, CalendarYear
 
         _cache["overrides"] = list(CalendarOverride.objects.all())
         _cache["years"] = list(CalendarYear.objects.all())
-        _cache["counties"] = dict(Township.objects.values_list("pk", "county_id"))
         _cache["tables"] = {}
         _cache["loaded"] = time.monotonic()
     return _cache
 
 
 def _table(township):
-    """The overrides and entered years in force in a township (an object, an id, or None for the
-    deployment's own only), merged by the one rule of office/setup.py: the township's override of a date
-    wins over its county's, which wins over the deployment's."""
+    """The overrides and entered years in force in a township (None: the deployment's own only), merged by
+    the one rule of office/setup.py: the township's override of a date wins over its county's, which wins
+    over the deployment's. Kept per township and county until the cache is reloaded."""
     from .setup import merge
 
     cache = _load()
-    township_id = getattr(township, "pk", township)
-    table = cache["tables"].get(township_id)
+    township_id, county_id = (township.pk, township.county_id) if township is not None else (None, None)
+    table = cache["tables"].get((township_id, county_id))
     if table is None:
-        county_id = cache["counties"].get(township_id)
 
         def in_force(row):
             return (row.county_id is None and row.township_id is None
@@ -60,7 +58,7 @@ def _table(township):
             "overrides": {row.date: row.is_working_day for row in merge(filter(in_force, cache["overrides"]))},
             "years": {row.year for row in cache["years"] if in_force(row)},
         }
-        cache["tables"][township_id] = table
+        cache["tables"][(township_id, county_id)] = table
     return table
 
 
@@ -106,7 +104,7 @@ def is_provisional(day, township=None):
 
 def is_working_day(day, township=None):
     """Return True when offices work on this date in the township (its overrides, then its county's, then
-    the deployment's, then the package, then the statutory fallback). ``township``: an object or an id."""
+    the deployment's, then the package, then the statutory fallback). ``township``: a Township or None."""
     override = _overrides(township).get(day)
     if override is not None:
         return override

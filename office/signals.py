@@ -3,11 +3,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import calendar
-from .models import CalendarOverride, CalendarYear, Township
+from .models import CalendarOverride, CalendarYear
 
 
 @receiver([post_save, post_delete], sender=CalendarOverride)
 @receiver([post_save, post_delete], sender=CalendarYear)
-@receiver([post_save, post_delete], sender=Township)  # a township's county decides its calendar
 def forget_calendar_overrides(**kwargs):
     calendar.clear_cache()

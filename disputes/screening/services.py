@@ -105,7 +105,7 @@ def _attach_parties(entry, parties, start=0):
 
 def _create_entry(screening_round, data, *, by, at, mediation_days):
     found_on = min(timezone.localdate(at), screening_round.ends_on)
-    deadline = data.deadline or calendar.add_days(found_on, mediation_days, screening_round.township_id)
+    deadline = data.deadline or calendar.add_days(found_on, mediation_days, screening_round.township)
     entry = LedgerEntry(
         township=screening_round.township,
         village=screening_round.village,

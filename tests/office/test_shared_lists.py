@@ -171,7 +171,7 @@ def test_a_townships_calendar_override_beats_its_countys_for_a_deadline(world):
     CalendarOverride.objects.create(township=a2, date=D(2026, 3, 17), is_working_day=True)  # 石桥乡 works
     assert decision_due(a2, D(2026, 3, 2)) == D(2026, 3, 17)
     assert decision_due(a1, D(2026, 3, 2)) == D(2026, 3, 18)
-    assert calendar.is_working_day(D(2026, 3, 17), a2.pk) is True
+    assert calendar.is_working_day(D(2026, 3, 17), a2) is True
 
 
 def test_the_migration_gives_each_county_its_list_and_moves_another_countys_cases(world):
