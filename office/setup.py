@@ -63,10 +63,11 @@ def user_list(model, user, **kwargs):
     return township_list(model, staff.township, county_id=staff.county_id, **kwargs)
 
 
-def choices_queryset(model, township=None, *, county_id=None):
-    """The active rows in force as a queryset, for a form's or a filter's choices (validated against it)."""
+def choices_queryset(model, township=None, *, county_id=None, keep=None):
+    """The active rows in force as a queryset, for a form's or a filter's choices (validated against it).
+    ``keep``: the id of the row a case already names, kept so that editing the case does not refuse it."""
     ids = [row.pk for row in township_list(model, township, county_id=county_id) if row.is_active]
-    return model.objects.filter(pk__in=ids)
+    return model.objects.filter(pk__in=[*ids, keep] if keep else ids)
 
 
 # -- the data migration that gave the lists owners ---------------------------------------------------------

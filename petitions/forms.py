@@ -67,7 +67,7 @@ class PetitionForm(BootstrapMixin, forms.ModelForm):
         if self.instance.pk is not None:
             del self.fields["is_major"]  # marked on the case page instead (mark_major)
         # The township's list: its county's and its own (office/setup.py, docs/domain.md §10).
-        self.fields["category"].queryset = choices_queryset(ContentCategory, township)
+        self.fields["category"].queryset = choices_queryset(ContentCategory, township, keep=self.instance.category_id)
         self.fields["village"].queryset = Village.objects.filter(township=township, is_active=True)
         self.fields["complained_unit"].queryset = Unit.objects.filter(township=township, is_active=True)
         self.fields["complained_village"].queryset = Village.objects.filter(township=township, is_active=True)
