@@ -10,7 +10,7 @@ same name (the inherited one is then not offered), and drops one by adding its o
 same name. Deleting its own row inherits again. Time limits and targets follow the same order through
 ``office.models.inherited_setup`` (one row, not a list).
 """
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 OWNER_FIELDS = ("county", "township")
 
@@ -63,11 +63,24 @@ def user_list(model, user, **kwargs):
     return township_list(model, staff.township, county_id=staff.county_id, **kwargs)
 
 
+def in_force(model, township=None, *, county_id=None):
+    """The rows in force as one query (``merge`` in SQL, over the model's ``LIST_KEY_FIELDS``): a row is left
+    out when a more specific owner in the township's chain has a row of the same key."""
+    scope = owners_of(township, county_id)
+    same_key = {name: OuterRef(name) for name in model.LIST_KEY_FIELDS}
+    shadowing = model.objects.filter(scope, **same_key)
+    by_township = Exists(shadowing.filter(township__isnull=False))
+    by_county = Exists(shadowing.filter(county__isnull=False))
+    return model.objects.filter(scope).exclude(Q(township__isnull=True) & by_township).exclude(
+        Q(county__isnull=True, township__isnull=True) & by_county)
+
+
 def choices_queryset(model, township=None, *, county_id=None, keep=None):
-    """The active rows in force as a queryset, for a form's or a filter's choices (validated against it).
-    ``keep``: the id of the row a case already names, kept so that editing the case does not refuse it."""
-    ids = [row.pk for row in township_list(model, township, county_id=county_id) if row.is_active]
-    return model.objects.filter(pk__in=[*ids, keep] if keep else ids)
+    """The active rows in force as a queryset, for a form's or a filter's choices (validated against it):
+    one query when the choices are drawn. ``keep``: the id of the row a case already names, kept so that
+    editing the case does not refuse it."""
+    active = in_force(model, township, county_id=county_id).filter(is_active=True)
+    return model.objects.filter(Q(pk__in=active.values("pk")) | Q(pk=keep)) if keep else active
 
 
 # -- the data migration that gave the lists owners ---------------------------------------------------------

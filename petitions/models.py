@@ -46,6 +46,8 @@ class ContentCategory(models.Model):
     def __str__(self):
         return self.name
 
+    LIST_KEY_FIELDS = ("name",)  # office/setup.py in_force
+
     @property
     def list_key(self):
         return self.name

@@ -204,3 +204,14 @@ def test_the_migration_gives_each_county_its_list_and_moves_another_countys_case
         assert subs.count() == DisputeType.objects.filter(parent__isnull=False, county=county_a).count() > 0
         assert all(getattr(s.parent, f"{k}_id") == v.pk for s in subs for k, v in owner.items())
     assert len(ReferenceLists(a2).categories) == len(ReferenceLists(alone).categories) == 15
+
+
+def test_the_choices_in_one_query_agree_with_the_merged_list(world, django_assert_num_queries):
+    from office.setup import choices_queryset
+
+    _a1, a2, _b1 = world["townships"]
+    ContentCategory.objects.create(township=a2, name="清河县的分类", is_active=False)
+    ContentCategory.objects.create(township=a2, name="教育", sort_order=1)
+    merged = {c.pk for c in township_list(ContentCategory, a2) if c.is_active}
+    with django_assert_num_queries(1):
+        assert {c.pk for c in choices_queryset(ContentCategory, a2)} == merged
