@@ -14,10 +14,24 @@ class SubTypeInline(admin.TabularInline):
 
 @admin.register(DisputeType)
 class DisputeTypeAdmin(SharedSetupAdmin):
-    list_display = ["name", "parent", "sort_order", "is_active"]
+    list_display = ["name", "parent", "sort_order", "is_active", "county", "township"]
     list_filter = ["is_active", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]
-    list_select_related = ["parent"]
+    list_select_related = ["parent", "county", "township"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":  # a category of the administrator's lists (their own or inherited)
+            kwargs["queryset"] = self.get_queryset(request).filter(parent__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_formset(self, request, form, formset, change):
+        # A sub-type added under a category belongs to the category's owner.
+        for sub in formset.save(commit=False):
+            if sub.county_id is None and sub.township_id is None:
+                sub.county_id, sub.township_id = form.instance.county_id, form.instance.township_id
+            sub.save()
+        for sub in formset.deleted_objects:
+            sub.delete()
 
     def get_inlines(self, request, obj):
         # Sub-types are edited under their category; a sub-type has none of its own.

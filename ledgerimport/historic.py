@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from disputes.models import DisputeType
+from office.setup import township_list
 
 from .kinds import IDS, LINES, NAMES, NUMBER, PHONES, YES_NO
 from .layout import normalise
@@ -36,10 +37,11 @@ def words_of(choices, aliases=None):
     return words
 
 
-def dispute_types():
-    """{"category", "category/sub-type" (normalised): type id}: each type by its name under its category."""
+def dispute_types(township):
+    """{"category", "category/sub-type" (normalised): type id}: each type of the township's list (office/setup.py)
+    by its name under its category."""
     table = {}
-    for dispute_type in DisputeType.objects.select_related("parent"):
+    for dispute_type in township_list(DisputeType, township, select_related=["parent"]):
         if dispute_type.parent_id:
             table[f"{normalise(dispute_type.parent.name)}/{normalise(dispute_type.name)}"] = str(dispute_type.pk)
             table.setdefault(normalise(dispute_type.name), str(dispute_type.pk))
@@ -49,9 +51,10 @@ def dispute_types():
     return table
 
 
-def dispute_type_options():
-    return [(str(t.pk), str(t)) for t in DisputeType.objects.filter(is_active=True).select_related("parent")
-            .order_by("parent__sort_order", "sort_order", "name")]
+def dispute_type_options(township):
+    in_force = [t for t in township_list(DisputeType, township, select_related=["parent"]) if t.is_active]
+    in_force.sort(key=lambda t: (t.parent.sort_order if t.parent_id else t.sort_order, t.sort_order, t.name))
+    return [(str(t.pk), str(t)) for t in in_force]
 
 
 class DisputeRowReader(RowReader):

@@ -64,7 +64,7 @@ def lookup_options(key, township):
     if key == "committee":
         return [(TOWNSHIP, township.name)] + [(str(v.pk), v.name) for v in township.villages.filter(is_active=True)]
     if key == "dispute_type":
-        return dispute_type_options()
+        return dispute_type_options(township)
     return [(str(value), str(label)) for value, label in CHOICES[key][0]]
 
 
@@ -76,7 +76,7 @@ class RowReader(DisputeRowReader):
             committees[normalise(village.name)] = str(village.pk)
             committees[normalise(f"{village.name}人民调解委员会")] = str(village.pk)
             committees[normalise(f"{village.name}调委会")] = str(village.pk)
-        self.tables = {"committee": committees, "dispute_type": dispute_types()}
+        self.tables = {"committee": committees, "dispute_type": dispute_types(ledger.township)}
         self.tables.update({key: words_of(choices, aliases) for key, (choices, aliases) in CHOICES.items()})
         self.mediation_days = TimeLimits.for_township(ledger.township).mediation_days
 
@@ -121,7 +121,8 @@ class RowReader(DisputeRowReader):
         values["source"] = values.get("source") or MediationCase.Source.APPLICATION
         values["case_class"] = int(values.get("case_class") or CaseClass.TWO)
         values["procedure"] = values.get("procedure") or MediationCase.Procedure.STANDARD
-        values["due_on"] = values.get("due_on") or calendar.add_days(values["registered_on"], self.mediation_days)
+        values["due_on"] = values.get("due_on") or calendar.add_days(values["registered_on"], self.mediation_days,
+                                                                     self.township)
         has_agreement = values.get("outcome") == AGREED or any(values.get(k) for k in AGREEMENT_KEYS)
         values["has_agreement"] = has_agreement
         if values.get("outcome") and values["outcome"] != AGREED:

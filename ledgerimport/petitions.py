@@ -16,6 +16,7 @@ from office.adoption import adoption_day
 from office.models import TimeLimits, Unit, Village
 from office.numbering import reserve_numbers
 from office.people import find_or_create_people
+from office.setup import township_list
 from petitions.models import CaseEvent, ContentCategory, Petition, PetitionCounter, PetitionParty, ReturnVisit
 from petitions.services import petition_number
 
@@ -63,14 +64,12 @@ def choice_words():
 
 def choice_options(key):
     """[(value, label)] a user may map an unknown word of this column to."""
-    if key == "category":
-        return [(str(c.pk), c.name) for c in ContentCategory.objects.filter(is_active=True)]
     return [(value, str(label)) for value, label in CHOICES[key]]
 
 
 def lookup_options(key, township):
-    if key == "category":
-        return [(str(c.pk), c.name) for c in ContentCategory.objects.filter(is_active=True)]
+    if key == "category":  # the township's list (office/setup.py)
+        return [(str(c.pk), c.name) for c in township_list(ContentCategory, township) if c.is_active]
     if key == "village":
         return [(str(v.pk), v.name) for v in township.villages.filter(is_active=True)]
     if key == "unit":
@@ -87,7 +86,7 @@ class RowReader:
         self.kind = ledger.kind
         self.township = ledger.township
         self.words = choice_words()
-        self.categories = {normalise(c.name): str(c.pk) for c in ContentCategory.objects.all()}
+        self.categories = {normalise(c.name): str(c.pk) for c in township_list(ContentCategory, self.township)}
         self.villages = {normalise(v.name): str(v.pk) for v in Village.objects.filter(township=self.township)}
         self.units = {normalise(u.name): f"u{u.pk}" for u in Unit.objects.filter(township=self.township)}
         self.units.update({name: f"v{pk}" for name, pk in self.villages.items() if name not in self.units})
@@ -246,7 +245,7 @@ class Writer:
 
     def _due(self, received_on):
         if received_on not in self.decision_due:
-            self.decision_due[received_on] = calendar.add_days(received_on, self.decision_days)
+            self.decision_due[received_on] = calendar.add_days(received_on, self.decision_days, self.township)
         return self.decision_due[received_on]
 
     def write(self, rows):

@@ -51,7 +51,7 @@ def lookup_options(key, township):
     if key == "unit":
         return [(TOWNSHIP, _("Township center"))] + [(str(v.pk), v.name) for v in township.villages.filter(is_active=True)]
     if key in ("category", "subtype"):
-        return dispute_type_options()
+        return dispute_type_options(township)
     if key == "risk":
         return [(str(r.pk), r.name) for r in RiskLevel.objects.filter(is_active=True).order_by("rank")]
     return [(value, str(label)) for value, label in _choices(key)]
@@ -74,7 +74,7 @@ class RowReader(DisputeRowReader):
         for name in (center, "综治中心", "乡综治中心", "镇综治中心", ledger.township.name,
                      f"{ledger.township.name}综治中心"):
             units.setdefault(normalise(name), TOWNSHIP)
-        types = dispute_types()
+        types = dispute_types(ledger.township)
         self.tables = {
             "unit": units, "category": types, "subtype": types,
             "risk": {normalise(r.name): str(r.pk) for r in RiskLevel.objects.all()},

@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -90,24 +91,70 @@ def scoped_users(request):
     return users.filter(scope | Q(staff__isnull=True, is_superuser=False))
 
 
-class SharedSetupAdmin(admin.ModelAdmin):
-    """A list every township uses (content categories, dispute types, the calendar): on a county it is
-    the county's shared setup (docs/domain.md §10), changed by the 县级管理员, read by a township's
-    系统管理员; a township on its own keeps changing it as before."""
+class SharedSetupAdmin(TownshipScopedAdmin):
+    """A list a township inherits (content categories, dispute types, the calendar; office/setup.py,
+    docs/domain.md §10). A 县级管理员 changes the county's rows and its townships' own; a township's
+    系统管理员 changes the township's own and reads the county's; both read the deployment's standard list,
+    which only the superuser changes. Nobody sees another county's rows or another township's."""
 
-    def _township_of_a_county(self, request):
+    county_path = "county_id"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)  # the rows the administrator owns (TownshipScopedAdmin)
+        if admin_townships(request) is None:
+            return queryset
+        inherited = Q(county__isnull=True, township__isnull=True)
         staff = getattr(request.user, "staff", None)
-        return (not request.user.is_superuser and staff is not None and staff.township_id is not None
-                and staff.township.county_id is not None)
+        if staff is not None and staff.township_id is not None and staff.township.county_id is not None:
+            inherited |= Q(county_id=staff.township.county_id)
+        return queryset | self.model.objects.filter(inherited)
 
-    def has_add_permission(self, request, *args):
-        return super().has_add_permission(request, *args) and not self._township_of_a_county(request)
+    def owns(self, request, obj):
+        """True when the administrator may change this row: their county's, or one of their townships'."""
+        ids = admin_townships(request)
+        if ids is None:
+            return True
+        if obj.township_id is not None:
+            return obj.township_id in ids
+        return obj.county_id is not None and obj.county_id == admin_county(request)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not self._township_of_a_county(request)
+        return super().has_change_permission(request, obj) and (obj is None or self.owns(request, obj))
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not self._township_of_a_county(request)
+        return super().has_delete_permission(request, obj) and (obj is None or self.owns(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser and admin_county(request) is None:
+            fields += ["county", "township"]  # a township's administrator adds to their own township's list
+        return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if request.user.is_superuser or admin_county(request) is None:
+            return form
+
+        class OwnerRequired(form):
+            def clean(self):
+                cleaned = super().clean()
+                if not cleaned.get("county") and not cleaned.get("township"):
+                    raise ValidationError(_("Choose the county or the township this entry belongs to."))
+                return cleaned
+
+        return OwnerRequired
+
+    def save_model(self, request, obj, form, change):
+        staff = getattr(request.user, "staff", None)
+        if not change and not request.user.is_superuser and admin_county(request) is None and staff is not None:
+            obj.township_id = staff.township_id
+        super().save_model(request, obj, form, change)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if admin_county(request) is not None:
+            initial.setdefault("county", admin_county(request))
+        return initial
 
 
 @admin.register(County)
@@ -242,7 +289,7 @@ class TargetsAdmin(TownshipScopedAdmin):
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(SharedSetupAdmin):
-    list_display = ["date", "is_working_day", "note"]
+    list_display = ["date", "is_working_day", "note", "county", "township"]
     list_filter = ["is_working_day"]
     date_hierarchy = "date"
 
@@ -263,7 +310,7 @@ class CalendarOverrideAdmin(SharedSetupAdmin):
 
 @admin.register(CalendarYear)
 class CalendarYearAdmin(SharedSetupAdmin):
-    list_display = ["year", "note", "entered_at"]
+    list_display = ["year", "note", "county", "township", "entered_at"]
 
 
 @admin.register(AccessLog)

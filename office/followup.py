@@ -38,7 +38,7 @@ def return_visit_due(township, start, case_class):
         CaseClass.TWO: limits.return_visit_class2_months,
         CaseClass.THREE: limits.return_visit_class3_months,
     }[CaseClass(case_class)]
-    return calendar.add_months(start, months)
+    return calendar.add_months(start, months, township)
 
 
 class ReturnVisitBase(models.Model):

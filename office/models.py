@@ -230,6 +230,46 @@ def _township_or_county(model_name):
     )
 
 
+def one_owner(model_name):
+    """A list row of the shared setup (office/setup.py, docs/domain.md §10) has a county or a township as its
+    owner, never both; neither: the deployment's standard list, kept by the superuser."""
+    return models.CheckConstraint(
+        condition=models.Q(township__isnull=True) | models.Q(county__isnull=True),
+        name=f"{model_name}_one_owner",
+        violation_error_message=_("A list entry belongs to a county or to a township, not both."),
+    )
+
+
+def unique_per_owner(model_name, fields, condition=None):
+    """One row per key and owner (the standard list, a county's, a township's): three partial unique
+    constraints, since NULL owners are never equal in SQL."""
+    owners = [("standard", models.Q(county__isnull=True, township__isnull=True), []),
+              ("county", models.Q(county__isnull=False), ["county"]),
+              ("township", models.Q(township__isnull=False), ["township"])]
+    return [
+        models.UniqueConstraint(
+            fields=[*owner_fields, *fields], condition=owned & condition if condition is not None else owned,
+            name=f"{model_name}_unique_{suffix}",
+            violation_error_message=_("This list already has an entry of that name."),
+        )
+        for suffix, owned, owner_fields in owners
+    ]
+
+
+def owner_county():
+    return models.ForeignKey(
+        County, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("county"),
+        help_text=_("A county's entry: every township of the county uses it, unless it has its own of the same name."),
+    )
+
+
+def owner_township():
+    return models.ForeignKey(
+        Township, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("township"),
+        help_text=_("A township's own entry: adds to the county's list, or replaces the county's entry of the same name."),
+    )
+
+
 def inherited_setup(model, township, defaults):
     """The one rule of inherited setup (docs/domain.md §10): the township's own row of a per-township
     setup model (time limits, targets) if it has one, else its county's, else — created on first use
@@ -377,9 +417,13 @@ class Targets(models.Model):
 
 
 class CalendarOverride(models.Model):
-    """A date the holiday package gets wrong or does not know (e.g. next year's 调休)."""
+    """A date the holiday package gets wrong or does not know (e.g. next year's 调休), for the whole deployment
+    (no owner), a county or one township: the township's wins over the county's, which wins over the
+    deployment's (office/setup.py, docs/domain.md §10)."""
 
-    date = models.DateField(_("date"), unique=True)
+    county = owner_county()
+    township = owner_township()
+    date = models.DateField(_("date"))
     is_working_day = models.BooleanField(_("working day"))
     note = models.CharField(_("note"), max_length=100, blank=True)
 
@@ -387,19 +431,27 @@ class CalendarOverride(models.Model):
         verbose_name = _("calendar override")
         verbose_name_plural = _("calendar overrides")
         ordering = ["date"]
+        constraints = [one_owner("calendaroverride"), *unique_per_owner("calendaroverride", ["date"])]
 
     def __str__(self):
         kind = _("working day") if self.is_working_day else _("rest day")
         return f"{self.date:%Y-%m-%d} {kind}"
 
+    @property
+    def list_key(self):
+        return self.date
+
 
 class CalendarYear(models.Model):
-    """A year whose official holiday schedule has been entered as overrides (docs/domain.md §2.2).
+    """A year whose official holiday schedule has been entered as overrides (docs/domain.md §2.2), for the
+    deployment, a county or a township (as the overrides).
 
     For a year the holiday package does not know, dates are provisional until this row exists.
     """
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    county = owner_county()
+    township = owner_township()
+    year = models.PositiveSmallIntegerField(_("year"))
     note = models.CharField(
         _("note"), max_length=200, blank=True,
         help_text=_("E.g. the State Council notice the holidays and make-up working days were taken from."),
@@ -410,9 +462,14 @@ class CalendarYear(models.Model):
         verbose_name = _("official holiday schedule entered")
         verbose_name_plural = _("official holiday schedules entered")
         ordering = ["-year"]
+        constraints = [one_owner("calendaryear"), *unique_per_owner("calendaryear", ["year"])]
 
     def __str__(self):
         return str(self.year)
+
+    @property
+    def list_key(self):
+        return self.year
 
 
 class AccessLog(models.Model):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from office.adoption import past_due
 from office.forms import BootstrapMixin
 from office.models import TimeLimits, Village
+from office.setup import choices_queryset
 
 from .models import ContentCategory, Petition
 from .search import search_petitions
@@ -33,7 +34,10 @@ class PetitionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Petition.Status.choices, label=_("status"))
     channel = django_filters.ChoiceFilter(choices=Petition.Channel.choices, label=_("channel"))
     purpose = django_filters.ChoiceFilter(choices=Petition.Purpose.choices, label=_("purpose"))
-    category = django_filters.ModelChoiceFilter(queryset=ContentCategory.objects.all(), label=_("content category"))
+    # The township's list (office/setup.py); a case counts under the category of that name, whichever owner's
+    # row it points to (a township's own entry replaces the county's of the same name).
+    category = django_filters.ModelChoiceFilter(queryset=ContentCategory.objects.none(), label=_("content category"),
+                                                method="filter_category")
     village = django_filters.ModelChoiceFilter(queryset=Village.objects.none(), label=_("village"))
     received_from = django_filters.DateFilter(
         field_name="received_on", lookup_expr="gte", label=_("received from"),
@@ -68,10 +72,14 @@ class PetitionFilter(django_filters.FilterSet):
     def __init__(self, *args, township=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.township = township
+        self.filters["category"].queryset = choices_queryset(ContentCategory, township)
         if township is not None:
             self.filters["village"].queryset = Village.objects.filter(township=township)
         for name in ("overdue", "due_soon", "is_repeat", "confidential"):
             self.filters[name].field.widget = forms.Select(choices=[("", _("all")), ("true", _("yes")), ("false", _("no"))])
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(category__name=value.name) if value else queryset
 
     def search(self, queryset, name, value):
         return search_petitions(queryset, value, self.township)

@@ -13,6 +13,7 @@ from PIL import Image
 
 from office.forms import BootstrapMixin, DateInput
 from office.models import Person, Unit, Village
+from office.setup import choices_queryset
 from office.validators import (
     normalise_id_number,
     normalise_phone,
@@ -65,7 +66,8 @@ class PetitionForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             del self.fields["is_major"]  # marked on the case page instead (mark_major)
-        self.fields["category"].queryset = ContentCategory.objects.filter(is_active=True)
+        # The township's list: its county's and its own (office/setup.py, docs/domain.md §10).
+        self.fields["category"].queryset = choices_queryset(ContentCategory, township, keep=self.instance.category_id)
         self.fields["village"].queryset = Village.objects.filter(township=township, is_active=True)
         self.fields["complained_unit"].queryset = Unit.objects.filter(township=township, is_active=True)
         self.fields["complained_village"].queryset = Village.objects.filter(township=township, is_active=True)

@@ -10,24 +10,47 @@ from simple_history.models import HistoricalRecords
 
 from office.casekit import CaseEventBase
 from office.followup import CaseClass, EscalationBase, ReturnVisitBase
-from office.models import EscalationLevel, Person, Township, Unit, Village
+from office.models import (
+    EscalationLevel,
+    Person,
+    Township,
+    Unit,
+    Village,
+    one_owner,
+    owner_county,
+    owner_township,
+    unique_per_owner,
+)
 from office.numbering import CounterBase
 from office.pagination import sort_key
 
 
 class ContentCategory(models.Model):
-    """Admin-editable list of what petitions are about (内容分类)."""
+    """Admin-editable list of what petitions are about (内容分类): the deployment's standard list, a county's
+    and a township's own, merged by name for each township (office/setup.py, docs/domain.md §10)."""
 
-    name = models.CharField(_("name"), max_length=60, unique=True)
+    county = owner_county()
+    township = owner_township()
+    name = models.CharField(_("name"), max_length=60)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(
+        _("active"), default=True,
+        help_text=_("Inactive: not offered for new cases. A township's inactive entry hides the county's of the same name."),
+    )
 
     class Meta:
         verbose_name = _("content category")
         verbose_name_plural = _("content categories")
         ordering = ["sort_order", "name"]
+        constraints = [one_owner("contentcategory"), *unique_per_owner("contentcategory", ["name"])]
 
     def __str__(self):
+        return self.name
+
+    LIST_KEY_FIELDS = ("name",)  # office/setup.py in_force
+
+    @property
+    def list_key(self):
         return self.name
 
 

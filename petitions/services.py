@@ -26,7 +26,7 @@ class StaleEditError(Exception):
 
 def decision_due(township, received_on):
     """Decide and notify within 15 days of receipt (信访工作条例 Art 22), rolled to a working day."""
-    return calendar.add_days(received_on, TimeLimits.for_township(township).decision_days)
+    return calendar.add_days(received_on, TimeLimits.for_township(township).decision_days, township)
 
 
 def petition_number(year, sequence):

@@ -273,7 +273,7 @@ def approve_decision(petition, *, by, comment="", expected_version=None):
     if petition.status == S.ACCEPTED:
         # Art 34: handle and reply within 60 days of acceptance.
         petition.accepted_on = today
-        petition.set_handling_due(calendar.add_days(today, _limits(petition).handling_days))
+        petition.set_handling_due(calendar.add_days(today, _limits(petition).handling_days, petition.township))
         fields += ["accepted_on", "legal_due_on", "handling_due_on"]
     FLOW.save(petition, by, "approve_decision", fields, from_status=from_status, note=comment)
     documents.issue_decision_notice(petition, by=by)
@@ -351,7 +351,8 @@ def assign_petition(petition, *, by, instruction, lead_leader, unit=None, villag
     petition.lead_leader = lead_leader
     petition.assigned_on = today
     # Art 23: a unit that is not competent returns the case within 5 working days of receipt.
-    petition.return_due_on = calendar.add_working_days(today, _limits(petition).unit_return_working_days)
+    petition.return_due_on = calendar.add_working_days(today, _limits(petition).unit_return_working_days,
+                                                      petition.township)
     petition.unit_due_on = unit_due_on or petition.handling_due_on
     FLOW.save(petition, by, "assign",
           ["assigned_unit", "assigned_village", "handler", "instruction", "lead_leader", "assigned_on",
@@ -484,7 +485,7 @@ def request_extension(petition, *, by, days, reason, expected_version=None):
         raise ValidationError({"reason": _("Give the reason: it is told to the petitioner.")})
     extension = Extension(
         petition=petition, days=days, reason=reason, requested_by=by, old_due_on=petition.legal_due_on,
-        new_due_on=calendar.add_days(petition.legal_due_on, days),
+        new_due_on=calendar.add_days(petition.legal_due_on, days, petition.township),
     )
     extension._history_user = by
     extension.save()
@@ -619,7 +620,7 @@ def serve_reply(petition, *, by, served_on, method, expected_version=None):
     petition.status = S.REPLIED
     petition.replied_on = served_on
     petition.reply_method = method
-    petition.evaluation_due_on = calendar.add_days(served_on, limits.evaluation_window_days)
+    petition.evaluation_due_on = calendar.add_days(served_on, limits.evaluation_window_days, petition.township)
     late = petition.handling_due_on and served_on > petition.handling_due_on
     FLOW.save(petition, by, "serve_reply", ["replied_on", "reply_method", "evaluation_due_on"], from_status=from_status,
           note=Petition.ServeMethod(method).label + (" · " + _("after the limit") if late else ""))
@@ -648,7 +649,8 @@ def record_opinion(petition, *, by, opinion, opinion_on, expected_version=None):
     fields = ["opinion", "opinion_on"]
     note = Petition.Opinion(opinion).label
     if opinion == Petition.Opinion.DISSATISFIED:
-        petition.review_due_on = calendar.add_days(petition.replied_on, _limits(petition).review_request_days)
+        petition.review_due_on = calendar.add_days(petition.replied_on, _limits(petition).review_request_days,
+                                                       petition.township)
         fields.append("review_due_on")
         note += " · " + _("review may be requested from the next-higher organ by %(due)s") % {"due": petition.review_due_on}
     _schedule_visit(petition, by)
@@ -741,7 +743,7 @@ def reopen_petition(petition, *, by, reason, expected_version=None):
     petition.archived_on = None
     petition.assigned_unit = petition.assigned_village = petition.handler = None
     today = _today()
-    petition.set_handling_due(calendar.add_days(today, _limits(petition).handling_days))
+    petition.set_handling_due(calendar.add_days(today, _limits(petition).handling_days, petition.township))
     return FLOW.save(petition, by, "reopen",
                  ["archived_on", "assigned_unit", "assigned_village", "handler", "legal_due_on", "handling_due_on"],
                  from_status=from_status, note=reason)

@@ -14,6 +14,7 @@ from disputes.screening.selectors import round_due
 from office import calendar
 from office.excel import Column, Sheet, unit_footer, write_table, write_workbook
 from office.models import Village
+from office.setup import township_list
 from petitions.models import ContentCategory, Petition, Supervision
 
 from .figures import ENTERED_MEDIATION, Figure, Period, mediation_outcomes
@@ -116,11 +117,13 @@ def export_monthly_report(petitions, entries, *, township, first, last, unit_nam
     title = _("%(township)s petition and dispute statistics") % {"township": township.name}
     footer = unit_footer(unit_name)
     villages = [(v.pk, v.name) for v in Village.objects.filter(township=township).order_by("sort_order", "name")]
-    categories = [(c.pk, c.name) for c in ContentCategory.objects.all()]
+    # The township's list (office/setup.py), in its order, by name: a case counts under its category's name,
+    # whichever owner's row it points to (a township's own entry replaces the county's of the same name).
+    categories = [(c.name, c.name) for c in township_list(ContentCategory, township)]
     groups = [
         (_("By channel"), "channel", list(Petition.Channel.choices), _("Channel")),
         (_("By purpose"), "purpose", list(Petition.Purpose.choices), _("Purpose")),
-        (_("By category"), "category", categories + [(None, _("Uncategorised"))], _("Category")),
+        (_("By category"), "category__name", categories + [(None, _("Uncategorised"))], _("Category")),
         (_("By village"), "village", villages + [(None, _("No village"))], _("Village")),
     ]
     sheets = [
@@ -145,7 +148,7 @@ def year_review_rows(township, year, today):
     cadence = ScreeningCadence.for_scope(ScreeningCadence.Scope.VILLAGE)
     periods = [p for p in periods_between(cadence.kind, first, last, cadence.anchor)
                if p.ends_on <= last and p.starts_on >= first and round_due(township, p)]
-    due = {p.key: calendar.add_days(p.ends_on, cadence.grace_days) for p in periods}
+    due = {p.key: calendar.add_days(p.ends_on, cadence.grace_days, township) for p in periods}
     rounds = {}
     for r in ScreeningRound.objects.filter(township=township, village__isnull=False, kind=cadence.kind,
                                            starts_on__gte=first, starts_on__lte=last).values(

@@ -246,7 +246,7 @@ def mediation_ledger_plan(request):
     """调解台账 for this user and the list's filters: an Export, or the filter form with its errors."""
     user = request.user
     cases = visible_cases(user)
-    found = MediationFilter(request.GET or None, queryset=cases, request=request, refs=ReferenceLists())
+    found = MediationFilter(request.GET or None, queryset=cases, request=request, refs=ReferenceLists.for_user(request.user))
     if found.is_bound and not found.is_valid():
         return found.form
     cases = found.qs if found.is_bound else cases

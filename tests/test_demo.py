@@ -122,6 +122,14 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises(client, djang
     client.force_login(county_user)
     assert client.get("/county/").status_code == 200
     client.logout()
+    # The county has the shared lists; 石桥乡 adds a category of its own (office/setup.py).
+    from office.setup import township_list
+    from petitions.models import ContentCategory
+
+    assert not ContentCategory.objects.filter(county__isnull=True, township__isnull=True).exists()
+    shiqiao_list = {c.name for c in township_list(ContentCategory, Township.objects.get(code="shiqiao"))}
+    assert {"乡村旅游与民宿", "房屋宅基地"} <= shiqiao_list
+    assert "乡村旅游与民宿" not in {c.name for c in township_list(ContentCategory, qingxi)}
     each_demo_role_has_work_and_every_link_from_home_and_its_queues_opens(client)
 
 

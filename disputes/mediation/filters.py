@@ -52,6 +52,7 @@ class MediationFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request, refs, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
+        self.refs = refs
         self.today = timezone.localdate()
         staff = staff_of(request.user)
         if staff and sees_whole_township(request.user):
@@ -74,7 +75,7 @@ class MediationFilter(django_filters.FilterSet):
         return queryset.filter(committee_village_id=value)
 
     def filter_type(self, queryset, name, value):
-        return filter_dispute_type(queryset, value)
+        return filter_dispute_type(queryset, value, self.refs)
 
     def filter_month(self, queryset, name, value):
         match = MONTH_RE.match(value)

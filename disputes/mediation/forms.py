@@ -75,7 +75,7 @@ class CaseFieldsForm(BootstrapMixin, forms.Form):
             choices = [choice for choice in choices if choice[0] == own] or choices
         self.fields["committee"].choices = choices
         self.fields["committee"].initial = str(staff.village_id) if staff.village_id else choices[0][0]
-        self.refs = refs or ReferenceLists()
+        self.refs = refs or ReferenceLists(self.township)
         self.fields["dispute_type"].choices = self.refs.type_choices
         mediators = eligible_mediators(self.township)
         self.fields["mediators"].queryset = mediators

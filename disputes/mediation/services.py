@@ -113,7 +113,7 @@ def _open(*, by, township, data, parties, ledger_entry=None, petition=None):
         ladder_level=data.ladder_level,
         registered_on=today,
         # Customary limit: one month from registration (docs/domain.md §3.2), extendable with consent.
-        due_on=calendar.add_days(today, TimeLimits.for_township(township).mediation_days),
+        due_on=calendar.add_days(today, TimeLimits.for_township(township).mediation_days, township),
         registered_by=by,
     )
     case.full_clean(exclude=["number"])

@@ -54,7 +54,7 @@ def case_list(request):
     """Every case the user may see, filtered, searched and paginated; parties masked."""
     require_section(request, SECTION, county_reads=True)
     cases = selectors.case_list(request.user)
-    found = MediationFilter(request.GET or None, queryset=cases, request=request, refs=ReferenceLists())
+    found = MediationFilter(request.GET or None, queryset=cases, request=request, refs=ReferenceLists.for_user(request.user))
     results = found.qs if found.is_bound and found.is_valid() else cases
     page = keyset_page(request, results, settings.LIST_PAGE_SIZE)
     query = request.GET.copy()

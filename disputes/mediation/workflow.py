@@ -233,7 +233,7 @@ def extend_mediation(case, *, by, days, reason, parties_agree, expected_version=
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for extending.")})
     old = case.due_on
-    case.due_on = calendar.add_days(max(old, _today()), days)
+    case.due_on = calendar.add_days(max(old, _today()), days, case.township)
     case.extended = True
     FLOW.save(case, by, "extend", ["due_on", "extended"], from_status=case.status,
           note=_("%(old)s → %(new)s: %(reason)s") % {"old": old, "new": case.due_on, "reason": reason})
@@ -485,7 +485,8 @@ def record_signatures(case, *, by, effective_on, signed_parties, mediator_signed
         raise ValidationError(errors)
     agreement.effective_on = effective_on
     # Art 33: the parties may jointly apply for judicial confirmation within 30 days of effect.
-    agreement.confirmation_due_on = calendar.add_days(effective_on, _limits(case).judicial_confirmation_days)
+    agreement.confirmation_due_on = calendar.add_days(effective_on, _limits(case).judicial_confirmation_days,
+                                                      case.township)
     _keep(agreement, by, ["effective_on", "confirmation_due_on"], action="record_signatures")
     from_status = case.status
     case.status = S.PERFORMING

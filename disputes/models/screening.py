@@ -10,14 +10,18 @@ from simple_history.models import HistoricalRecords
 
 from office.adoption import counted_deadline
 from office.casekit import CaseEventBase
-from office.models import Person, Township, Unit, Village
+from office.models import Person, Township, Unit, Village, one_owner, owner_county, owner_township, unique_per_owner
 
 from ..periods import DEFAULT_ANCHOR, REGULAR_KINDS, Period, PeriodKind
 
 
 class DisputeType(models.Model):
-    """A dispute category or sub-category (two levels; seeded with the Ministry of Justice list)."""
+    """A dispute category or sub-category (two levels; seeded with the Ministry of Justice list): the
+    deployment's standard list, a county's and a township's own, merged for each township by category and
+    name (office/setup.py, docs/domain.md §10). A township's sub-type may sit under its county's category."""
 
+    county = owner_county()
+    township = owner_township()
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -36,10 +40,9 @@ class DisputeType(models.Model):
         verbose_name_plural = _("dispute types")
         ordering = ["sort_order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["name"], condition=Q(parent__isnull=True), name="dispute_category_unique"),
-            models.UniqueConstraint(
-                fields=["parent", "name"], condition=Q(parent__isnull=False), name="dispute_type_unique"
-            ),
+            one_owner("disputetype"),
+            *unique_per_owner("dispute_category", ["name"], Q(parent__isnull=True)),
+            *unique_per_owner("dispute_type", ["parent", "name"], Q(parent__isnull=False)),
         ]
 
     def __str__(self):
@@ -49,12 +52,29 @@ class DisputeType(models.Model):
     def category(self):
         return self.parent if self.parent_id else self
 
+    @property
+    def list_key(self):
+        """Which inherited entry a township's own replaces: the same category name and name."""
+        return (self.parent.name if self.parent_id else "", self.name)
+
     def clean(self):
         if self.parent_id:
             if self.parent.parent_id:
                 raise ValidationError({"parent": _("Dispute types have two levels: choose a top-level category.")})
             if self.pk and self.children.exists():
                 raise ValidationError({"parent": _("This category has sub-types, so it cannot become one.")})
+            if not self.may_sit_under(self.parent):
+                raise ValidationError({"parent": _("Choose a category of this list or of a list it inherits.")})
+
+    def may_sit_under(self, parent):
+        """A sub-type sits under a category of its own list or of one its list inherits (office/setup.py):
+        the standard list's, its county's, its township's own."""
+        if parent.township_id is not None:
+            return parent.township_id == self.township_id
+        if parent.county_id is not None:
+            county_id = self.county_id or (self.township.county_id if self.township_id else None)
+            return parent.county_id == county_id
+        return True
 
 
 class RiskLevel(models.Model):

@@ -32,12 +32,15 @@ def dispute_type_choices(refs):
     return choices
 
 
-def filter_dispute_type(queryset, value):
-    """Filter on a category (with its sub-types) or on one sub-type, as ``dispute_type_choices`` names them."""
-    pk = int(value[1:])
+def filter_dispute_type(queryset, value, refs):
+    """Filter on a category (with its sub-types) or on one sub-type, as ``dispute_type_choices`` names them:
+    by name, so that a case counts under the type of that name whichever owner's row it points to
+    (office/setup.py)."""
+    chosen = refs.types[int(value[1:])]
     if value.startswith("c"):
-        return queryset.filter(Q(dispute_type_id=pk) | Q(dispute_type__parent_id=pk))
-    return queryset.filter(dispute_type_id=pk)
+        return queryset.filter(Q(dispute_type__parent__isnull=True, dispute_type__name=chosen.name)
+                               | Q(dispute_type__parent__name=chosen.name))
+    return queryset.filter(dispute_type__parent__name=chosen.parent.name, dispute_type__name=chosen.name)
 
 
 class LedgerFilter(django_filters.FilterSet):
@@ -113,7 +116,7 @@ class LedgerFilter(django_filters.FilterSet):
         return queryset.filter(found_on__range=month_bounds(int(match[1]), int(match[2])))
 
     def filter_type(self, queryset, name, value):
-        return filter_dispute_type(queryset, value)
+        return filter_dispute_type(queryset, value, self.refs)
 
     def filter_overdue(self, queryset, name, value):
         if not value:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from office.forms import BootstrapMixin, DateInput
 from office.models import Unit
+from office.setup import township_list
 from office.validators import normalise_id_number, normalise_phone, validate_id_number, validate_phone
 
 from ..models import DisputeType, LedgerEntry, RiskLevel
@@ -17,17 +18,22 @@ DATE_INPUT = DateInput()
 
 
 class ReferenceLists:
-    """The active dispute types and risk levels, read once per request (two queries) and
-    shared by every form on the page."""
+    """The active dispute types in force in the township (its county's and its own, office/setup.py; for
+    the county's own staff the county's) and the risk levels, read once per request (two queries) and
+    shared by every form on the page. A sub-type sits under the category of its category's name in force:
+    a township's own 邻里纠纷 takes the county's sub-types of 邻里纠纷 with it; an inactive one hides them."""
 
-    def __init__(self):
-        types = list(DisputeType.objects.filter(is_active=True).select_related("parent"))
-        self.types = {t.pk: t for t in types if t.parent_id is None or t.parent.is_active}
+    def __init__(self, township=None, *, county_id=None):
+        in_force = township_list(DisputeType, township, county_id=county_id, select_related=["parent"])
+        self.categories = [t for t in in_force if t.parent_id is None and t.is_active]
+        by_name = {t.name: t for t in self.categories}
+        self.types = {t.pk: t for t in self.categories}
         children = {}
-        for t in self.types.values():
-            if t.parent_id:
-                children.setdefault(t.parent_id, []).append(t)
-        self.categories = [t for t in self.types.values() if t.parent_id is None]
+        for t in in_force:
+            category = by_name.get(t.parent.name) if t.parent_id else None
+            if category is not None and t.is_active:
+                self.types[t.pk] = t
+                children.setdefault(category.pk, []).append(t)
         self.type_choices = [("", "---------")]
         for category in self.categories:
             subs = children.get(category.pk)
@@ -38,6 +44,11 @@ class ReferenceLists:
         self.children = children
         self.risks = list(RiskLevel.objects.filter(is_active=True))
         self.risk_by_pk = {level.pk: level for level in self.risks}
+
+    @classmethod
+    def for_user(cls, user):
+        staff = user.staff
+        return cls(staff.township, county_id=staff.county_id)
 
 
 class PartyFields(forms.Form):

@@ -178,7 +178,7 @@ def compliance_rows(township, scope, periods, today, cadence=None):
     else:
         units = [(None, str(Scope.TOWNSHIP.label))]
     rounds = _rounds_by_key(township, scope, periods) if periods else {}
-    due = {p.key: calendar.add_days(p.ends_on, cadence.grace_days) for p in periods}
+    due = {p.key: calendar.add_days(p.ends_on, cadence.grace_days, township) for p in periods}
     chase = _people_to_chase(township, scope)
     rows = []
     for village, name in units:

@@ -105,7 +105,7 @@ def _attach_parties(entry, parties, start=0):
 
 def _create_entry(screening_round, data, *, by, at, mediation_days):
     found_on = min(timezone.localdate(at), screening_round.ends_on)
-    deadline = data.deadline or calendar.add_days(found_on, mediation_days)
+    deadline = data.deadline or calendar.add_days(found_on, mediation_days, screening_round.township)
     entry = LedgerEntry(
         township=screening_round.township,
         village=screening_round.village,
@@ -180,7 +180,7 @@ def file_round(*, by, village, period, zero_report=False, entries=(), updates=()
         starts_on=period.starts_on,
         ends_on=period.ends_on,
         campaign=campaign,
-        due_on=calendar.add_days(period.ends_on, cadence_for(village).grace_days),
+        due_on=calendar.add_days(period.ends_on, cadence_for(village).grace_days, township),
         zero_report=zero_report,
         note=note,
         filed_by=by,

@@ -58,7 +58,7 @@ def _ledger_filter(request, refs, entries):
 def index(request):
     """The ledger: every entry the user may see, filtered, searched and paginated."""
     require_section(request, SECTION, county_reads=True)
-    refs = ReferenceLists()
+    refs = ReferenceLists.for_user(request.user)
     entries = selectors.with_list_relations(selectors.visible_entries(request.user))
     ledger = _ledger_filter(request, refs, entries)
     page = keyset_page(request, ledger.qs, settings.LIST_PAGE_SIZE)
@@ -91,7 +91,7 @@ def may_export_ledger(user):
 def ledger_plan(request):
     """The screening ledger for this user and the list's filters, as an Export."""
     user = request.user
-    refs = ReferenceLists()
+    refs = ReferenceLists.for_user(request.user)
     entries = selectors.with_list_relations(selectors.visible_entries(user))
     ledger = _ledger_filter(request, refs, entries)
     rows = ledger.qs  # as on screen: a filter whose value is not valid is left out
@@ -193,7 +193,7 @@ def round_new(request):
     existing = services.find_round(township, village, period)
     future = period.starts_on > today
     carried = list(selectors.carry_over_entries(township, village, period))
-    refs = ReferenceLists()
+    refs = ReferenceLists.for_user(request.user)
     data = request.POST if request.method == "POST" else None
     entry_forms = EntryFormSet(data, prefix="entries", form_kwargs={"refs": refs})
     carry_forms = CarryOverFormSet(data, prefix="carry", initial=[{"entry": e.pk} for e in carried])
@@ -256,7 +256,7 @@ def round_new(request):
             "village": village,
             "options": options,
             "period": period,
-            "due_on": calendar.add_days(period.ends_on, cadence.grace_days),
+            "due_on": calendar.add_days(period.ends_on, cadence.grace_days, township),
             "existing": existing,
             "future": future,
             "entry_forms": entry_forms,
@@ -377,7 +377,7 @@ def _transfer_form(data, entry):
 
 
 def _edit_form(data, entry):
-    return EntryEditForm(data, initial=EntryEditForm.initial_for(entry), refs=ReferenceLists())
+    return EntryEditForm(data, initial=EntryEditForm.initial_for(entry), refs=ReferenceLists(entry.township))
 
 
 def _party_form(data, entry):

@@ -13,8 +13,13 @@ from office.models import display_name
 register = template.Library()
 
 
-@register.simple_tag
-def due_badge(due, today=None, soon=3, since=None):
+def _township(context):
+    """The signed-in user's township, whose calendar decides whether a date is provisional (office/setup.py)."""
+    return getattr(context.get("staff"), "township", None)
+
+
+@register.simple_tag(takes_context=True)
+def due_badge(context, due, today=None, soon=3, since=None):
     """Render a due date with the days left: red when overdue, amber within ``soon`` days.
 
     ``since``: the case's ``counts_from`` — an imported case's deadline counts from the day it came into the
@@ -35,7 +40,7 @@ def due_badge(due, today=None, soon=3, since=None):
     # A date in a year whose official holiday schedule is not known yet (docs/domain.md §2.2).
     provisional = format_html(' <small class="text-muted" title="{}">{}</small>',
                               _("computed from the statutory holidays; the year's official schedule is not entered yet"),
-                              _("provisional")) if is_provisional(due) else ""
+                              _("provisional")) if is_provisional(due, _township(context)) else ""
     return format_html(
         '<span class="due {}" data-days-left="{}"><span class="text-nowrap">{}</span>{} <small>({})</small></span>',
         css, left, due.strftime("%Y-%m-%d"), provisional, text,
