@@ -403,6 +403,8 @@ def _import_fills(kind, world):
     if kind == "county":  # each township's open cases and a figure; a county user sees its own county's only
         return [(f"county:{key}", {"township": world[key].pk, "key": what}, f"start={START}&end={END}")
                 for key in ("township", "township_b") for what in ("open", "timely_decision")]
+    if kind == "county_township":
+        return [(f"county:{key}", {"township": world[key].pk}, "") for key in ("township", "township_b")]
     if kind == "job":
         return [("job:a", {"pk": world["job"].pk}, "")]
     if kind == "import_batch":
@@ -448,9 +450,7 @@ def fills(kind, world):
     if kind == "lookup":
         people = [(W1, "13900000101"), (W2, "13900000102"), (W3, "13900000103")]
         return [(f"lookup:{name}", {}, f"row=p0&p0-name={name}&p0-phone={phone}&p0-village=") for name, phone in people]
-    if kind == "county_township":
-        return [(f"county:{key}", {"township": world[key].pk}, "") for key in ("township", "township_b")]
-    if kind.startswith("import_") or kind in ("county", "job"):
+    if kind.startswith("import_") or kind in ("county", "county_township", "job"):
         return _import_fills(kind, world)
     if kind == "notification":
         return [("notification", {"pk": Notification.objects.order_by("pk").values_list("pk", flat=True).first()}, "")]
