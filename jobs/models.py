@@ -45,6 +45,7 @@ class Job(models.Model):
     log_target = models.CharField(max_length=100, blank=True)
     log_detail = models.JSONField(default=dict, blank=True)
     result_url = models.CharField(max_length=200, blank=True)  # an import: its record in 导入记录
+    result = models.JSONField(default=dict, blank=True)  # what the work found, for the page that shows it
     error = models.TextField(_("error"), blank=True)  # in the interface language (Chinese), for the user
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)

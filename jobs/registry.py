@@ -18,6 +18,7 @@ class Outcome:
     log_target: str = ""
     log_detail: dict = field(default_factory=dict)
     url: str = ""
+    data: dict = field(default_factory=dict)  # what the work found (an import's preview), kept on the job
 
 
 @dataclass(frozen=True)

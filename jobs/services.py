@@ -136,6 +136,7 @@ def _succeed(job, outcome):
         job.file.save(outcome.file_name, ContentFile(outcome.content), save=False)
     job.file_name, job.row_count = outcome.file_name, outcome.row_count
     job.log_target, job.log_detail, job.result_url = outcome.log_target, outcome.log_detail, outcome.url
+    job.result = outcome.data
     job.status, job.finished_at = Job.Status.DONE, timezone.now()
     job.done = job.total = max(job.total, outcome.row_count, 1)
     job.save()
