@@ -15,10 +15,9 @@ class DisputesConfig(AppConfig):
         register_target("disputes:mediation_detail", visible_cases)
         register_target("disputes:entry_detail", visible_entries)
 
-        from .mediation import case_file  # noqa: F401  (registers the case file's background job, §14)
-
         from jobs.exports import register_export
 
+        from .mediation import case_file  # noqa: F401  (registers the case file's background job, §14)
         from .screening.views import ledger_plan, may_export_ledger
 
         # A large ledger is written in the background (docs/architecture.md §14).
