@@ -99,8 +99,8 @@ def preview(request, pk):
             return redirect("ledgerimport:mapping", pk=batch.pk)
         checked = None
         if (ledger.size or 0) > settings.IMPORT_TASK_ROWS:
-            checked = _preview_job(request, batch, ledger)
-            if checked.status != Job.Status.DONE:
+            checked, started = _preview_job(request, batch, ledger)
+            if started or checked.status != Job.Status.DONE:
                 return redirect("jobs:detail", checked.pk)
             result = preview_from(checked.result)
         else:
@@ -127,15 +127,15 @@ def _preview_params(batch):
 
 
 def _preview_job(request, batch, ledger):
-    """This user's preview job for the batch as it stands (running, or done with its result kept), or a
-    new one; 重新检查 (``?again``) starts a new one, for rows imported meanwhile."""
+    """(job, started): this user's preview job for the batch as it stands (running, or done with its result
+    kept), or a new one; 重新检查 (``?again``) starts a new one, for rows imported meanwhile."""
     params = _preview_params(batch)
     if "again" not in request.GET:
         for job in Job.objects.filter(created_by=request.user, kind="ledger_preview",
                                       params__batch=batch.pk).exclude(status=Job.Status.FAILED)[:5]:
             if job.params == params:
-                return job
-    return start_job(by=request.user, kind="ledger_preview", params=params, total=ledger.size or 0)
+                return job, False
+    return start_job(by=request.user, kind="ledger_preview", params=params, total=ledger.size or 0), True
 
 
 def run_preview_job(job, user, progress):

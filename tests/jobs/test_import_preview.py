@@ -67,7 +67,7 @@ def test_a_large_file_is_checked_in_the_background_and_shows_the_same_preview(cl
     import_services.set_value_map(batch, by=coordinator, value_map={"category": {"x": "y"}})
     assert client.get(url).status_code == 302 and Job.objects.count() == 2
     assert client.get(url + "?again=1").status_code == 302 and Job.objects.count() == 3  # 重新检查
-    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200 and Job.objects.count() == 3
 
 
 def test_the_preview_job_is_its_starters_alone(client, admin_user, batch, settings):
