@@ -159,11 +159,14 @@ def supersede(job):
 
 
 def purge_files(now=None):
-    """Delete job files older than JOB_FILE_HOURS (the rows stay, as a record of what was made)."""
+    """Delete job files, and the results kept on jobs, older than JOB_FILE_HOURS (the rows stay, as a record
+    of what was made)."""
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.JOB_FILE_HOURS)
     for job in Job.objects.filter(finished_at__lt=cutoff, file_deleted_at__isnull=True).exclude(file=""):
         _delete_file(job, now)
+    # What a job found (an import's preview: names, ID numbers) goes with its file.
+    Job.objects.filter(finished_at__lt=cutoff).exclude(result={}).update(result={})
 
 
 def _delete_file(job, now=None):

@@ -133,7 +133,7 @@ def _preview_job(request, batch, ledger):
     if "again" not in request.GET:
         for job in Job.objects.filter(created_by=request.user, kind="ledger_preview",
                                       params__batch=batch.pk).exclude(status=Job.Status.FAILED)[:5]:
-            if job.params == params:
+            if job.params == params and (job.status != Job.Status.DONE or job.result):  # not yet purged
                 return job, False
     return start_job(by=request.user, kind="ledger_preview", params=params, total=ledger.size or 0), True
 

@@ -53,8 +53,8 @@ def test_a_large_file_is_checked_in_the_background_and_shows_the_same_preview(cl
     response = client.get(url)
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
-    assert (job.kind, job.status, job.created_by, job.result_url, job.done) == (
-        "ledger_preview", "done", coordinator, url, 7)
+    assert (job.kind, job.status, job.created_by, job.result_url, job.row_count) == (
+        "ledger_preview", "done", coordinator, url, 7)  # seven data rows read
     job_page = client.get(response["Location"]).content.decode()
     assert f'href="{url}"' in job_page and "打开检查结果" in job_page and "job-download" not in job_page
 
@@ -88,3 +88,18 @@ def test_a_bad_file_is_still_refused_at_once_in_chinese(client, coordinator, tow
     page = response.content.decode()
     assert response.status_code == 200 and "这个文件不是 Excel 工作簿（.xlsx），或者文件已损坏。" in page
     assert not ImportBatch.objects.exists() and not Job.objects.exists()
+
+
+def test_what_the_check_found_is_purged_with_the_job_files(client, batch, settings):
+    from jobs.services import purge_files
+
+    settings.IMPORT_TASK_ROWS = 3
+    url = reverse("ledgerimport:preview", args=[batch.pk])
+    client.get(url)
+    job = Job.objects.get()
+    assert job.result["total"] == 7 and job.result["sample"]
+    purge_files(NOW + datetime.timedelta(hours=settings.JOB_FILE_HOURS + 1))
+    job.refresh_from_db()
+    assert job.result == {} and job.status == "done"
+    assert client.get(url).status_code == 302 and Job.objects.count() == 2  # checked again, not shown empty
+    assert client.get(url).status_code == 200
