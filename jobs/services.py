@@ -94,8 +94,10 @@ def report_progress(job, done, total=None):
     os.replace(temporary, path)
 
 
-def current(job):
-    """The job with the progress its worker last reported."""
+def current(job, user=None):
+    """The job with the progress its worker last reported (and, given the viewer, whether they may retry it)."""
+    kind = KINDS.get(job.kind)
+    job.can_retry = bool(user is not None and job.retryable and kind is not None and kind.allowed(user))
     if job.status == Job.Status.RUNNING:
         try:
             figures = json.loads(_progress_path(job.pk).read_text())

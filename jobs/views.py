@@ -38,18 +38,19 @@ def _own(request, pk):
 def index(request):
     """The user's own recent jobs."""
     jobs = Job.objects.filter(created_by=request.user, township=_township(request))[:30]
-    return render(request, "jobs/index.html", {"jobs": [current(job) for job in jobs]})
+    return render(request, "jobs/index.html", {"jobs": [current(job, request.user) for job in jobs]})
 
 
 @require_GET
 def detail(request, pk):
-    return render(request, "jobs/detail.html", {"job": current(_own(request, pk))})
+    return render(request, "jobs/detail.html", {"job": current(_own(request, pk), request.user)})
 
 
 @require_GET
 def progress(request, pk):
     """The progress fragment the page polls every second until the job has finished."""
-    return render(request, "jobs/_progress.html", {"job": current(_own(request, pk)), "back": _back(request, "back")})
+    return render(request, "jobs/_progress.html",
+                  {"job": current(_own(request, pk), request.user), "back": _back(request, "back")})
 
 
 @require_GET

@@ -137,11 +137,11 @@ def petition_detail(user, pk):
     petition.open_supervisions = [s for s in petition.supervision_list if s.result_at is None]
     petition.pending_escalations = [e for e in petition.escalation_list if e.state == EscalationRequest.State.PENDING]
     petition.document_list = list(documents_of(petition))
-    petition.dossier_job = _dossier_job(petition)
+    petition.dossier_job = _dossier_job(petition, user)
     return petition
 
 
-def _dossier_job(petition):
+def _dossier_job(petition, user):
     """The archived case's dossier job while it is unfinished or has failed (its page shows the progress,
     or the error and 重试); None once the dossier is among the documents (docs/architecture.md §14)."""
     if petition.status != Petition.Status.ARCHIVED:
@@ -151,7 +151,7 @@ def _dossier_job(petition):
     from .dossier import latest_dossier_job
 
     job = latest_dossier_job(petition)
-    return current(job) if job is not None and job.status != job.Status.DONE else None
+    return current(job, user) if job is not None and job.status != job.Status.DONE else None
 
 
 def earlier_cases(user, people):

@@ -122,6 +122,8 @@ def test_a_failed_dossier_shows_its_reason_and_is_retried(client, users, visited
     assert client.get(retry).status_code == 405
     # Only who holds the right to archive may retry (a handler of the case sees it but may not).
     client.force_login(users["handler"])
+    page = client.get(detail).content.decode()
+    assert "卷宗未能生成" in page and 'data-testid="job-retry"' not in page
     assert client.post(retry, {"next": detail}).status_code == 403
     assert Job.objects.count() == 1
 
