@@ -58,7 +58,8 @@ from django.db import transaction  # noqa: E402
 
 
 def build():
-    """One archived petition (notices, reply, dossier issued on the way) and one agreed mediation case."""
+    """One archived petition (notices and reply issued on the way; archiving queues its dossier's job, which
+    nobody runs here: the dossier is timed below) and one agreed mediation case."""
     from disputes.mediation import documents as mediation_documents  # noqa: F401  (import before timing)
     from office.models import EscalationLevel
     from office.roles import ADMIN, CLERK, COORDINATOR, HANDLER, LEADER, MEDIATOR

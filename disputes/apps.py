@@ -17,6 +17,7 @@ class DisputesConfig(AppConfig):
 
         from jobs.exports import register_export
 
+        from .mediation import case_file  # noqa: F401  (registers the case file's background job, §14)
         from .screening.views import ledger_plan, may_export_ledger
 
         # A large ledger is written in the background (docs/architecture.md §14).

@@ -18,6 +18,7 @@ class Outcome:
     log_target: str = ""
     log_detail: dict = field(default_factory=dict)
     url: str = ""
+    data: dict = field(default_factory=dict)  # what the work found (an import's preview), kept on the job
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,13 @@ class JobKind:
     run: Callable
     # allowed(user) -> bool: the right to start this work and to download what it made.
     allowed: Callable
+    # sees(user, job) -> bool, for work about one case (job.subject): whoever may see the case sees the
+    # job's page and its progress, and the worker runs it only while its starter still sees the case.
+    # None: the job is its starter's alone, in their township.
+    sees: Callable | None = None
+    counts_rows: bool = True  # done/total are rows; otherwise steps, and the page shows only the bar
+    result_label: object = None  # the button to the job's result_url (default 打开结果)
+    retry: bool = False  # a failed job offers 重试 to whoever sees it and holds the right
 
 
 KINDS: dict[str, JobKind] = {}

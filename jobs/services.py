@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.utils import timezone, translation
@@ -17,21 +18,65 @@ from .registry import KINDS, JobError
 logger = logging.getLogger(__name__)
 
 
-def start_job(*, by, kind, params, total=0):
+def start_job(*, by, kind, params, total=0, subject=None):
     """Record a job for ``by`` and put it on the task queue; return the job (run at once by the immediate
-    backend, by ``manage.py db_worker`` otherwise)."""
+    backend, by ``manage.py db_worker`` otherwise).
+
+    ``subject``: the case the work is about (its township is the job's). Called inside a transaction,
+    the job and its task row are written with it: the worker sees neither unless it commits."""
     from .tasks import run_job
 
     if kind not in KINDS or not KINDS[kind].allowed(by):
         raise PermissionDenied
     purge_files()
     sweep_stalled()
-    job = Job.objects.create(township=by.staff.township, created_by=by, kind=kind, label=str(KINDS[kind].label),
-                             params=params, total=max(0, int(total or 0)))
+    about = {}
+    if subject is not None:
+        about = {"subject_type": ContentType.objects.get_for_model(subject), "subject_id": subject.pk}
+    job = Job.objects.create(township=subject.township if subject is not None else by.staff.township,
+                             created_by=by, kind=kind, label=str(KINDS[kind].label), params=params,
+                             total=max(0, int(total or 0)), **about)
     result = run_job.enqueue(job.pk)
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     job.refresh_from_db()
     return job
+
+
+def jobs_about(subject, kind):
+    """The jobs of this kind about this case, newest first."""
+    return Job.objects.filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk,
+                              kind=kind)
+
+
+def may_see(user, job):
+    """Whether ``user`` may see this job: for work about a case, whoever may see the case; otherwise
+    only the user who started it, in their township."""
+    kind = KINDS.get(job.kind)
+    if kind is not None and kind.sees is not None and job.subject_id is not None:
+        return bool(kind.sees(user, job))
+    staff = getattr(user, "staff", None)
+    return staff is not None and job.created_by_id == user.pk and staff.township_id == job.township_id
+
+
+def retry(job, *, by):
+    """Start the failed ``job`` again, as ``by`` (who sees it and holds the kind's right); return the new job."""
+    kind = KINDS.get(job.kind)
+    if not job.retryable or not may_see(by, job) or not kind.allowed(by):
+        raise PermissionDenied
+    subject = job.subject_type.get_object_for_this_type(pk=job.subject_id) if job.subject_id else None
+    if subject is not None:
+        # Pressed twice, or by two people: one new run, not two (a case gets one dossier per archiving).
+        again = jobs_about(subject, job.kind).filter(pk__gt=job.pk).exclude(status=Job.Status.FAILED).first()
+        if again is not None:
+            return again
+    return start_job(by=by, kind=job.kind, params=job.params, total=job.total, subject=subject)
+
+
+def run_queued(*kinds):
+    """Run the queued jobs of these kinds now, in this process: the demo loader makes each archived case's
+    dossier on its archiving day, through the same job a worker runs (a worker later finds them done)."""
+    for pk in Job.objects.filter(kind__in=kinds, status=Job.Status.QUEUED).order_by("pk").values_list("pk", flat=True):
+        run(pk)
 
 
 def _progress_path(pk):
@@ -60,9 +105,12 @@ def _reported(pk):
     return figures if isinstance(figures, dict) else {}
 
 
-def current(job):
-    """The job with the progress its worker last reported; a job whose worker has stopped reporting for
-    ``JOB_STALE_MINUTES`` is marked failed first (``sweep_stalled``), so its page stops waiting."""
+def current(job, user=None):
+    """The job with the progress its worker last reported (and, given the viewer, whether they may retry it);
+    a job whose worker has stopped reporting for ``JOB_STALE_MINUTES`` is marked failed first
+    (``sweep_stalled``), so its page stops waiting."""
+    kind = KINDS.get(job.kind)
+    job.can_retry = bool(user is not None and job.retryable and kind is not None and kind.allowed(user))
     if job.status == Job.Status.RUNNING:
         figures = _reported(job.pk)
         if _stalled(job, figures, timezone.now()):
@@ -125,10 +173,8 @@ def run(job_id):
     with translation.override(settings.LANGUAGE_CODE):
         try:
             kind = KINDS.get(job.kind)
-            staff = getattr(user, "staff", None)
             # The right is checked again here: it may have been withdrawn since the job was started.
-            if kind is None or not user.is_active or staff is None or staff.township_id != job.township_id \
-                    or not kind.allowed(user):
+            if kind is None or not user.is_active or not may_see(user, job) or not kind.allowed(user):
                 raise PermissionDenied
             outcome = kind.run(job, user, lambda done, total=None: report_progress(job, done, total))
         except PermissionDenied:
@@ -154,6 +200,7 @@ def _succeed(job, outcome):
         job.file.save(outcome.file_name, ContentFile(outcome.content), save=False)
     job.file_name, job.row_count = outcome.file_name, outcome.row_count
     job.log_target, job.log_detail, job.result_url = outcome.log_target, outcome.log_detail, outcome.url
+    job.result = outcome.data
     job.status, job.finished_at = Job.Status.DONE, timezone.now()
     job.done = job.total = max(job.total, outcome.row_count, 1)
     job.save()
@@ -169,11 +216,14 @@ def supersede(job):
 
 
 def purge_files(now=None):
-    """Delete job files older than JOB_FILE_HOURS (the rows stay, as a record of what was made)."""
+    """Delete job files, and the results kept on jobs, older than JOB_FILE_HOURS (the rows stay, as a record
+    of what was made)."""
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.JOB_FILE_HOURS)
     for job in Job.objects.filter(finished_at__lt=cutoff, file_deleted_at__isnull=True).exclude(file=""):
         _delete_file(job, now)
+    # What a job found (an import's preview: names, ID numbers) goes with its file.
+    Job.objects.filter(finished_at__lt=cutoff).exclude(result={}).update(result={})
 
 
 def _delete_file(job, now=None):

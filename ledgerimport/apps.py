@@ -10,7 +10,9 @@ class LedgerImportConfig(AppConfig):
         from jobs.registry import JobKind, register
 
         from .services import can_import
-        from .views import run_import_job
+        from .views import run_import_job, run_preview_job
 
-        # A large ledger is imported in the background (docs/architecture.md §14).
+        # A large ledger is checked and imported in the background (docs/architecture.md §14).
+        register(JobKind("ledger_preview", _("Ledger check before import"), run_preview_job, can_import,
+                         result_label=_("Open the check")))
         register(JobKind("ledger_import", _("Ledger import"), run_import_job, can_import))

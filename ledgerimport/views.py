@@ -13,7 +13,7 @@ from jobs.services import start_job
 from office.excel import xlsx_response
 
 from . import services
-from .engine import LedgerError, kind_module, ledger_for
+from .engine import LedgerError, Preview, Problem, kind_module, ledger_for
 from .forms import UploadForm, mapping_form
 from .kinds import KINDS, LOOKUP
 from .models import ImportBatch
@@ -87,17 +87,27 @@ def _samples(ledger, count=3):
 
 
 def preview(request, pk):
+    """Every row read and checked before the import: in the request for a small file; for one of more
+    than IMPORT_TASK_ROWS rows, by a background job whose page comes back here to show what it found
+    (docs/architecture.md §14)."""
     batch = _batch(request, pk)
     if batch.state != ImportBatch.State.DRAFT:
         return redirect("ledgerimport:batch", pk=batch.pk)
     try:
         ledger = ledger_for(batch)
-        result = ledger.preview()
+        if ledger.mapping_problems():
+            return redirect("ledgerimport:mapping", pk=batch.pk)
+        checked = None
+        if (ledger.size or 0) > settings.IMPORT_TASK_ROWS:
+            checked, started = _preview_job(request, batch, ledger)
+            if started or checked.status != Job.Status.DONE:
+                return redirect("jobs:detail", checked.pk)
+            result = preview_from(checked.result)
+        else:
+            result = ledger.preview()
     except LedgerError as error:
         messages.error(request, str(error))
         return redirect("ledgerimport:index")
-    if ledger.mapping_problems():
-        return redirect("ledgerimport:mapping", pk=batch.pk)
     unknown = [
         (ledger.kind.field(key), ledger.column_name(key), key,
          [(value, count, (batch.value_map.get(key) or {}).get(value, "")) for value, count in sorted(found.items())],
@@ -108,7 +118,60 @@ def preview(request, pk):
     sample = [(number, [_shown(values.get(f.key)) for f in fields]) for number, values in result.sample]
     return render(request, "ledgerimport/preview.html", {
         "batch": batch, "ledger": ledger, "result": result, "unknown": unknown, "fields": fields, "sample": sample,
-        "lookup_type": LOOKUP})
+        "lookup_type": LOOKUP, "checked": checked})
+
+
+def _preview_params(batch):
+    """What a preview depends on: the file, its column mapping and the values chosen for unknown ones."""
+    return {"batch": batch.pk, "sha256": batch.sha256, "mapping": batch.mapping, "value_map": batch.value_map}
+
+
+def _preview_job(request, batch, ledger):
+    """(job, started): this user's preview job for the batch as it stands (running, or done with its result
+    kept), or a new one; 重新检查 (``?again``) starts a new one, for rows imported meanwhile."""
+    params = _preview_params(batch)
+    if "again" not in request.GET:
+        for job in Job.objects.filter(created_by=request.user, kind="ledger_preview",
+                                      params__batch=batch.pk).exclude(status=Job.Status.FAILED)[:5]:
+            if job.params == params and (job.status != Job.Status.DONE or job.result):  # not yet purged
+                return job, False
+    return start_job(by=request.user, kind="ledger_preview", params=params, total=ledger.size or 0), True
+
+
+def run_preview_job(job, user, progress):
+    """The background preview (a job kind): the page's own reading and checking, kept on the job."""
+    batch = ImportBatch.objects.filter(pk=job.params.get("batch"), township=user.staff.township,
+                                       state=ImportBatch.State.DRAFT).first()
+    if batch is None:
+        raise JobError(_("This import no longer exists."))
+    try:
+        ledger = ledger_for(batch)
+        result = Preview()
+        progress(0, job.total)
+        for chunk in ledger.outcomes():
+            for row in chunk:
+                ledger.tally(result, row)
+            progress(result.total, max(job.total, result.total))
+        ledger.finish(result)
+    except LedgerError as error:
+        raise JobError(str(error)) from error
+    return Outcome(url=reverse("ledgerimport:preview", args=[batch.pk]), row_count=result.total,
+                   data=preview_data(result))
+
+
+def preview_data(result):
+    """A preview as JSON (the sample's cells as shown), to be shown later by preview_from."""
+    return {
+        "total": result.total, "accepted": result.accepted, "refused_rows": result.refused_rows,
+        "skipped_summary": result.skipped_summary, "present": result.present, "duplicates": result.duplicates,
+        "refused": [[p.row, str(p.column), str(p.reason)] for p in result.refused],
+        "unknown": {key: dict(values) for key, values in result.unknown.items()},
+        "sample": [[number, {key: _shown(value) for key, value in values.items()}] for number, values in result.sample],
+    }
+
+
+def preview_from(data):
+    return Preview(**{**data, "refused": [Problem(*problem) for problem in data["refused"]]})
 
 
 def _shown(value):

@@ -12,3 +12,5 @@ class PetitionsConfig(AppConfig):
         from .selectors import visible_petitions
 
         register_target("petitions:detail", visible_petitions)
+
+        from . import dossier  # noqa: F401  (registers the dossier's background job, docs/architecture.md §14)

@@ -77,13 +77,20 @@ def issue_report_back(petition, *, by):
                           by=by, township=petition.township, numbered=True)
 
 
-def issue_dossier(petition, *, by):
+DOSSIER_STEPS = 4  # the registration form, the record of handling, the assembly, storing
+
+
+def issue_dossier(petition, *, by, progress=None):
     """Assemble and store the archive dossier (一人一案): cover, contents with page numbers, documents.
 
     The issued documents go in as stored (byte for byte the pages that were served); the
     registration form and the record of handling are rendered now, once, as part of the dossier.
+    Run by the background job that archiving queues (petitions/dossier.py); ``progress(step)`` counts
+    to DOSSIER_STEPS. The dossier has no 文号: no number is taken.
     """
+    progress = progress or (lambda step: None)
     parts = [("信访事项登记表", registration_form(petition, full=True))]
+    progress(1)
     for document in documents_of(petition).exclude(kind="dossier"):
         parts.append((document.title, read_document(document), document.number))
     record = render_pdf("pdf/petition_record.html", _context(
@@ -96,7 +103,9 @@ def issue_dossier(petition, *, by):
         escalations=petition.escalations.select_related("to_level", "requested_by", "decided_by"),
     ))
     parts.append(("信访事项办理过程记录", record))
+    progress(2)
     data = assemble_dossier(parts, lambda entries, total: render_pdf(
         "pdf/petition_dossier_front.html", _context(petition, entries=entries, total=total)))
+    progress(3)
     return store_document(petition, kind="dossier", title=f"信访事项卷宗（{petition.number}）", data=data,
                           by=by, township=petition.township)

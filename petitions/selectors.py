@@ -157,7 +157,21 @@ def petition_detail(user, pk):
     petition.document_list = found["documents"]
     petition.history_records = found["history"]
     petition.ladder_levels = found["levels"]
+    petition.dossier_job = _dossier_job(petition, user)
     return petition
+
+
+def _dossier_job(petition, user):
+    """The archived case's dossier job while it is unfinished or has failed (its page shows the progress,
+    or the error and 重试); None once the dossier is among the documents (docs/architecture.md §14)."""
+    if petition.status != Petition.Status.ARCHIVED:
+        return None
+    from jobs.services import current
+
+    from .dossier import latest_dossier_job
+
+    job = latest_dossier_job(petition)
+    return current(job, user) if job is not None and job.status != job.Status.DONE else None
 
 
 def earlier_cases(user, people):

@@ -21,6 +21,7 @@ from office.workflow import StaleStateError, TransitionNotAllowed, WorkflowError
 __all__ = ["PermissionDenied", "StaleStateError", "TransitionNotAllowed", "WorkflowError", "TRANSITIONS"]
 
 from . import documents, permissions
+from .dossier import queue_dossier
 from .models import (
     CaseEvent,
     EscalationRequest,
@@ -718,7 +719,8 @@ def report_back(petition, *, by, reported_on, method, summary, expected_version=
 
 @transaction.atomic
 def archive_petition(petition, *, by, expected_version=None):
-    """Archive the case (read-only from then on) and store its dossier (一人一案)."""
+    """Archive the case (read-only from then on) and queue its dossier (一人一案), which a background job
+    renders and stores (petitions/dossier.py; docs/architecture.md §14)."""
     petition = FLOW.lock(petition, "archive", by, expected_version)
     if petition.needs_report_back and petition.status == S.VISITED and not petition.reported_on:
         raise TransitionNotAllowed(_(
@@ -728,7 +730,7 @@ def archive_petition(petition, *, by, expected_version=None):
     petition.status = S.ARCHIVED
     petition.archived_on = _today()
     FLOW.save(petition, by, "archive", ["archived_on"], from_status=from_status)
-    documents.issue_dossier(petition, by=by)
+    queue_dossier(petition, by=by)
     return petition
 
 

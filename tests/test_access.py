@@ -94,6 +94,10 @@ SEES = {
     "import:a": {"coord_a", "admin_a"},                                     # a ledger upload of 青溪镇, not imported
     "job:a": {"coord_a"},                                                   # a background export: its starter alone
 }
+# A dossier's job is seen by whoever sees its case (docs/architecture.md §14).
+SEES["job:dossier_r_unit"] = SEES["petition:r_unit"]
+SEES["job:dossier_plain"] = SEES["petition:plain"]
+SEES["job:case_file_m_secret"] = SEES["mediation:m_secret"]
 SEES["nobody"] = set()
 SEES["attachment:r_unit"] = SEES["petition:r_unit"]
 SEES["petition_doc:r_unit"] = SEES["petition:r_unit"]
@@ -179,11 +183,13 @@ ROUTES = {
     "ledgerimport:value_map": ("import_batch", "post"),
     "ledgerimport:confirm": ("import_batch", "post"),
     "ledgerimport:undo": ("import_batch", "post"),
-    # 我的后台任务: everyone has the list (of their own jobs); a job answers only the user who started it.
+    # 我的后台任务: everyone has the list (of their own jobs); a job answers only the user who started it,
+    # or, a dossier's, whoever sees its case.
     "jobs:index": (None, EVERYONE),
     "jobs:detail": ("job", "object"),
     "jobs:progress": ("job", "object"),
-    "jobs:download": ("job", "object"),
+    "jobs:download": ("job_file", "object"),
+    "jobs:retry": ("job", "post"),
     "disputes:index": (None, DISPUTES | COUNTY),  # the county's readers: the ledger of their townships
     "disputes:export": (None, "section"),
     "disputes:round_list": (None, DISPUTES | COUNTY),
@@ -370,6 +376,21 @@ def build_world():
 
     world["job"] = start_job(by=u["coord_a"], kind="petition_ledger", params={})
     assert world["job"].status == "done", world["job"].error
+    # Dossier jobs that failed (their page shows the error and 重试): visible as their case is.
+    from django.contrib.contenttypes.models import ContentType
+
+    from jobs.models import Job
+
+    def failed_dossier(kind, case, by):
+        return Job.objects.create(township=case.township, created_by=by, kind=kind, label="卷宗", status="failed",
+                                  error="卷宗未能生成。", subject_type=ContentType.objects.get_for_model(case),
+                                  subject_id=case.pk)
+
+    world["dossier_jobs"] = {
+        "dossier_r_unit": failed_dossier("petition_dossier", p["r_unit"], u["clerk_a"]),
+        "dossier_plain": failed_dossier("petition_dossier", p["plain"], u["clerk_a"]),
+        "case_file_m_secret": failed_dossier("mediation_case_file", m["m_secret"], u["leader_a"]),
+    }
     for key in p:
         p[key].refresh_from_db()
     return world
@@ -405,8 +426,11 @@ def _import_fills(kind, world):
                 for key in ("township", "township_b") for what in ("open", "timely_decision")]
     if kind == "county_township":
         return [(f"county:{key}", {"township": world[key].pk}, "") for key in ("township", "township_b")]
-    if kind == "job":
+    if kind == "job_file":
         return [("job:a", {"pk": world["job"].pk}, "")]
+    if kind == "job":
+        return [("job:a", {"pk": world["job"].pk}, "")] + [
+            (f"job:{key}", {"pk": job.pk}, "") for key, job in world["dossier_jobs"].items()]
     if kind == "import_batch":
         return [("import:a", {"pk": world["import_batch"].pk}, "")]
     return [("", {"kind": ledger}, "") for ledger in ("petitions", "screening", "mediation")]
@@ -450,7 +474,7 @@ def fills(kind, world):
     if kind == "lookup":
         people = [(W1, "13900000101"), (W2, "13900000102"), (W3, "13900000103")]
         return [(f"lookup:{name}", {}, f"row=p0&p0-name={name}&p0-phone={phone}&p0-village=") for name, phone in people]
-    if kind.startswith("import_") or kind in ("county", "county_township", "job"):
+    if kind.startswith("import_") or kind in ("county", "county_township", "job", "job_file"):
         return _import_fills(kind, world)
     if kind == "notification":
         return [("notification", {"pk": Notification.objects.order_by("pk").values_list("pk", flat=True).first()}, "")]

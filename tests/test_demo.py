@@ -73,7 +73,14 @@ def test_the_demo_loads_today_with_every_state_the_readme_promises(client, djang
     # dispute among them, whose 化解期限 passed long before the import, counts from the day it came in.
     from jobs.models import Job
 
-    assert set(Job.objects.values_list("kind", "status")) == {("ledger_import", "done"), ("petition_ledger", "done")}
+    assert set(Job.objects.values_list("kind", "status")) == {
+        ("ledger_import", "done"), ("petition_ledger", "done"), ("petition_dossier", "done"),
+        ("mediation_case_file", "done")}
+    # Every archived case has its dossier, made by its background job on its archiving day.
+    archived = Petition.objects.filter(status=S.ARCHIVED, imported_from__isnull=True)
+    assert archived.exists() and not archived.exclude(
+        pk__in=IssuedDocument.objects.filter(kind="dossier").values("object_id")).exists()
+    assert Job.objects.filter(kind="petition_dossier").count() == archived.count()
     noise = LedgerEntry.objects.get(title="邻里噪音纠纷")
     assert noise.is_open and (today - noise.deadline).days > 30 and noise.days_left(today) == 0
     review = list(year_review_rows(township, today.year, today))

@@ -81,16 +81,23 @@ def return_visit_record(visit, *, full):
     )
 
 
-def issue_case_file(case, *, by):
+CASE_FILE_STEPS = 4  # the registration form, the other records, the assembly, storing
+
+
+def issue_case_file(case, *, by, progress=None):
     """Assemble and store the case file (人民调解卷宗, Art 27) of an archived standard-procedure case.
 
     Issued agreements go in as stored (byte for byte what the parties signed, every version); the
     registration form, the session records and the return-visit records are rendered now, once.
+    Run by the background job that archiving queues (case_file.py); ``progress(step)`` counts to
+    CASE_FILE_STEPS. The case file has no 文号: no number is taken.
     """
+    progress = progress or (lambda step: None)
     # Each part is listed in the contents by the title printed on it (docs/domain.md §6).
     registration_title = (pgettext("document title", "Mediation application and registration form")
                           if case.source == "application" else pgettext("document title", "Mediation registration form"))
     parts = [(registration_title, application_form(case, full=True))]
+    progress(1)
     sessions = list(case.sessions.select_related("recorded_by"))
     if sessions:
         parts.append((pgettext("document title", "Mediation session record"), render_pdf("pdf/mediation_sessions.html", {"case": case, "sessions": sessions})))
@@ -101,10 +108,12 @@ def issue_case_file(case, *, by):
                       f"{number} {version}".strip()))
     for visit in case.return_visits.filter(visited_on__isnull=False).select_related("visited_by"):
         parts.append((pgettext("document title", "Mediation return visit record"), return_visit_record(visit, full=True)))
+    progress(2)
     agreement = getattr(case, "agreement", None)
     context = {"case": case, "agreement": agreement, "parties": _parties(case),
                "mediators": list(case.mediators.order_by("last_name", "username"))}
     data = assemble_dossier(parts, lambda entries, total: render_pdf(
         "pdf/mediation_case_file_front.html", {**context, "entries": entries, "total": total}))
+    progress(3)
     return store_document(case, kind=CASE_FILE_KIND, title=f"人民调解卷宗（{case.number}）", data=data, by=by,
                           township=case.township)

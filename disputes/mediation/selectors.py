@@ -137,6 +137,7 @@ def case_detail(user, pk):
     issued = found["documents"]
     case.agreement_versions = [d for d in issued if d.kind == AGREEMENT_KIND]
     case.other_documents = [d for d in issued if d.kind != AGREEMENT_KIND]
+    case.case_file_job = _case_file_job(case, user)
     case.pending_escalations = [e for e in case.escalations.all() if e.state == MediationEscalation.State.PENDING]
     case.pending_visit = next((v for v in case.return_visits.all() if v.visited_on is None), None)
     case.history_records, case.agreement_history_records = found["history"], found["agreement_history"]
@@ -147,6 +148,19 @@ def case_detail(user, pk):
 
 def _records(history):
     return history.select_related("history_user").order_by("history_date", "history_id")
+
+
+def _case_file_job(case, user):
+    """The archived case's case-file job while it is unfinished or has failed (the page shows its progress,
+    or the error and 重试); None once the case file is among the documents (docs/architecture.md §14)."""
+    if case.status != MediationCase.Status.ARCHIVED or not case.is_standard:
+        return None
+    from jobs.services import current
+
+    from .case_file import latest_case_file_job
+
+    job = latest_case_file_job(case)
+    return current(job, user) if job is not None and job.status != job.Status.DONE else None
 
 
 def agreement_of(case):

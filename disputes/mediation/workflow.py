@@ -40,6 +40,7 @@ from ..models import (
 )
 from ..screening import workflow as entry_workflow
 from . import documents, permissions
+from .case_file import queue_case_file
 from .selectors import eligible_mediators
 
 __all__ = ["PermissionDenied", "StaleStateError", "TransitionNotAllowed", "WorkflowError", "TRANSITIONS"]
@@ -670,7 +671,7 @@ def transfer_case_to_police(case, *, by, unit, note, expected_version=None):
 @transaction.atomic
 def archive_case(case, *, by, expected_version=None):
     """Archive the case (read-only from then on); a standard case first needs its return visit and gets
-    its case file (卷宗) stored."""
+    its case file (卷宗), which a background job renders and stores (case_file.py; docs/architecture.md §14)."""
     case = FLOW.lock(case, "archive", by, expected_version)
     if case.status == S.PERFORMED and case.is_standard:
         raise TransitionNotAllowed(_("Record the return visit before archiving (standard procedure)."))
@@ -680,5 +681,5 @@ def archive_case(case, *, by, expected_version=None):
     FLOW.save(case, by, "archive", ["archived_on"], from_status=from_status)
     if case.is_standard:
         # Art 27: the committee files the registration, the records and the agreement as a case file.
-        documents.issue_case_file(case, by=by)
+        queue_case_file(case, by=by)
     return case
