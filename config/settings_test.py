@@ -9,7 +9,10 @@ from .settings import *  # noqa: E402,F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
-MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+# One folder per pytest-xdist worker: job progress files are named by the job's id, which starts at 1 in every
+# worker's database, and a test that moves the clock forward purges old job files: neither may touch another
+# worker's files.
+MEDIA_ROOT = BASE_DIR / ".test-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The live server for browser tests speaks plain http.
 SESSION_COOKIE_SECURE = False
