@@ -5,6 +5,11 @@ so it yields one row even over no data). ``read_together`` puts them side by sid
 (``FROM (part) AS q0 CROSS JOIN (part) AS q1 …``) and may left-join a few small many-row parts (a
 grouped count, the rounds of this week): their rows multiply, so keep them to a few dozen rows each.
 One round trip for a page's menu and a dashboard's figures.
+
+A grouped count that a page shows as a table of cells (a chart's months × channels) is a one-row part too:
+``pivot_row(grouped, cells)`` groups first (one pass over the rows, through an index on the grouping's
+range) and spreads the few groups into named columns afterwards — rather than one conditional count per
+cell evaluated on every row.
 """
 from typing import Any
 
@@ -18,8 +23,45 @@ def one_row(queryset, **aggregates):
             .annotate(**aggregates).values(*aggregates))
 
 
-def _columns(queryset):
-    query = queryset.query
+class PivotRow:
+    """A one-row part made of a grouped queryset: each named cell is the sum of a value column over the groups
+    whose keys equal the given values (0 when no group matches). Built by ``pivot_row``; read by
+    ``read_together`` like any part."""
+
+    def __init__(self, grouped, cells):
+        self.grouped, self.cells = grouped, cells
+
+    @property
+    def columns(self):
+        return list(self.cells)
+
+    def sql_with_params(self):
+        quote = connection.ops.quote_name
+        inner, inner_params = self.grouped.query.sql_with_params()
+        selects, params = [], []
+        for name, (keys, value) in self.cells.items():
+            condition = " AND ".join(f"g.{quote(key)} = %s" for key in keys)
+            params.extend(keys.values())
+            selects.append(f"CAST(COALESCE(SUM(CASE WHEN {condition} THEN g.{quote(value)} ELSE 0 END), 0) AS INTEGER) "
+                           f"AS {quote(name)}")
+        return f"SELECT {', '.join(selects)} FROM ({inner}) g", (*params, *inner_params)
+
+
+def pivot_row(grouped, cells):
+    """One-row part (not executed) from ``grouped`` (a ``values(keys…).annotate(counts…)`` queryset):
+    ``cells`` is {column: ({key: value, …}, count column)}, e.g. {"in_0_visit": ({"at_year": 2026, "at_month": 1,
+    "channel": "visit"}, "n")}. Keys compare with plain values (integers, strings): no dates."""
+    return PivotRow(grouped.order_by(), cells)
+
+
+def _sql_with_params(part):
+    return part.sql_with_params() if isinstance(part, PivotRow) else part.query.sql_with_params()
+
+
+def _columns(part):
+    if isinstance(part, PivotRow):
+        return part.columns
+    query = part.query
     return [*query.extra_select, *query.values_select, *query.annotation_select]
 
 
@@ -32,7 +74,7 @@ def read_together(parts, rows=None):
     selects, sources, params, layout = [], [], [], []
     for index, (name, queryset) in enumerate([*parts.items(), *rows.items()]):
         alias = f"q{index}"
-        sql, part_params = queryset.query.sql_with_params()
+        sql, part_params = _sql_with_params(queryset)
         if index == 0:
             sources.append(f"({sql}) {alias}")
         elif name in rows:

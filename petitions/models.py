@@ -280,6 +280,11 @@ class Petition(models.Model):
             models.Index(fields=["township", "due_on", "received_on", "id"], name="petition_open_due",
                          condition=Q(status__in=OPEN_STATUSES_FOR_INDEX)),
             models.Index(fields=["assigned_unit", "status"], name="petition_unit_status"),
+            # The dashboard's figures and on-time chart read the period's (or the twelve months') cases by
+            # the date their reply fell due or was served: a range on these, never the township's history
+            # (reports/figures.py petition_period_rows; the intake by received_on uses petition_received_seq).
+            models.Index(fields=["township", "handling_due_on", "replied_on"], name="petition_handling_due"),
+            models.Index(fields=["township", "replied_on"], name="petition_replied"),
             # The few confidential cases (Art 30), which mediation's visibility checks against the petition's.
             models.Index(fields=["township"], name="petition_confidential", condition=Q(confidential=True)),
         ]

@@ -346,17 +346,20 @@ def queue_petitions(user, slug, today, soon_days):
     return petitions.order_by(*QUEUE_ORDER.get(slug, ("due_on", "received_on", "pk")))
 
 
-def queue_count_row(user, today, soon_days):
+def queue_count_row(user, today, soon_days, extra=None):
     """(slugs, one-row queryset counting each of the user's queues), not executed: the menu reads it with the
-    other counts in one query (reports/queues.py). Only open cases are read (index petition_open_due)."""
+    other counts in one query (reports/queues.py). Only open cases are read (index petition_open_due).
+    ``extra``: more aggregates over the same open cases, counted in the same pass (the dashboard's states);
+    the row is None when there is nothing to count."""
     slugs = queues_for(user)
-    if not slugs:
+    if not slugs and not extra:
         return [], None
-    conditions = queue_conditions(user, today, soon_days)
+    conditions = queue_conditions(user, today, soon_days) if slugs else {}
     # Every queue holds only open cases: filtering on the open states first lets the partial index
     # on open cases do the work instead of reading every case of the township.
     petitions = visible_petitions(user).filter(status__in=Petition.OPEN_STATUSES)
-    return slugs, one_row(petitions, **{s.replace("-", "_"): Count("pk", filter=conditions[s]) for s in slugs})
+    aggregates = {s.replace("-", "_"): Count("pk", filter=conditions[s]) for s in slugs} | (extra or {})
+    return slugs, one_row(petitions, **aggregates)
 
 
 def queue_counts(user, today, soon_days):
