@@ -7,8 +7,8 @@ grouped count, the rounds of this week): their rows multiply, so keep them to a 
 One round trip for a page's menu and a dashboard's figures.
 
 A grouped count that a page shows as a table of cells (a chart's months × channels) is a one-row part too:
-``pivot_row(grouped, cells)`` groups first (one pass over the rows, through an index on the grouping's
-range) and spreads the few groups into named columns afterwards — rather than one conditional count per
+``pivot_row(grouped, cells)`` groups first (one pass over the rows, by plain columns) and spreads the
+groups into named columns afterwards — rather than one conditional count per
 cell evaluated on every row.
 """
 from typing import Any
@@ -40,8 +40,15 @@ class PivotRow:
         inner, inner_params = self.grouped.query.sql_with_params()
         selects, params = [], []
         for name, (keys, value) in self.cells.items():
-            condition = " AND ".join(f"g.{quote(key)} = %s" for key in keys)
-            params.extend(keys.values())
+            terms = []
+            for key, wanted in keys.items():
+                if isinstance(wanted, tuple):  # a range of dates, bounds included
+                    terms.append(f"g.{quote(key)} BETWEEN %s AND %s")
+                    params.extend(connection.ops.adapt_datefield_value(bound) for bound in wanted)
+                else:
+                    terms.append(f"g.{quote(key)} = %s")
+                    params.append(wanted)
+            condition = " AND ".join(terms)
             selects.append(f"CAST(COALESCE(SUM(CASE WHEN {condition} THEN g.{quote(value)} ELSE 0 END), 0) AS INTEGER) "
                            f"AS {quote(name)}")
         return f"SELECT {', '.join(selects)} FROM ({inner}) g", (*params, *inner_params)
@@ -49,8 +56,9 @@ class PivotRow:
 
 def pivot_row(grouped, cells):
     """One-row part (not executed) from ``grouped`` (a ``values(keys…).annotate(counts…)`` queryset):
-    ``cells`` is {column: ({key: value, …}, count column)}, e.g. {"in_0_visit": ({"at_year": 2026, "at_month": 1,
-    "channel": "visit"}, "n")}. Keys compare with plain values (integers, strings): no dates."""
+    ``cells`` is {column: ({key: value or (first, last) date range, …}, count column)}, e.g.
+    {"in_0_visit": ({"received_on": (date(2026, 1, 1), date(2026, 1, 31)), "channel": "visit"}, "n")}.
+    Group by the plain columns (a date, not its month: no per-row function) and let the cells take ranges."""
     return PivotRow(grouped.order_by(), cells)
 
 
