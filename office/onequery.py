@@ -5,6 +5,11 @@ so it yields one row even over no data). ``read_together`` puts them side by sid
 (``FROM (part) AS q0 CROSS JOIN (part) AS q1 …``) and may left-join a few small many-row parts (a
 grouped count, the rounds of this week): their rows multiply, so keep them to a few dozen rows each.
 One round trip for a page's menu and a dashboard's figures.
+
+A grouped count that a page shows as a table of cells (a chart's months × channels) is a one-row part too:
+``pivot_row(grouped, cells)`` groups first (one pass over the rows, by plain columns) and spreads the
+groups into named columns afterwards — rather than one conditional count per
+cell evaluated on every row.
 """
 from typing import Any
 
@@ -20,8 +25,53 @@ def one_row(queryset, **aggregates):
             .annotate(**aggregates).values(*aggregates))
 
 
-def _columns(queryset):
-    query = queryset.query
+class PivotRow:
+    """A one-row part made of a grouped queryset: each named cell is the sum of a value column over the groups
+    whose keys equal the given values (0 when no group matches). Built by ``pivot_row``; read by
+    ``read_together`` like any part."""
+
+    def __init__(self, grouped, cells):
+        self.grouped, self.cells = grouped, cells
+
+    @property
+    def columns(self):
+        return list(self.cells)
+
+    def sql_with_params(self):
+        quote = connection.ops.quote_name
+        inner, inner_params = self.grouped.query.sql_with_params()
+        selects, params = [], []
+        for name, (keys, value) in self.cells.items():
+            terms = []
+            for key, wanted in keys.items():
+                if isinstance(wanted, tuple):  # a range of dates, bounds included
+                    terms.append(f"g.{quote(key)} BETWEEN %s AND %s")
+                    params.extend(connection.ops.adapt_datefield_value(bound) for bound in wanted)
+                else:
+                    terms.append(f"g.{quote(key)} = %s")
+                    params.append(wanted)
+            condition = " AND ".join(terms)
+            selects.append(f"CAST(COALESCE(SUM(CASE WHEN {condition} THEN g.{quote(value)} ELSE 0 END), 0) AS INTEGER) "
+                           f"AS {quote(name)}")
+        return f"SELECT {', '.join(selects)} FROM ({inner}) g", (*params, *inner_params)
+
+
+def pivot_row(grouped, cells):
+    """One-row part (not executed) from ``grouped`` (a ``values(keys…).annotate(counts…)`` queryset):
+    ``cells`` is {column: ({key: value or (first, last) date range, …}, count column)}, e.g.
+    {"in_0_visit": ({"received_on": (date(2026, 1, 1), date(2026, 1, 31)), "channel": "visit"}, "n")}.
+    Group by the plain columns (a date, not its month: no per-row function) and let the cells take ranges."""
+    return PivotRow(grouped.order_by(), cells)
+
+
+def _sql_with_params(part):
+    return part.sql_with_params() if isinstance(part, PivotRow) else part.query.sql_with_params()
+
+
+def _columns(part):
+    if isinstance(part, PivotRow):
+        return part.columns
+    query = part.query
     return [*query.extra_select, *query.values_select, *query.annotation_select]
 
 
@@ -34,7 +84,7 @@ def read_together(parts, rows=None):
     selects, sources, params, layout = [], [], [], []
     for index, (name, queryset) in enumerate([*parts.items(), *rows.items()]):
         alias = f"q{index}"
-        sql, part_params = queryset.query.sql_with_params()
+        sql, part_params = _sql_with_params(queryset)
         if index == 0:
             sources.append(f"({sql}) {alias}")
         elif name in rows:

@@ -321,7 +321,10 @@ class Petition(models.Model):
             # confidential flag the county may not see are in it).
             models.Index(fields=["township", "due_on", "status", "confidential", "id"], name="petition_open_counts",
                          condition=Q(status__in=OPEN_STATUSES_FOR_INDEX)),
-            models.Index(fields=["township", "handling_due_on"], name="petition_handling_due"),
+            # The roll-up and the dashboard's figures and on-time chart read the period's (or the twelve months')
+            # cases by the date their reply fell due or was served: a range on these, never the township's history
+            # (reports/figures.py petition_period_rows; the intake by received_on uses petition_received_seq).
+            models.Index(fields=["township", "handling_due_on", "replied_on"], name="petition_handling_due"),
             models.Index(fields=["township", "replied_on"], name="petition_replied"),
             models.Index(fields=["township"], name="petition_major", condition=Q(is_major=True)),
             models.Index(fields=["township", "source_deadline"], name="petition_not_reported",

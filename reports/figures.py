@@ -112,6 +112,15 @@ def _target(targets, key):
     return targets.for_figure(key) if targets is not None else None
 
 
+def petition_period_rows(petitions, period):
+    """The petitions any petition figure of the period can count: received, due for reply or replied in the
+    period (every condition of ``_petition_conditions`` requires one of the three). Each is a range on an
+    index (township, date), so the figures read the period's rows, not the township's history."""
+    dates = (period.first, period.last)
+    return petitions.filter(Q(received_on__range=dates) | Q(handling_due_on__range=dates)
+                            | Q(replied_on__range=dates))
+
+
 def petition_aggregates(period, today):
     """{name: conditional count} of every petition figure's numerator and denominator, to be read in one
     aggregate with other figures (reports/selectors.py ``dashboard_numbers``)."""
@@ -151,7 +160,8 @@ def build_petition_figures(counts, visits, targets=None):
 def petition_figures(petitions, period, today, targets=None):
     """Return the petition figures for a period over the given (visible) petitions: one query.
     ``targets``: the township's office.models.Targets (None: no targets)."""
-    counts, _rows = read_together({"petitions": one_row(petitions, **petition_aggregates(period, today)),
+    counts, _rows = read_together({"petitions": one_row(petition_period_rows(petitions, period),
+                                                        **petition_aggregates(period, today)),
                                    "visits": return_visit_row(petitions, period, today)})
     return build_petition_figures(counts["petitions"], counts["visits"], targets)
 

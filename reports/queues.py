@@ -83,6 +83,7 @@ class MenuCounts:
     escalations_to_me: int | None
     extra: dict = field(default_factory=dict)  # the page's own parts read in the same query
     extra_rows: dict = field(default_factory=dict)
+    open_counts: dict = field(default_factory=dict)  # the page's own counts over the open petitions
 
 
 def cadence_row(scope):
@@ -99,20 +100,22 @@ def cadence_from(counts, scope):
     return ScreeningCadence(scope=scope, kind=ScreeningCadence.DEFAULT_KINDS[scope])
 
 
-def menu_counts(user, today, extra=None, extra_rows=None) -> MenuCounts:
+def menu_counts(user, today, extra=None, extra_rows=None, open_counts=None) -> MenuCounts:
     """The user's queues with their counts, open tasks and escalations to decide: one query in all
     (office/onequery.py), whatever the numbers, touching only open cases (issue 16 §3). ``extra``: a
     page's own one-row parts ({name: queryset}) read in the same query (the dashboard's figures), and
-    ``extra_rows`` its small many-row parts (office/onequery.py)."""
+    ``extra_rows`` its small many-row parts (office/onequery.py). ``open_counts``: the page's own
+    aggregates over the visible open petitions ({name: aggregate}, the dashboard's states), counted in the
+    same pass over the open cases as the queues (``MenuCounts.open_counts``)."""
     staff = getattr(user, "staff", None)
     # The county's staff have no work queue of a township (docs/domain.md §10).
     if staff is None or staff.township_id is None or not user.is_active:
         counts, rows = read_together(extra or {}, extra_rows) if extra or extra_rows else ({}, {})
-        return MenuCounts([], 0, None, counts, rows)
+        return MenuCounts([], 0, None, counts, rows, {})
     soon = TimeLimits.for_township(staff.township).due_soon_days
     parts = {"tasks": open_task_row(user), **(extra or {})}
-    slugs, petition_row = queue_count_row(user, today, soon)
-    if slugs:
+    slugs, petition_row = queue_count_row(user, today, soon, open_counts)
+    if petition_row is not None:
         parts["petitions"] = petition_row
     mediates = has_role(user, MEDIATOR, COORDINATOR) and user.has_perm("disputes.view_mediationcase")
     if mediates:
@@ -153,15 +156,17 @@ def menu_counts(user, today, extra=None, extra_rows=None) -> MenuCounts:
     escalations = (sum(counts[f"escalations{i}"]["n"] for i in range(len(escalation_rows)))
                    if escalation_rows else None)
     return MenuCounts(queues, counts["tasks"]["n"], escalations, {name: counts[name] for name in extra or {}},
-                      {name: found[name] for name in extra_rows or {}})
+                      {name: found[name] for name in extra_rows or {}},
+                      {name: counts["petitions"][name] for name in open_counts or {}})
 
 
-def menu_counts_for(request, extra=None, extra_rows=None) -> MenuCounts:
+def menu_counts_for(request, extra=None, extra_rows=None, open_counts=None) -> MenuCounts:
     """The request's menu counts, read once: the first caller (the dashboard, with its ``extra`` parts, or
     the context processor) runs the query; later callers get the same result."""
     counts = getattr(request, "_menu_counts", None)
     if counts is None:
-        counts = request._menu_counts = menu_counts(request.user, timezone.localdate(), extra, extra_rows)
+        counts = request._menu_counts = menu_counts(request.user, timezone.localdate(), extra, extra_rows,
+                                                    open_counts)
     return counts
 
 

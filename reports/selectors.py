@@ -10,7 +10,7 @@ from disputes.models import LedgerEntry, ScreeningCadence
 from disputes.periods import recent_periods
 from disputes.screening.selectors import MISSING, PENDING, compliance_rows, visible_entries, with_list_relations
 from office.models import Targets
-from office.onequery import one_row, read_together
+from office.onequery import one_row, pivot_row, read_together
 from office.roles import COORDINATOR, LEADER, MEDIATOR, has_role
 from petitions.models import Petition
 from petitions.selectors import (
@@ -109,14 +109,20 @@ def _months(today, months):
     return [month_start(today, back) for back in range(months - 1, -1, -1)]
 
 
-def _month_range(month):
-    return month, month_start(month, -1) - datetime.timedelta(days=1)
+def _month_ranges(today, months):
+    """(index, (first day, last day)) of each month shown, oldest first."""
+    return [(index, (month, month_start(month, -1) - datetime.timedelta(days=1)))
+            for index, month in enumerate(_months(today, months))]
 
 
-def _intake_aggregates(today, months=12):
-    """Monthly intake by channel over the last ``months`` months, as conditional counts."""
-    return {f"in_{index}_{channel}": Count("pk", filter=Q(received_on__range=_month_range(month), channel=channel))
-            for index, month in enumerate(_months(today, months)) for channel in Petition.Channel.values}
+def _intake_row(petitions, today, months=12):
+    """One-row part (not executed): the monthly intake by channel over the last ``months`` months,
+    ``in_{month index}_{channel}``. Only the months' petitions are read (index petition_received_seq on
+    (township, received_on) where it pays), counted by day and channel, then summed into the cells."""
+    window = (month_start(today, months - 1), month_start(today, -1) - datetime.timedelta(days=1))
+    grouped = petitions.filter(received_on__range=window).values("received_on", "channel").annotate(n=Count("pk"))
+    return pivot_row(grouped, {f"in_{index}_{channel}": ({"received_on": days, "channel": channel}, "n")
+                               for index, days in _month_ranges(today, months) for channel in Petition.Channel.values})
 
 
 def _intake_chart(counts, today, months=12):
@@ -126,15 +132,20 @@ def _intake_chart(counts, today, months=12):
     return charts.stacked_bars([f"{m.month}月" for m in labels], series, title=_("Monthly intake by channel"))
 
 
-def _on_time_aggregates(today, months=12):
-    """On-time replies by the month the reply fell due, as conditional counts (due up to today)."""
-    due = (Q(replied_on__isnull=False) | Q(handling_due_on__lt=today)) & Q(handling_due_on__lte=today)
-    aggregates = {}
-    for index, month in enumerate(_months(today, months)):
-        in_month = due & Q(handling_due_on__range=_month_range(month))
-        aggregates[f"ot_{index}_total"] = Count("pk", filter=in_month)
-        aggregates[f"ot_{index}_on_time"] = Count("pk", filter=in_month & Q(replied_on__lte=F("handling_due_on")))
-    return aggregates
+def _on_time_row(petitions, today, months=12):
+    """One-row part (not executed): replies that fell due in each of the last ``months`` months up to today
+    (``ot_{index}_total``: replied, or past due) and those served by the due date (``ot_{index}_on_time``).
+    Only those months' cases are read (index petition_handling_due on (township, handling_due_on)),
+    counted by due date, then summed into the cells."""
+    due = Q(handling_due_on__range=(month_start(today, months - 1), today)) & (
+        Q(replied_on__isnull=False) | Q(handling_due_on__lt=today))
+    grouped = petitions.filter(due).values("handling_due_on").annotate(
+        total=Count("pk"), on_time=Count("pk", filter=Q(replied_on__lte=F("handling_due_on"))))
+    cells = {}
+    for index, days in _month_ranges(today, months):
+        cells[f"ot_{index}_total"] = ({"handling_due_on": days}, "total")
+        cells[f"ot_{index}_on_time"] = ({"handling_due_on": days}, "on_time")
+    return pivot_row(grouped, cells)
 
 
 def _on_time_chart(counts, today, months=12):
@@ -146,13 +157,13 @@ def _on_time_chart(counts, today, months=12):
 
 def intake_chart(user, today, months=12):
     """Monthly intake by channel over the last ``months`` months (one query)."""
-    counts, _rows = read_together({"p": one_row(visible_petitions(user), **_intake_aggregates(today, months))})
+    counts, _rows = read_together({"p": _intake_row(visible_petitions(user), today, months)})
     return _intake_chart(counts["p"], today, months)
 
 
 def on_time_chart(user, today, months=12):
     """On-time reply rate by the month the reply fell due (one query)."""
-    counts, _rows = read_together({"p": one_row(visible_petitions(user), **_on_time_aggregates(today, months))})
+    counts, _rows = read_together({"p": _on_time_row(visible_petitions(user), today, months)})
     return _on_time_chart(counts["p"], today, months)
 
 
@@ -193,25 +204,25 @@ def dispute_charts(user, period):
 def dashboard_numbers(user, today, period, *, petitions, disputes, office_view):
     """Every count of the home page in one query (issue 16 §2): open petitions by state; the ledger by
     state; for the office, each figure's numerator and denominator (the same conditions as its drill-down
-    list, reports/figures.py), the monthly intake by channel and the on-time rate by month. The petitions
-    read are only those that can count: open, or received, due or replied within the months shown.
-    Returns the parts and row parts for ``reports.queues.menu_counts`` (``extra=``, ``extra_rows=``) and a
-    function that reads the result."""
+    list, reports/figures.py), the monthly intake by channel and the on-time rate by month. Each part reads
+    only the rows that can count, through an index: the open cases (petition_open_due) for the states, the
+    period's cases for the figures (``figures.petition_period_rows``), the twelve months' intake and replies
+    due for the charts — never the township's whole history.
+    Returns the parts, row parts and open-case counts for ``reports.queues.menu_counts`` (``extra=``,
+    ``extra_rows=``, ``open_counts=``) and a function that reads its result (the MenuCounts)."""
     targets = Targets.for_township(user.staff.township) if office_view else None
-    parts, rows = {}, {}
+    parts, rows, open_counts = {}, {}, {}
     if petitions or office_view:
-        aggregates = _state_aggregates()
-        base = visible_petitions(user)
+        visible = visible_petitions(user, counting=True)
+        open_counts = _state_aggregates()  # counted with the menu's queues, in one pass over the open cases
         if office_view:
-            aggregates |= figures.petition_aggregates(period, today) | _intake_aggregates(today)
-            aggregates |= _on_time_aggregates(today)
-            since = min(month_start(today, 11), period.first)
-            base = base.filter(Q(status__in=Petition.OPEN_STATUSES) | Q(received_on__gte=since)
-                               | Q(handling_due_on__gte=since) | Q(replied_on__gte=period.first))
+            parts["dash_figures"] = one_row(figures.petition_period_rows(visible, period),
+                                            **figures.petition_aggregates(period, today))
+            parts["dash_intake"] = _intake_row(visible, today)
+            parts["dash_on_time"] = _on_time_row(visible, today)
+            # The period's visits (a thousand) each looked up among the visible cases (a semi-join by key),
+            # not every visible case hashed: the anti-join form estimates the visible cases well.
             parts["dash_visits"] = figures.return_visit_row(visible_petitions(user), period, today)
-        else:
-            base = base.filter(status__in=Petition.OPEN_STATUSES)
-        parts["dash_petitions"] = one_row(base, **aggregates)
     if disputes or office_view:
         aggregates = _entry_state_aggregates() | (figures.entry_aggregates(period) if office_view else {})
         parts["dash_entries"] = one_row(visible_entries(user), **aggregates)
@@ -222,22 +233,23 @@ def dashboard_numbers(user, today, period, *, petitions, disputes, office_view):
         parts["dash_cases"] = one_row(cases, **figures.mediation_aggregates(period))
         parts["dash_mediation_visits"] = figures.mediation_visit_row(cases, period)
 
-    def read(counts, found):
+    def read(menu):
+        counts, found = menu.extra, menu.extra_rows
         numbers = {}
         if "dash_cadence" in counts:
             numbers["cadence"] = cadence_from(counts["dash_cadence"], ScreeningCadence.Scope.VILLAGE)
         if "dash_categories" in found:
             numbers["categories"] = _category_chart(found["dash_categories"])
-        if "dash_petitions" in counts:
-            numbers["petition_states"] = _petition_states(counts["dash_petitions"])
+        if open_counts:
+            numbers["petition_states"] = _petition_states(menu.open_counts)
         if "dash_entries" in counts:
             numbers["entry_states"] = _entry_states(counts["dash_entries"])
         if office_view:
             numbers["figures"] = figures.build_petition_figures(
-                counts["dash_petitions"], counts["dash_visits"], targets) + figures.build_dispute_figures(
+                counts["dash_figures"], counts["dash_visits"], targets) + figures.build_dispute_figures(
                 counts["dash_entries"], counts["dash_cases"], counts["dash_mediation_visits"], targets)
-            numbers["intake"] = _intake_chart(counts["dash_petitions"], today)
-            numbers["on_time"] = _on_time_chart(counts["dash_petitions"], today)
+            numbers["intake"] = _intake_chart(counts["dash_intake"], today)
+            numbers["on_time"] = _on_time_chart(counts["dash_on_time"], today)
         return numbers
 
-    return parts, rows, read
+    return parts, rows, open_counts, read

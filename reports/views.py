@@ -52,10 +52,11 @@ def dashboard(request):
     mediator_home = has_role(user, MEDIATOR) and not office_view
     sees_disputes = not mediator_home and _sees(user, "disputes:index")
     # Every count of the page (states, figures, the two monthly charts) is read in the menu's one query.
-    parts, rows, read = selectors.dashboard_numbers(user, today, period, petitions=sees_petitions,
-                                                    disputes=sees_disputes, office_view=office_view and period is not None)
-    menu = menu_counts_for(request, extra=parts, extra_rows=rows)
-    numbers = read(menu.extra, menu.extra_rows)
+    parts, rows, open_counts, read = selectors.dashboard_numbers(
+        user, today, period, petitions=sees_petitions, disputes=sees_disputes,
+        office_view=office_view and period is not None)
+    menu = menu_counts_for(request, extra=parts, extra_rows=rows, open_counts=open_counts)
+    numbers = read(menu)
     if sees_petitions:
         context["my_work"] = selectors.my_petition_work(user, today, soon)
         context["petition_states"] = numbers["petition_states"]
