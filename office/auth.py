@@ -9,7 +9,7 @@ the whole request, whatever the page asks afterwards (``has_role``, ``has_perm``
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
-from django.db.models import CharField, Value
+from django.db.models import CharField, Exists, OuterRef, Value
 
 from .roles import ROLE_GROUPS
 
@@ -46,7 +46,15 @@ class StaffBackend(ModelBackend):
     the roles and the permissions (two queries in all)."""
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.select_related(*PROFILE)
+        from django.apps import apps
+
+        petition = apps.get_model("petitions", "Petition")
+        # Whether any case names the user or has their recusal: almost never, and then the visibility rule
+        # needs no condition for it on any list or count (petitions/selectors.py never_sees).
+        users = get_user_model()._default_manager.select_related(*PROFILE).annotate(
+            has_recusals=Exists(petition.recused.through.objects.filter(user_id=OuterRef("pk"))),
+            is_named_in_cases=Exists(petition.complained_staff.through.objects.filter(user_id=OuterRef("pk"))),
+        )
         try:
             user = users.get(pk=user_id)
         except get_user_model().DoesNotExist:

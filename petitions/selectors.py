@@ -94,6 +94,10 @@ def never_sees(user, petitions, *, counting=False):
         petitions = petitions.exclude(complained_unit_id=staff.unit_id)
     if staff is not None and staff.village_id:
         petitions = petitions.exclude(complained_village_id=staff.village_id)
+    if getattr(user, "has_recusals", True) is False and getattr(user, "is_named_in_cases", True) is False:
+        # The signed-in user, read with the request (office/auth.py), has no recusal and no case names them:
+        # no condition, so no list or count pays an anti-join per case for rows that do not exist.
+        return petitions
     recused = Petition.recused.through.objects.filter(user_id=user.pk)
     named = Petition.complained_staff.through.objects.filter(user_id=user.pk)
     if connection.vendor == "postgresql" and not counting:

@@ -73,6 +73,27 @@ def test_recused_staff_do_not_see_the_case(clerk, leader):
     assert petition.pk not in visible(leader)
 
 
+def test_the_signed_in_user_read_with_the_request_knows_whether_any_case_names_or_recused_them(
+        client, clerk, leader, township):
+    """office/auth.py reads, with the user, whether a recusal or a named complaint exists; never_sees skips its
+    conditions only when neither does, and the next request after a recusal or a complaint hides the case."""
+    from office.auth import StaffBackend
+
+    recused_from, about = register_petition(clerk), register_petition(clerk)
+    loaded = StaffBackend().get_user(leader.pk)
+    assert loaded.has_recusals is False and loaded.is_named_in_cases is False
+    assert visible(loaded) == {recused_from.pk, about.pk}
+    client.force_login(leader)
+    assert client.get(reverse("petitions:detail", args=[recused_from.pk])).status_code == 200
+    recused_from.recused.add(leader)
+    assert client.get(reverse("petitions:detail", args=[recused_from.pk])).status_code == 404
+    about.complained_staff.add(leader)
+    assert client.get(reverse("petitions:detail", args=[about.pk])).status_code == 404
+    loaded = StaffBackend().get_user(leader.pk)
+    assert loaded.has_recusals is True and loaded.is_named_in_cases is True
+    assert visible(loaded) == set()
+
+
 def test_unseen_case_is_a_404_on_every_page(client, clerk, outsider):
     petition = register_petition(clerk)
     client.force_login(outsider)
