@@ -130,12 +130,12 @@ class SharedSetupAdmin(TownshipScopedAdmin):
             fields += ["county", "township"]  # a township's administrator adds to their own township's list
         return fields
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
         if request.user.is_superuser or admin_county(request) is None:
             return form
 
-        class OwnerRequired(form):
+        class OwnerRequired(form):  # type: ignore[misc,valid-type]  # the admin's form class, made per request
             def clean(self):
                 cleaned = super().clean()
                 if not cleaned.get("county") and not cleaned.get("township"):

@@ -57,7 +57,7 @@ def check_calendar_year(app_configs, **kwargs):
 
     try:
         # Any township's calendar (each inherits its county's and the deployment's, office/setup.py).
-        townships = list(Township.objects.all()) or [None]
+        townships: list[Township | None] = list(Township.objects.all()) or [None]
         year = min((y for t in townships if (y := calendar.missing_schedule_year(timezone.localdate(), t))),
                    default=None)
     except DatabaseError:  # before migrate: nothing to say yet

@@ -40,7 +40,8 @@ class PivotRow:
     def sql_with_params(self):
         quote = connection.ops.quote_name
         inner, inner_params = self.grouped.query.sql_with_params()
-        selects, params = [], []
+        selects: list = []
+        params: list = []
         for name, (keys, value) in self.cells.items():
             terms = []
             for key, wanted in keys.items():
@@ -126,7 +127,8 @@ def fetch_together(querysets):
     select_related instead. A case page reads its case and every list under it this way
     (docs/architecture.md §15)."""
     typed = connection.vendor == "postgresql"
-    parts, live = {}, []
+    parts: dict = {}
+    live: list = []
     for name, queryset in querysets.items():
         query = queryset.query
         ordering = list(query.order_by) or (list(queryset.model._meta.ordering) if query.default_ordering else [])
@@ -169,7 +171,7 @@ def fetch_together(querysets):
             cursor.execute(f"WITH {', '.join(sources)} {' UNION ALL '.join(branches)}", params)
             for record in cursor.fetchall():
                 fetched[record[0]].append(record)
-    results = {}
+    results: dict = {}
     for name, (numbered, compiler, index) in parts.items():
         if index is None:
             results[name] = []

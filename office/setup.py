@@ -34,7 +34,7 @@ def _rank(row):
 
 def merge(rows):
     """The rows in force from the rows of several owners: per ``list_key``, the most specific owner's."""
-    winners = {}
+    winners: dict = {}
     for row in rows:
         key = row.list_key
         if key not in winners or _rank(row) > _rank(winners[key]):
@@ -107,7 +107,7 @@ def give_lists_owners(apps, model_label, references, parent_field=None):
         rows.sort(key=lambda row: getattr(row, f"{parent_field}_id") is not None)
     fields = [f.attname for f in Model._meta.concrete_fields if not f.primary_key]
     for kind, owner_id in owners[1:]:
-        copies = {}
+        copies: dict = {}
         for row in rows:
             values = {name: getattr(row, name) for name in fields}
             values.update(county_id=owner_id if kind == "county" else None,
