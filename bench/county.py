@@ -193,8 +193,11 @@ def main():
         print(f"{label:40s} {p50 * 1000:6.1f}ms {p95 * 1000:6.1f}ms {queries:8d} {slowest * 1000:7.1f}ms", flush=True)
     if args.explain and connection.vendor == "postgresql":
         period = Period(today.replace(day=1), today)
+        from office.auth import StaffBackend
+
+        signed_in = StaffBackend().get_user(supervisor.pk)  # as a request reads the user (office/auth.py)
         with CaptureQueriesContext(connection) as captured:
-            county_rollup.rollup(supervisor, period, today)
+            county_rollup.rollup(signed_in, period, today)
         with connection.cursor() as cursor:
             for query in captured.captured_queries:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
