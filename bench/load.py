@@ -32,7 +32,7 @@ from collections import defaultdict
 PAGES = [
     ("home", "/"),
     ("list", "/petitions/"),
-    ("list, page 20 by due date", "/petitions/?ordering=due_on&page=20"),
+    ("list, page 20 by due date", "{deep}"),
     ("search by phone", "/petitions/?q={phone}"),
     ("search by name", "/petitions/?q={name}"),
     ("overdue", "/petitions/?overdue=true"),
@@ -48,6 +48,7 @@ class User:
         self.cookies: dict[str, str] = {}
         self.opener = urllib.request.build_opener(NoRedirect)
         self.cases: list[str] = []
+        self.deep = "/petitions/?ordering=due_on"
 
     def request(self, path: str, data: bytes | None = None) -> tuple[int, str, str]:
         headers = {"X-Forwarded-Proto": "https",  # as the proxy says: the session cookie is Secure
@@ -81,6 +82,14 @@ class User:
             raise RuntimeError(f"{self.username} could not log in (HTTP {status})")
         _, listing = self.get("/petitions/")
         self.cases = sorted(set(re.findall(r'href="(/petitions/\d+/)"', listing))) or ["/petitions/"]
+        # Page 20 by due date: the lists page by a cursor (docs/architecture.md, "Deep pages"), so follow the
+        # "next" link nineteen times once, and request that page in the run.
+        for _ in range(19):
+            _, page = self.get(self.deep)
+            found = re.search(r'rel="next" href="\?([^"]+)"', page)
+            if not found:
+                break
+            self.deep = "/petitions/?" + found.group(1).replace("&amp;", "&")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -101,9 +110,9 @@ def run_user(user: User, until: float, think: tuple[float, float], samples, erro
         label, template = user.rng.choice(PAGES)
         path = template.format(phone=f"13{user.rng.randrange(10**9):09d}",
                                name=f"居民{user.rng.randrange(1000)}",
-                               case=user.rng.choice(user.cases))
+                               case=user.rng.choice(user.cases), deep=user.deep)
         started = time.perf_counter()
-        status, _ = user.get(urllib.parse.quote(path, safe="/?=&:"))
+        status, _ = user.get(urllib.parse.quote(path, safe="/?=&:%"))
         elapsed = time.perf_counter() - started
         with lock:
             samples[label].append(elapsed)
