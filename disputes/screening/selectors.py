@@ -5,18 +5,21 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from office import calendar
 from office.adoption import past_due
 from office.models import Village
+from office.onequery import attach, fetch_together
 from office.roles import COORDINATOR, MEDIATOR, has_role, holders
 
 from .. import permissions
 from ..models import (
     Campaign,
     DisputeType,
+    EntryEvent,
     EntryParty,
     LedgerEntry,
     RiskLevel,
@@ -57,11 +60,29 @@ def visible_entries(user):
     return LedgerEntry.objects.filter(scope) if scope is not None else LedgerEntry.objects.none()
 
 
+def list_joins(entries):
+    """What a list row shows that one join reads (``with_list_relations`` without the parties)."""
+    return entries.select_related("village", "dispute_type__parent", "risk_level", "transferred_to")
+
+
 def with_list_relations(entries):
     """Load what a list row shows in a fixed number of queries."""
-    return entries.select_related(
-        "village", "dispute_type__parent", "risk_level", "transferred_to"
-    ).prefetch_related(Prefetch("party_links", queryset=EntryParty.objects.select_related("person")))
+    return list_joins(entries).prefetch_related(
+        Prefetch("party_links", queryset=EntryParty.objects.select_related("person")))
+
+
+def parties_of(entries):
+    """The parties of the entries (a queryset of entries, not executed), with their persons."""
+    return EntryParty.objects.filter(entry__in=entries.order_by().values("pk")).select_related("person")
+
+
+def attach_parties(entries, parties):
+    """Put each entry's parties where ``entry.party_links.all()`` finds them (office/onequery.py attach)."""
+    by_entry = {}
+    for link in parties:
+        by_entry.setdefault(link.entry_id, []).append(link)
+    for entry in entries:
+        attach(entry, "party_links", by_entry.get(entry.pk, []))
 
 
 def get_round_for_user(user, pk):
@@ -71,19 +92,42 @@ def get_round_for_user(user, pk):
     )
 
 
+def _entry_page_joins(entries):
+    return list_joins(entries).select_related("first_round__campaign", "created_by", "township", "mediation_case")
+
+
 def get_entry_for_user(user, pk):
     """Return the entry with what its page shows, or 404 when it does not exist for this user."""
-    return get_object_or_404(
-        with_list_relations(visible_entries(user)).select_related(
-            "first_round__campaign", "created_by", "township", "mediation_case"
-        ),
-        pk=pk,
-    )
+    return get_object_or_404(with_list_relations(_entry_page_joins(visible_entries(user))), pk=pk)
+
+
+def entry_page(user, pk):
+    """The entry's page in one statement (office/onequery.py fetch_together): the entry (404 when this user
+    may not see it) with its parties, its events, the rounds it appeared in and its history records.
+    Return (entry, events, appearances, history records)."""
+    entry = _entry_page_joins(visible_entries(user)).filter(pk=pk)
+    read = fetch_together({
+        "entry": entry,
+        "parties": parties_of(entry),
+        "events": EntryEvent.objects.filter(entry__in=entry.order_by().values("pk")).select_related("actor", "round"),
+        "appearances": RoundEntry.objects.filter(entry__in=entry.order_by().values("pk")).select_related("round")
+        .order_by("round__starts_on", "pk"),
+        "history": LedgerEntry.history.filter(id__in=entry.order_by().values("pk")).select_related("history_user")
+        .order_by("history_date", "history_id"),
+    })
+    if not read["entry"]:
+        raise Http404
+    found = read["entry"][0]
+    attach_parties([found], read["parties"])
+    for row in (*read["events"], *read["appearances"]):
+        row.entry = found
+    return found, read["events"], read["appearances"], read["history"]
 
 
 def carry_over_entries(township, village, period):
-    """Return the unit's entries still open from rounds before this period (oldest first)."""
-    return with_list_relations(
+    """Return the unit's entries still open from rounds before this period (oldest first), without their
+    parties (``parties_of``, ``attach_parties``)."""
+    return list_joins(
         LedgerEntry.objects.filter(
             township=township,
             village=village,
@@ -327,17 +371,23 @@ def with_entry_counts(rounds):
 HISTORY_HIDDEN_FIELDS = {"id", "created_at", "created_by", "township", "first_round"}
 
 
-def entry_history(entry):
+def entry_history(entry, records=None):
     """Return the entry's history, newest first, each version with the fields it changed
-    (label, old, new) in words rather than ids."""
-    records = list(entry.history.select_related("history_user").order_by("history_date", "history_id"))
+    (label, old, new) in words rather than ids. ``records``: its history records, oldest first, when the
+    page has read them (``entry_page``)."""
+    if records is None:
+        records = list(entry.history.select_related("history_user").order_by("history_date", "history_id"))
     type_ids, risk_ids = set(), set()
     for record in records:
         type_ids.add(record.dispute_type_id)
         risk_ids.add(record.risk_level_id)
+    named = fetch_together({  # the names of both lists in one statement
+        "dispute_type": DisputeType.objects.filter(pk__in=type_ids).select_related("parent"),
+        "risk_level": RiskLevel.objects.filter(pk__in=risk_ids),
+    })
     names = {
-        "dispute_type": {t.pk: str(t) for t in DisputeType.objects.filter(pk__in=type_ids).select_related("parent")},
-        "risk_level": {r.pk: r.name for r in RiskLevel.objects.filter(pk__in=risk_ids)},
+        "dispute_type": {t.pk: str(t) for t in named["dispute_type"]},
+        "risk_level": {r.pk: r.name for r in named["risk_level"]},
     }
     statuses = dict(Status.choices)
 
