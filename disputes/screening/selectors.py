@@ -16,6 +16,7 @@ from office.onequery import attach, fetch_together
 from office.roles import COORDINATOR, MEDIATOR, has_role, holders
 
 from .. import permissions
+from . import permissions as screening_permissions
 from ..models import (
     Campaign,
     DisputeType,
@@ -114,10 +115,12 @@ def entry_page(user, pk):
         .order_by("round__starts_on", "pk"),
         "history": LedgerEntry.history.filter(id__in=entry.order_by().values("pk")).select_related("history_user")
         .order_by("history_date", "history_id"),
+        "mediates": screening_permissions.mediated_by(user, entry.order_by().values("pk")).values("pk"),
     })
     if not read["entry"]:
         raise Http404
     found = read["entry"][0]
+    found.mediated_by = {user.pk: bool(read["mediates"])}  # permissions.mediates_entry asks no query
     attach_parties([found], read["parties"])
     for row in (*read["events"], *read["appearances"]):
         row.entry = found
