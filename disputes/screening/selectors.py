@@ -16,7 +16,6 @@ from office.onequery import attach, fetch_together
 from office.roles import COORDINATOR, MEDIATOR, has_role, holders
 
 from .. import permissions
-from . import permissions as screening_permissions
 from ..models import (
     Campaign,
     DisputeType,
@@ -29,6 +28,7 @@ from ..models import (
     ScreeningRound,
 )
 from ..periods import PeriodKind, periods_between, recent_periods
+from . import permissions as screening_permissions
 
 Status = LedgerEntry.Status
 Scope = ScreeningCadence.Scope
