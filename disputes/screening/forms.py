@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from office.forms import BootstrapMixin, DateInput
 from office.models import Unit
-from office.setup import township_list
+from office.setup import merge, owners_of, township_list
 from office.validators import normalise_id_number, normalise_phone, validate_id_number, validate_phone
 
 from ..models import DisputeType, LedgerEntry, RiskLevel
@@ -21,10 +21,15 @@ class ReferenceLists:
     """The active dispute types in force in the township (its county's and its own, office/setup.py; for
     the county's own staff the county's) and the risk levels, read once per request (two queries) and
     shared by every form on the page. A sub-type sits under the category of its category's name in force:
-    a township's own 邻里纠纷 takes the county's sub-types of 邻里纠纷 with it; an inactive one hides them."""
+    a township's own 邻里纠纷 takes the county's sub-types of 邻里纠纷 with it; an inactive one hides them.
+    ``read``: the two lists as a page read them with its own rows (``parts``, office/onequery.py
+    fetch_together)."""
 
-    def __init__(self, township=None, *, county_id=None):
-        in_force = township_list(DisputeType, township, county_id=county_id, select_related=["parent"])
+    def __init__(self, township=None, *, county_id=None, read=None):
+        if read is None:
+            in_force = township_list(DisputeType, township, county_id=county_id, select_related=["parent"])
+        else:
+            in_force = merge(read["dispute_types"])
         self.categories = [t for t in in_force if t.parent_id is None and t.is_active]
         by_name = {t.name: t for t in self.categories}
         self.types = {t.pk: t for t in self.categories}
@@ -42,13 +47,21 @@ class ReferenceLists:
             else:
                 self.type_choices.append((category.pk, category.name))
         self.children = children
-        self.risks = list(RiskLevel.objects.filter(is_active=True))
+        self.risks = list(RiskLevel.objects.filter(is_active=True)) if read is None else read["risk_levels"]
         self.risk_by_pk = {level.pk: level for level in self.risks}
 
     @classmethod
-    def for_user(cls, user):
+    def for_user(cls, user, read=None):
         staff = user.staff
-        return cls(staff.township, county_id=staff.county_id)
+        return cls(staff.township, county_id=staff.county_id, read=read)
+
+    @staticmethod
+    def parts(user):
+        """The user's two lists as querysets (not executed), for a page's fetch_together."""
+        staff = user.staff
+        return {"dispute_types": DisputeType.objects.filter(owners_of(staff.township, staff.county_id))
+                .select_related("parent"),
+                "risk_levels": RiskLevel.objects.filter(is_active=True)}
 
 
 class PartyFields(forms.Form):

@@ -60,7 +60,15 @@ def mediates_entry(user, entry):
     When the mediation ends, its outcome moves the entry (resolved, unresolved, transferred), whoever
     the committee's mediator is: a township mediator may mediate a village's dispute.
     """
-    return MediationCase.objects.filter(ledger_entry_id=entry.pk, mediators=user).exists()
+    known = getattr(entry, "mediated_by", {})  # read with the entry's page (selectors.entry_page)
+    if user.pk in known:
+        return known[user.pk]
+    return mediated_by(user, [entry.pk]).exists()
+
+
+def mediated_by(user, entries):
+    """The mediation cases opened from these entries (ids or a subquery) that the user mediates (a queryset)."""
+    return MediationCase.objects.filter(ledger_entry_id__in=entries, mediators=user)
 
 
 def can_close_entry(user, entry):

@@ -85,12 +85,17 @@ def cadence_for(village):
     return ScreeningCadence.for_scope(scope)
 
 
-def find_round(township, village, period):
-    """Return the unit's round for the period, or None."""
+def round_of(township, village, period):
+    """The unit's rounds for the period (a queryset, not executed: at most one)."""
     rounds = ScreeningRound.objects.filter(township=township, village=village)
     if period.kind == PeriodKind.CAMPAIGN:
-        return rounds.filter(campaign_id=period.campaign_id).first()
-    return rounds.filter(kind=period.kind, starts_on=period.starts_on, campaign__isnull=True).first()
+        return rounds.filter(campaign_id=period.campaign_id)
+    return rounds.filter(kind=period.kind, starts_on=period.starts_on, campaign__isnull=True)
+
+
+def find_round(township, village, period):
+    """Return the unit's round for the period, or None."""
+    return round_of(township, village, period).first()
 
 
 def _person(entry, party):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jobs.exports import Export, serve_or_queue
 from office import calendar
 from office.navigation import section_roles
+from office.onequery import fetch_together
 from office.pagination import keyset_page
 from office.roles import has_role
 from office.views import require_section, reveal_personal
@@ -190,10 +191,15 @@ def round_new(request):
     if period is None:
         messages.error(request, _("There is no such period for this unit."))
         return redirect("disputes:round_new")
-    existing = services.find_round(township, village, period)
+    # The period's round, the open entries carried over with their parties, and the forms' lists: one statement.
+    carried = selectors.carry_over_entries(township, village, period)
+    read = fetch_together({"existing": services.round_of(township, village, period), "carried": carried,
+                           "parties": selectors.parties_of(carried), **ReferenceLists.parts(user)})
+    existing = next(iter(read["existing"]), None)
     future = period.starts_on > today
-    carried = list(selectors.carry_over_entries(township, village, period))
-    refs = ReferenceLists.for_user(request.user)
+    carried = read["carried"]
+    selectors.attach_parties(carried, read["parties"])
+    refs = ReferenceLists.for_user(user, read)
     data = request.POST if request.method == "POST" else None
     entry_forms = EntryFormSet(data, prefix="entries", form_kwargs={"refs": refs})
     carry_forms = CarryOverFormSet(data, prefix="carry", initial=[{"entry": e.pk} for e in carried])
@@ -325,23 +331,25 @@ def _mediation_case(entry):
 def entry_detail(request, pk):
     """One entry: its details, parties (masked), what it led to, the rounds it appeared in, timeline and history."""
     require_section(request, SECTION, county_reads=True)
-    entry = selectors.get_entry_for_user(request.user, pk)
-    return _render_entry(request, entry, show_personal=False)
+    return _render_entry(request, selectors.entry_page(request.user, pk), show_personal=False)
 
 
 @require_POST
 def entry_show_personal(request, pk):
     """The entry page with the parties' full ID numbers, phones and addresses, on request and logged."""
     require_section(request, SECTION, county_reads=True)
-    entry = selectors.get_entry_for_user(request.user, pk)
+    page = selectors.entry_page(request.user, pk)
+    entry = page[0]
     if not permissions.can_see_personal_data(request.user):
         raise PermissionDenied
     people = [link.person_id for link in entry.party_links.all()]
     reveal_personal(request, entry, people, f"disputes.ledgerentry:{entry.pk}")
-    return _render_entry(request, entry, show_personal=True)
+    return _render_entry(request, page, show_personal=True)
 
 
-def _render_entry(request, entry, *, show_personal):
+def _render_entry(request, page, *, show_personal):
+    """The entry's page from what ``selectors.entry_page`` read."""
+    entry, events, appearances, records = page
     return render(
         request,
         "disputes/entry_detail.html",
@@ -349,9 +357,9 @@ def _render_entry(request, entry, *, show_personal):
             "entry": entry,
             "can": _entry_can(request.user, entry),
             "show_personal": show_personal,
-            "events": entry.events.select_related("actor", "round"),
-            "appearances": entry.appearances.select_related("round").order_by("round__starts_on", "pk"),
-            "history": selectors.entry_history(entry),
+            "events": events,
+            "appearances": appearances,
+            "history": selectors.entry_history(entry, records),
             "today": timezone.localdate(),
         },
     )
