@@ -261,6 +261,14 @@ def pages(township):
         (HANDLER, "queue: referred", "/petitions/queues/referred/"),
         (HANDLER, "search: name, 2 characters", f"/petitions/?q={two.name}"),
     ]
+    # The case page for every role (issue 16: under 60 ms): an open case, and for the unit's handler one
+    # referred to their unit.
+    open_case = Petition.objects.filter(township=township, status=S.IN_PROGRESS).order_by("pk").first() or case
+    referred = Petition.objects.filter(
+        township=township, assigned_unit__staff__user__username=f"{township.code}{HANDLER}").order_by("-pk").first()
+    rows += [(role, "case page", f"/petitions/{open_case.pk}/") for role in (CLERK, COORDINATOR, LEADER)]
+    if referred is not None:
+        rows.append((HANDLER, "case page", f"/petitions/{referred.pk}/"))
     return rows
 
 
