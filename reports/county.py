@@ -40,6 +40,10 @@ COUNTS = {
 ASSIGNED_BY_COUNTY = Q(registered_by__staff__county__isnull=False) & ~Q(source=Petition.Source.DIRECT)
 
 
+# What a township's figures read of its setup, loaded with it (office/models.py inherited_setup reads no more).
+SETUP = ("time_limits", "targets", "county__time_limits", "county__targets")
+
+
 def county_townships(user):
     """The townships of the county user's county, by name (none for anyone else)."""
     county_id = county_scope(user, *COUNTY_READERS)
@@ -121,8 +125,7 @@ def rollup(user, period: Period, today):
     with their limits and targets, the petitions' counts and figures grouped by township, the ledger
     entries', the mediation cases', the villages that have not filed. The conditions are those of the
     township's own pages (``count_conditions``, reports/figures.py), so each line equals the township's."""
-    townships = list(county_townships(user).select_related(
-        "time_limits", "targets", "county__time_limits", "county__targets"))
+    townships = list(county_townships(user).select_related(*SETUP))
     for township in townships[1:]:  # one county object: a county row created on first use is read once
         township.county = townships[0].county
     soon = {t.pk: TimeLimits.for_township(t).due_soon_days for t in townships}

@@ -68,7 +68,7 @@ def home(request):
 def township_cases(request, township, key):
     """The cases behind one number of one township's row: a count, or a figure's numerator or denominator."""
     require_section(request, SECTION)
-    township = get_object_or_404(county.county_townships(request.user), pk=township)
+    township = get_object_or_404(county.county_townships(request.user).select_related(*county.SETUP), pk=township)
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return render(request, "reports/figure_cases.html", {"form": form, "errors": True}, status=400)
@@ -109,7 +109,7 @@ def township_rounds(request, township):
     """The villages behind a township's 未报排查轮次 (screening rounds not filed): its who-has-filed board,
     read-only, each filed round opening its page (docs/domain.md §10)."""
     require_section(request, SECTION)
-    township = get_object_or_404(county.county_townships(request.user), pk=township)
+    township = get_object_or_404(county.county_townships(request.user).select_related(*county.SETUP), pk=township)
     return compliance_page(request, township)
 
 
