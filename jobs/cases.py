@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .registry import JobError, JobKind, Outcome, register
-from .services import jobs_about, start_job
+from .services import current, jobs_about, start_job
 
 
 def register_case_work(key, label, *, model, visible, allowed, make, steps, result_label):
@@ -39,3 +39,10 @@ def register_case_work(key, label, *, model, visible, allowed, make, steps, resu
 
     register(JobKind(key, label, run, allowed, sees=sees, counts_rows=False, result_label=result_label, retry=True))
     return queue, latest
+
+
+def unfinished(job, user):
+    """A case's job (the latest of its kind, or None) as its page shows it while it waits, runs or has failed
+    (the progress, or the error and 重试 for whoever may retry); None once it is done, when its document is
+    among the case's documents (docs/architecture.md §14)."""
+    return current(job, user) if job is not None and job.status != job.Status.DONE else None

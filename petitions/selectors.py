@@ -171,16 +171,14 @@ def petition_detail(user, pk):
 
 
 def _dossier_job(petition, user):
-    """The archived case's dossier job while it is unfinished or has failed (its page shows the progress,
-    or the error and 重试); None once the dossier is among the documents (docs/architecture.md §14)."""
+    """The archived case's dossier job while unfinished or failed (jobs/cases.py unfinished)."""
     if petition.status != Petition.Status.ARCHIVED:
         return None
-    from jobs.services import current
+    from jobs.cases import unfinished
 
     from .dossier import latest_dossier_job
 
-    job = latest_dossier_job(petition)
-    return current(job, user) if job is not None and job.status != job.Status.DONE else None
+    return unfinished(latest_dossier_job(petition), user)
 
 
 def earlier_cases(user, people):

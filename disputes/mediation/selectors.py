@@ -151,16 +151,14 @@ def _records(history):
 
 
 def _case_file_job(case, user):
-    """The archived case's case-file job while it is unfinished or has failed (the page shows its progress,
-    or the error and 重试); None once the case file is among the documents (docs/architecture.md §14)."""
+    """The archived case's case-file job while unfinished or failed (jobs/cases.py unfinished)."""
     if case.status != MediationCase.Status.ARCHIVED or not case.is_standard:
         return None
-    from jobs.services import current
+    from jobs.cases import unfinished
 
     from .case_file import latest_case_file_job
 
-    job = latest_case_file_job(case)
-    return current(job, user) if job is not None and job.status != job.Status.DONE else None
+    return unfinished(latest_case_file_job(case), user)
 
 
 def agreement_of(case):
