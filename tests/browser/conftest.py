@@ -82,6 +82,23 @@ def login(page, username, password):
     page.click("button[type=submit]")
 
 
+def act(page, petition_url, action, fields=None, checks=None, selects=None, lands=None):
+    """One step of the workflow through the case page's action form: open it, fill, confirm, land on
+    ``lands`` (the case page by default) with the 已完成 message."""
+    page.goto(petition_url)
+    page.click(f"[data-action={action}]")
+    page.wait_for_selector("[data-testid=action-form]")
+    for name, value in (fields or {}).items():
+        page.fill(f"[name={name}]", value)
+    for name, value in (selects or {}).items():
+        page.select_option(f"[name={name}]", value)
+    for selector in checks or []:
+        page.check(selector)
+    page.click("[data-testid=confirm]")
+    page.wait_for_url(lands or petition_url)
+    assert "已完成" in page.locator("[data-testid=messages]").inner_text()
+
+
 def logout(page):
     """Log out through the user menu (POST).
 

@@ -4,25 +4,10 @@ import pytest
 from petitions.models import Petition
 from tests.builders import PASSWORD
 
-from .conftest import login, logout
+from .conftest import act, login, logout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SIGN_OFFS = "**/petitions/queues/sign-offs/"
-
-
-def act(page, petition_url, action, fields=None, checks=None, selects=None, lands=None):
-    page.goto(petition_url)
-    page.click(f"[data-action={action}]")
-    page.wait_for_selector("[data-testid=action-form]")
-    for name, value in (fields or {}).items():
-        page.fill(f"[name={name}]", value)
-    for name, value in (selects or {}).items():
-        page.select_option(f"[name={name}]", value)
-    for selector in checks or []:
-        page.check(selector)
-    page.click("[data-testid=confirm]")
-    page.wait_for_url(lands or petition_url)
-    assert "已完成" in page.locator("[data-testid=messages]").inner_text()
 
 
 def switch(page, username):
