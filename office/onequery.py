@@ -116,6 +116,20 @@ def read_together(parts, rows=None):
     return together, {name: list(seen.values()) for name, seen in found.items()}
 
 
+_CAST_TYPES: dict = {}
+
+
+def _cast_type(field):
+    """The database type a column of ``field`` is cast to: computed once per model field (a case page asks
+    for some 600 columns), each time for an expression's own output field."""
+    if getattr(field, "model", None) is None:
+        return field.cast_db_type(connection)
+    key = (connection.alias, field)
+    if key not in _CAST_TYPES:
+        _CAST_TYPES[key] = field.cast_db_type(connection)
+    return _CAST_TYPES[key]
+
+
 def fetch_together(querysets):
     """Run several row-returning querysets ({name: queryset}) in one statement; return {name: [rows]} — model
     instances (with their select_related) or values() dicts, each list in its queryset's order.
@@ -139,7 +153,7 @@ def fetch_together(querysets):
         except EmptyResultSet:
             parts[name] = (numbered, compiler, None)
             continue
-        types = [column[0].output_field.cast_db_type(connection) if typed else "" for column in compiler.select]
+        types = [_cast_type(column[0].output_field) if typed else "" for column in compiler.select]
         parts[name] = (numbered, compiler, len(live))
         live.append((sql, params, types))
     slots: dict[tuple[str, int], int] = {}
