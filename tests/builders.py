@@ -4,7 +4,7 @@ import itertools
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from office.models import Staff, TimeLimits, Township, Unit, Village
+from office.models import County, Staff, TimeLimits, Township, Unit, Village
 from office.roles import ROLE_GROUPS
 
 PASSWORD = "test-pass-123"
@@ -34,6 +34,27 @@ def make_user(role, township, *, unit=None, village=None, username=None, ladder_
         user=user, township=township, unit=unit, village=village, ladder_level=ladder_level
     )
     return user
+
+
+def make_county_user(role, county, *, username=None, **extra):
+    """Create a county's staff member (a county and no township, docs/domain.md §10) with the given role."""
+    user = get_user_model().objects.create_user(username=username or f"{role}{county.pk}", password=PASSWORD, **extra)
+    user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+    Staff.objects.create(user=user, county=county)
+    return user
+
+
+def two_counties():
+    """清河县 with 青溪镇 and 石桥乡, 白水县 with 白石乡: (county_a, county_b, a1, a2, b1)."""
+    county_a = County.objects.create(name="清河县", short_name="清河", code="qinghe")
+    county_b = County.objects.create(name="白水县", short_name="白水", code="baishui")
+    a1 = make_township()
+    a2 = make_township(name="石桥乡", short_name="石桥", villages=("石桥村",))
+    b1 = make_township(name="白石乡", short_name="白石", villages=("白石村",))
+    for township, county in ((a1, county_a), (a2, county_a), (b1, county_b)):
+        township.county = county
+        township.save()
+    return county_a, county_b, a1, a2, b1
 
 
 ID_NUMBERS = [

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from office.models import County, Staff, Targets, TimeLimits
+from office.models import County, Targets, TimeLimits
 from office.roles import (
     ADMIN,
     CLERK,
@@ -25,30 +25,14 @@ from petitions.selectors import visible_petitions
 from reports import county as county_rollup
 from reports import figures
 from reports.figures import Period
-from tests.builders import PASSWORD, make_township, make_user, register_petition
+from tests.builders import make_county_user, make_township, make_user, register_petition, two_counties
 
 pytestmark = pytest.mark.django_db
 
 
-def make_county_user(role, county, *, username=None, **extra):
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_user(username=username or f"{role}{county.pk}", password=PASSWORD, **extra)
-    user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
-    Staff.objects.create(user=user, county=county)
-    return user
-
-
 @pytest.fixture
 def world():
-    qinghe = County.objects.create(name="清河县", short_name="清河", code="qinghe")
-    other = County.objects.create(name="白水县", short_name="白水", code="baishui")
-    a1 = make_township()
-    a2 = make_township(name="石桥乡", short_name="石桥", villages=("石桥村",))
-    b1 = make_township(name="白石乡", short_name="白石", villages=("白石村",))
-    for township, county in ((a1, qinghe), (a2, qinghe), (b1, other)):
-        township.county = county
-        township.save()
+    qinghe, other, a1, a2, b1 = two_counties()
     users = {
         "clerk_a1": make_user(CLERK, a1), "coord_a1": make_user(COORDINATOR, a1),
         "clerk_a2": make_user(CLERK, a2), "coord_a2": make_user(COORDINATOR, a2),

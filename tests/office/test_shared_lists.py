@@ -4,31 +4,22 @@ import datetime
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from disputes.models import DisputeType
 from disputes.screening.forms import ReferenceLists
 from office import calendar
-from office.models import CalendarOverride, County, Staff
-from office.roles import ADMIN, CLERK, COUNTY_ADMIN, ROLE_GROUPS
+from office.models import CalendarOverride
+from office.roles import ADMIN, CLERK, COUNTY_ADMIN
 from office.setup import give_lists_owners, township_list
 from petitions.forms import PetitionForm
 from petitions.models import ContentCategory, Petition
 from petitions.services import decision_due
-from tests.builders import PASSWORD, make_township, make_user, register_petition
+from tests.builders import make_county_user, make_township, make_user, register_petition, two_counties
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-def _county_admin(county, username):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=ROLE_GROUPS[COUNTY_ADMIN]))
-    Staff.objects.create(user=user, county=county)
-    return user
 
 
 def _client(user):
@@ -39,14 +30,7 @@ def _client(user):
 
 @pytest.fixture
 def world():
-    county_a = County.objects.create(name="清河县", short_name="清河", code="qinghe")
-    county_b = County.objects.create(name="白水县", short_name="白水", code="baishui")
-    a1 = make_township()
-    a2 = make_township(name="石桥乡", short_name="石桥", villages=("石桥村",))
-    b1 = make_township(name="白石乡", short_name="白石", villages=("白石村",))
-    for township, county in ((a1, county_a), (a2, county_a), (b1, county_b)):
-        township.county = county
-        township.save()
+    county_a, county_b, a1, a2, b1 = two_counties()
     categories = {
         "a": ContentCategory.objects.create(county=county_a, name="清河县的分类", sort_order=90),
         "b": ContentCategory.objects.create(county=county_b, name="白水县的分类", sort_order=90),
@@ -54,7 +38,7 @@ def world():
     }
     return {
         "counties": (county_a, county_b), "townships": (a1, a2, b1), "categories": categories,
-        "admin_a": _county_admin(county_a, "countyadmin_a"),
+        "admin_a": make_county_user(COUNTY_ADMIN, county_a, username="countyadmin_a", is_staff=True),
         "admin_a1": make_user(ADMIN, a1, is_staff=True), "admin_a2": make_user(ADMIN, a2, is_staff=True),
     }
 
