@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -63,13 +64,16 @@ def retry(job, *, by):
     kind = KINDS.get(job.kind)
     if not job.retryable or not may_see(by, job) or not kind.allowed(by):
         raise PermissionDenied
-    subject = job.subject_type.get_object_for_this_type(pk=job.subject_id) if job.subject_id else None
-    if subject is not None:
-        # Pressed twice, or by two people: one new run, not two (a case gets one dossier per archiving).
-        again = jobs_about(subject, job.kind).filter(pk__gt=job.pk).exclude(status=Job.Status.FAILED).first()
-        if again is not None:
-            return again
-    return start_job(by=by, kind=job.kind, params=job.params, total=job.total, subject=subject)
+    with transaction.atomic():
+        # Pressed twice, or by two people at once: the failed job's row is locked while the first press looks
+        # for a newer run and starts one, so the second finds it (a case gets one dossier per archiving).
+        Job.objects.select_for_update().filter(pk=job.pk).first()
+        subject = job.subject_type.get_object_for_this_type(pk=job.subject_id) if job.subject_id else None
+        if subject is not None:
+            again = jobs_about(subject, job.kind).filter(pk__gt=job.pk).exclude(status=Job.Status.FAILED).first()
+            if again is not None:
+                return again
+        return start_job(by=by, kind=job.kind, params=job.params, total=job.total, subject=subject)
 
 
 def run_queued(*kinds):
