@@ -37,6 +37,9 @@ def test_clerk_registers_a_letter_with_two_petitioners_and_finds_it_by_the_secon
     page.goto(page.base_url + "/petitions/")
     page.fill("input[name=q]", "13600005678")
     page.click("[data-testid=filters] button[type=submit]")
+    # Wait for the search's page to load: counting rows straight after the click can read the page
+    # half-parsed (CI saw 0 rows once).
+    page.wait_for_url("**/petitions/?q=13600005678*")
     rows = page.locator("[data-testid=petition-table] tbody tr")
     assert rows.count() == 1
     assert petition.number in rows.first.inner_text()
