@@ -33,16 +33,19 @@ def register_case_work(key, label, *, model, visible, allowed, make, steps, resu
         """Queue the work for ``case``; call inside the transaction of the step that asks for it."""
         return start_job(by=by, kind=key, params={}, total=steps, subject=case)
 
-    def latest(case):
-        """The case's last job of this kind, or None."""
-        return jobs_about(case, key).first()
+    def jobs(pk):
+        """The jobs of this kind about the case with this id, newest first: a part of the case page's one
+        statement (office/onequery.py fetch_together), read with ``unfinished``."""
+        return jobs_about(model(pk=pk), key)
 
     register(JobKind(key, label, run, allowed, sees=sees, counts_rows=False, result_label=result_label, retry=True))
-    return queue, latest
+    return queue, jobs
 
 
-def unfinished(job, user):
-    """A case's job (the latest of its kind, or None) as its page shows it while it waits, runs or has failed
-    (the progress, or the error and 重试 for whoever may retry); None once it is done, when its document is
-    among the case's documents (docs/architecture.md §14)."""
+def unfinished(jobs, user):
+    """A case's latest job of its kind (``jobs``: its jobs newest first, as the case page read them) as the
+    page shows it while it waits, runs or has failed (the progress, or the error and 重试 for whoever may
+    retry); None when there is none or once it is done, when its document is among the case's documents
+    (docs/architecture.md §14)."""
+    job = jobs[0] if jobs else None
     return current(job, user) if job is not None and job.status != job.Status.DONE else None

@@ -21,7 +21,7 @@ def _make(petition, user, progress):
     return reverse("petitions:download_document", args=[petition.pk, document.pk])
 
 
-queue_dossier, latest_dossier_job = register_case_work(
+queue_dossier, dossier_jobs = register_case_work(
     KIND, gettext_lazy("Petition dossier"), model=Petition, visible=visible_petitions,
     # The right to archive (permissions.can_archive, less the township: the job is about a case the user sees).
     allowed=lambda user: user.has_perm("petitions.process_petition"),

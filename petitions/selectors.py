@@ -127,6 +127,10 @@ def petition_detail(user, pk):
     """One visible petition with everything its page shows: the case, every list under it, its documents,
     its field history and the ladder, read in one statement (office.onequery.fetch_together; issue 16).
     The lists are read by the case's id and thrown away when the case is not visible (a 404)."""
+    from jobs.cases import unfinished
+
+    from .dossier import dossier_jobs
+
     users = ("requested_by", "decided_by")
     found = fetch_together({
         "petition": visible_petitions(user).filter(pk=pk).select_related(
@@ -149,6 +153,7 @@ def petition_detail(user, pk):
         "history": Petition.history.model.objects.filter(id=pk).select_related("history_user").order_by(
             "history_date", "history_id"),
         "levels": EscalationLevel.objects.order_by("rank"),
+        "dossier_jobs": dossier_jobs(pk),
     })
     if not found["petition"]:
         raise Http404
@@ -166,19 +171,10 @@ def petition_detail(user, pk):
     petition.document_list = found["documents"]
     petition.history_records = found["history"]
     petition.ladder_levels = found["levels"]
-    petition.dossier_job = _dossier_job(petition, user)
+    # The archived case's dossier job while unfinished or failed.
+    petition.dossier_job = (unfinished(found["dossier_jobs"], user)
+                            if petition.status == Petition.Status.ARCHIVED else None)
     return petition
-
-
-def _dossier_job(petition, user):
-    """The archived case's dossier job while unfinished or failed (jobs/cases.py unfinished)."""
-    if petition.status != Petition.Status.ARCHIVED:
-        return None
-    from jobs.cases import unfinished
-
-    from .dossier import latest_dossier_job
-
-    return unfinished(latest_dossier_job(petition), user)
 
 
 def earlier_cases(user, people):

@@ -22,7 +22,7 @@ def _make(case, user, progress):
     return reverse("disputes:mediation_document", args=[case.pk, document.pk])
 
 
-queue_case_file, latest_case_file_job = register_case_work(
+queue_case_file, case_file_jobs = register_case_work(
     KIND, gettext_lazy("Mediation case file"), model=MediationCase, visible=visible_cases,
     # The right to archive (permissions.can_follow_up, less the case: the job is about a case the user sees).
     allowed=lambda user: user.has_perm("disputes.mediate_mediationcase") or user.has_perm(

@@ -106,6 +106,10 @@ def case_detail(user, pk):
     parties, its documents, the history of the case and of its agreement, the ladder and whether the user
     may open the petition it came from, read in one statement (office.onequery.fetch_together; issue 16).
     The lists are read by the case's id and thrown away when the case is not visible (a 404)."""
+    from jobs.cases import unfinished
+
+    from .case_file import case_file_jobs
+
     found = fetch_together({
         "case": visible_cases(user).filter(pk=pk).select_related(
             "committee_village", "township", "dispute_type__parent", "agreement", "ladder_level", "registered_by",
@@ -125,6 +129,7 @@ def case_detail(user, pk):
         "levels": EscalationLevel.objects.order_by("rank"),
         # The petition it came from is a link only for those who may open it (its number stays as text).
         "petition_link": visible_petitions(user).filter(mediation_cases=pk).values("pk"),
+        "case_file_jobs": case_file_jobs(pk),
     })
     if not found["case"]:
         raise Http404
@@ -137,7 +142,9 @@ def case_detail(user, pk):
     issued = found["documents"]
     case.agreement_versions = [d for d in issued if d.kind == AGREEMENT_KIND]
     case.other_documents = [d for d in issued if d.kind != AGREEMENT_KIND]
-    case.case_file_job = _case_file_job(case, user)
+    # The archived case's case-file job while unfinished or failed.
+    case.case_file_job = (unfinished(found["case_file_jobs"], user)
+                          if case.status == MediationCase.Status.ARCHIVED and case.is_standard else None)
     case.pending_escalations = [e for e in case.escalations.all() if e.state == MediationEscalation.State.PENDING]
     case.pending_visit = next((v for v in case.return_visits.all() if v.visited_on is None), None)
     case.history_records, case.agreement_history_records = found["history"], found["agreement_history"]
@@ -148,17 +155,6 @@ def case_detail(user, pk):
 
 def _records(history):
     return history.select_related("history_user").order_by("history_date", "history_id")
-
-
-def _case_file_job(case, user):
-    """The archived case's case-file job while unfinished or failed (jobs/cases.py unfinished)."""
-    if case.status != MediationCase.Status.ARCHIVED or not case.is_standard:
-        return None
-    from jobs.cases import unfinished
-
-    from .case_file import latest_case_file_job
-
-    return unfinished(latest_case_file_job(case), user)
 
 
 def agreement_of(case):

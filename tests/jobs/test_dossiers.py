@@ -190,3 +190,27 @@ def test_archiving_a_standard_mediation_queues_its_case_file(client, mediator, c
     page = client.get(reverse("disputes:mediation_detail", args=[case.pk])).content.decode()
     assert 'data-testid="dossier-job"' not in page and 'data-testid="case-file"' in page
     assert IssuedDocument.objects.filter(kind=mediation_documents.CASE_FILE_KIND).count() == 1
+
+
+def test_the_dossier_job_is_read_with_the_case_page_no_query_more(client, users, visited, settings):
+    """The job is a part of the case page's one statement (petitions/selectors.py petition_detail): the page
+    of the archived case with its job waiting runs as many queries as the page before archiving."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.TASKS = QUEUE_ONLY
+    url = reverse("petitions:detail", args=[visited.pk])
+    client.force_login(users["clerk"])
+
+    def queries():
+        client.get(url)  # the session is written and the caches warmed once
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url).content.decode()
+        return len(ctx), page
+
+    before, page = queries()
+    assert 'data-testid="dossier-job"' not in page
+    client.post(reverse("petitions:archive", args=[visited.pk]), {"version": visited.version})
+    after, page = queries()
+    assert 'data-testid="dossier-job"' in page and "卷宗生成中" in page
+    assert after == before
