@@ -118,3 +118,26 @@ def test_case_pages_run_the_same_few_queries_for_every_role_at_two_sizes(client,
 
 def test_the_open_states_of_the_partial_index_are_the_models():
     assert [str(s) for s in Petition.OPEN_STATUSES] == OPEN_STATUSES_FOR_INDEX
+
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the index is SQLite's (PostgreSQL: petition_open_menu)")
+def test_sqlite_counts_the_menu_from_its_index_alone(users):
+    """The menu's pass over the open cases reads petition_menu_sqlite as a covering index, with the states
+    bound as parameters as Django sends them (petitions/migrations/0024)."""
+    from reports.queues import menu_counts
+
+    petition_in_state(users, "registered")
+    sent = []
+
+    def keep(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        menu_counts(users["clerk"], timezone.localdate())
+    sql, params = sent[-1]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "petitions_petition USING COVERING INDEX petition_menu_sqlite" in plan, (plan, sql)
