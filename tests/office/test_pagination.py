@@ -7,6 +7,7 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
 from django.db.models import F
 from django.test import override_settings
 from django.urls import reverse
@@ -161,3 +162,24 @@ def test_a_deep_page_runs_the_queries_of_the_first(client, clerk, ties):
         counts = [count_queries(client, url) for url in pages]
         assert counts == [counts[0]] * len(counts)
         assert count_queries(client, overdue) == count_queries(client, overdue)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's matching of indexed expressions")
+def test_sorting_by_due_date_reads_the_expression_index_as_sent(ties):
+    """The sort key's last value is written into the statement as the index's definition has it
+    (office/pagination.py Written): with it bound as a parameter SQLite did not recognise the indexed
+    COALESCE and sorted every row of the township for each page."""
+    sent = []
+
+    def keep(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    rows = ties.order_by("due_on", "pk")
+    with connection.execute_wrapper(keep):
+        list(KeysetPaginator(rows, 5).page())
+    sql, params = next((s, p) for s, p in sent if "ORDER BY" in s)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "petition_due_key" in plan and "TEMP B-TREE" not in plan, plan
