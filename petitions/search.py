@@ -89,12 +89,17 @@ def search_petitions(queryset, value, township):
         # One or two characters (a surname, a given name, a word of a title: 王, 建国, 工资): too short
         # for a trigram index, so the township's names and titles are read — one township, never the county.
         # A clerk who types 建国 expects 张建国 and 李建国; a prefix lookup alone would lose them.
-        parties = PetitionParty.objects.filter(person__in=people.filter(name__icontains=value).values("pk"))
-        titles = queryset.model.objects.filter(title__icontains=value)
+        # Chinese characters have no case: without letters that do, a plain LIKE finds the same rows without
+        # UPPER() on each name and title read (PostgreSQL: 36 → 14 ms for 100,000 names, bench/README.md).
+        contains = "icontains" if value.upper() != value.lower() else "contains"
+        parties = PetitionParty.objects.filter(
+            person__in=people.filter(**{f"name__{contains}": value}).values("pk"))
+        in_title = Q(**{f"title__{contains}": value})
+        titles = queryset.model.objects.filter(in_title)
         if township is not None:
             titles = titles.filter(township=township)
         ids = _case_ids(parties, titles)
-        return queryset.filter(_in(ids, Q(title__icontains=value), Q(pk__in=parties.values("petition_id"))))
+        return queryset.filter(_in(ids, in_title, Q(pk__in=parties.values("petition_id"))))
     digits = normalise_phone(value)
     numeric = digits.replace("-", "").isdigit()
     # Digits are part of a phone, an ID number or a case number, never of a name or a title: leaving

@@ -33,7 +33,9 @@ def cases(clerk):
         {"name": "李建国", "phone": "13900001111", "id_number": ""}])
     chen = register_petition(clerk, title="征地补偿款", petitioners=[
         {"name": "陈明", "phone": "13700002222", "id_number": ID_NUMBERS[2]}])
-    return {"zhang": zhang, "wang": wang, "chen": chen}
+    # Letters with a case, in a title and a name: a short search for them ignores case.
+    jo = register_petition(clerk, title="G60高速施工扰民", petitioners=[{"name": "Jo", "phone": "13655556666"}])
+    return {"zhang": zhang, "wang": wang, "chen": chen, "jo": jo}
 
 
 def found(user, value):
@@ -70,13 +72,15 @@ def test_every_route_finds_exactly_its_cases(clerk, cases):
         "征地补偿": {chen},
         "0000222": {chen},                 # part of a phone
         "440524": {chen},                  # the start of an ID number
+        "g6": {cases["jo"].number},        # two characters with a case: in either case (G60)
+        "jo": {cases["jo"].number},        # a name in Latin letters, typed in lower case
         "没有这个人": set(),
         "13800000000": set(),              # a full phone nobody has
     }
     for value, numbers in expected.items():
         assert found(clerk, value) == numbers, value
     # The start of a case number finds every case of that year.
-    assert found(clerk, cases["zhang"].number[:7]) == {zhang, wang, chen}
+    assert found(clerk, cases["zhang"].number[:7]) == {zhang, wang, chen, cases["jo"].number}
 
 
 def test_search_never_reaches_past_what_the_user_may_see(clerk, township, other_township, center, cases):
