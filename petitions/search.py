@@ -12,17 +12,20 @@
 
 People are looked up first, in one query that returns the list of their case ids: the case query
 never ORs a join to people into its own conditions. On PostgreSQL, the ``icontains`` lookups use the
-pg_trgm GIN indexes on UPPER(column) of migration 0014.
+pg_trgm GIN indexes on UPPER(column) of migration 0014; on SQLite the same searches read FTS5 trigram
+tables (petitions/text_search.py).
 The search only narrows ``queryset``, which is already what the user may see (selectors.visible_petitions).
 """
 import re
 
 from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from office.models import Person
 from office.validators import PHONE_RE, normalise_id_number, normalise_phone
 
+from . import text_search
 from .models import PetitionParty
 
 # More matching cases than this and the case ids stay a subquery rather than a list of parameters.
@@ -104,9 +107,9 @@ def search_petitions(queryset, value, township):
     numeric = digits.replace("-", "").isdigit()
     # Digits are part of a phone, an ID number or a case number, never of a name or a title: leaving
     # those out keeps every condition on an index the planner will pick.
-    who = Q(pk__in=[]) if numeric else Q(name__icontains=value)
+    who = Q(pk__in=[]) if numeric else _inside("person_text", {"name": "icontains"}, value)
     if len(digits) >= 4 and numeric:
-        who |= Q(phone__contains=digits)
+        who |= _inside("person_text", {"phone": "contains"}, digits)
     id_number = normalise_id_number(value)
     if len(id_number) >= 6 and id_number[:6].isdigit():
         who |= Q(id_number__startswith=id_number)
@@ -117,9 +120,22 @@ def search_petitions(queryset, value, township):
     # The cases whose number or title contains it, found by their trigram indexes alone: with the
     # township in the same statement PostgreSQL preferred reading the township's 50,000 cases
     # (250 ms at 1M); the case query below keeps the township and the visibility rules.
-    text = Q(number__icontains=value) if numeric else Q(number__icontains=value) | Q(title__icontains=value)
+    fields = {"number": "icontains"} if numeric else {"number": "icontains", "title": "icontains"}
+    text = _inside("petition_text", fields, value)
     matching = queryset.model.objects.filter(text)
     if connection.vendor != "postgresql" and township is not None:
-        matching = matching.filter(township=township)  # SQLite has no trigram index: scan one township
+        matching = matching.filter(township=township)  # the FTS index holds every township's cases
     ids = _case_ids(parties, imported, matching)
     return queryset.filter(_in(ids, text, Q(pk__in=parties.values("petition_id")), Q(pk__in=imported.values("pk"))))
+
+
+def _inside(fts, lookups, value):
+    """Rows whose columns (``lookups``: {column: "icontains" or "contains"}) contain ``value`` (three
+    characters or more), each lookup answered by an index: on PostgreSQL the lookups themselves (pg_trgm
+    indexes, migration 0014), on SQLite the FTS5 trigram table ``fts`` (petitions/text_search.py)."""
+    if connection.vendor == "sqlite":
+        return Q(pk__in=RawSQL(*text_search.contains(fts, list(lookups), value)))
+    condition = Q(pk__in=[])
+    for column, lookup in lookups.items():
+        condition |= Q(**{f"{column}__{lookup}": value})
+    return condition
