@@ -52,9 +52,10 @@ def test_open_imported_cases_are_not_overdue_for_the_days_before_they_came_in(cl
     case = MediationCase.objects.get(title="借款纠纷")  # registered 2024-04-07, no result: still open
     assert entry.is_open and entry.deadline == D(2024, 12, 31) and entry.counts_from == D(2026, 11, 20)
     assert case.is_mediating and case.due_on < D(2025, 1, 1) and case.counts_from == D(2026, 11, 20)
-    client.force_login(coordinator)
-
     with time_machine.travel(IMPORTED, tick=False):  # the day of the import: due, not 689 days late
+        # Signed in on the day itself: a session begun on the suite's own day (TEST_TODAY, weeks away)
+        # would be an idle one here, and the page a redirect to the login.
+        client.force_login(coordinator)
         assert entry.days_left(D(2026, 11, 20)) == 0
         ledger = client.get(reverse("disputes:index")).content.decode()
         mediation = client.get(reverse("disputes:mediation_list")).content.decode()
@@ -67,6 +68,7 @@ def test_open_imported_cases_are_not_overdue_for_the_days_before_they_came_in(cl
 
     later = IMPORTED + datetime.timedelta(days=5)
     with time_machine.travel(later, tick=False):  # from then on it is the office's work, late like any other
+        client.force_login(coordinator)
         assert entry.days_left(D(2026, 11, 25)) == -5
         assert "已逾期 5 天" in client.get(reverse("disputes:mediation_list")).content.decode()
         assert "养殖场异味" in client.get(reverse("disputes:index") + "?overdue=on").content.decode()
