@@ -17,6 +17,7 @@ from office.pagination import KeysetPaginator
 from petitions.models import Petition
 from tests.builders import register_petition
 from tests.petitions.test_queries import count_queries
+from tests.sqlite_plans import plan_as_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -169,17 +170,6 @@ def test_sorting_by_due_date_reads_the_expression_index_as_sent(ties):
     """The sort key's last value is written into the statement as the index's definition has it
     (office/pagination.py Written): with it bound as a parameter SQLite did not recognise the indexed
     COALESCE and sorted every row of the township for each page."""
-    sent = []
-
-    def keep(execute, sql, params, many, context):
-        sent.append((sql, params))
-        return execute(sql, params, many, context)
-
     rows = ties.order_by("due_on", "pk")
-    with connection.execute_wrapper(keep):
-        list(KeysetPaginator(rows, 5).page())
-    sql, params = next((s, p) for s, p in sent if "ORDER BY" in s)
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    plan = plan_as_sent(lambda: list(KeysetPaginator(rows, 5).page()), chosen=lambda sql: "ORDER BY" in sql)
     assert "petition_due_key" in plan and "TEMP B-TREE" not in plan, plan

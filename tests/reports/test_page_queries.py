@@ -24,6 +24,7 @@ from tests.reports.case_builders import (
     mediation_decider,
     petition_decider,
 )
+from tests.sqlite_plans import plan_as_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -128,16 +129,5 @@ def test_sqlite_counts_the_menu_from_its_index_alone(users):
     from reports.queues import menu_counts
 
     petition_in_state(users, "registered")
-    sent = []
-
-    def keep(execute, sql, params, many, context):
-        sent.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(keep):
-        menu_counts(users["clerk"], timezone.localdate())
-    sql, params = sent[-1]
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
-    assert "petitions_petition USING COVERING INDEX petition_menu_sqlite" in plan, (plan, sql)
+    plan = plan_as_sent(lambda: menu_counts(users["clerk"], timezone.localdate()))
+    assert "petitions_petition USING COVERING INDEX petition_menu_sqlite" in plan, plan
