@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from office.adoption import past_due
 from office.forms import BootstrapMixin
 from office.models import TimeLimits, Village
-from office.setup import choices_queryset
+from office.setup import in_force
 
 from .models import ContentCategory, Petition
 from .search import search_petitions
@@ -72,7 +72,8 @@ class PetitionFilter(django_filters.FilterSet):
     def __init__(self, *args, township=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.township = township
-        self.filters["category"].queryset = choices_queryset(ContentCategory, township)
+        # Every category in force, retired ones too: old cases carry them and are still filtered by them.
+        self.filters["category"].queryset = in_force(ContentCategory, township)
         if township is not None:
             self.filters["village"].queryset = Village.objects.filter(township=township)
         for name in ("overdue", "due_soon", "is_repeat", "confidential"):

@@ -81,8 +81,12 @@ def township_figures(user, township, period, today):
     petitions = visible_petitions(user).filter(township=township)
     entries = visible_entries(user).filter(township=township)
     cases = visible_cases(user).filter(township=township)
-    every = figures.petition_figures(petitions, period, today, targets) + figures.dispute_figures(
-        entries, cases, period, today, targets)
+    return _assessed(figures.petition_figures(petitions, period, today, targets) + figures.dispute_figures(
+        entries, cases, period, today, targets))
+
+
+def _assessed(every):
+    """The assessed figures (``ASSESSED``) of a township's figures, in that order."""
     by_key = {figure.key: figure for figure in every}
     return [by_key[key] for key in ASSESSED]
 
@@ -137,7 +141,7 @@ def rollup(user, period: Period, today):
     petitions = {}
     for statement in _statements({**counting, **figures.petition_aggregates(period, today)}):
         names = {f"a{index}": name for index, name in enumerate(statement)}  # column aliases, not "due-soon:3"
-        read = _by_township(visible_petitions(user), {alias: statement[name] for alias, name in names.items()})
+        read = _by_township(visible_petitions(user, counting=True), {alias: statement[name] for alias, name in names.items()})
         for township_id, row in read.items():
             petitions.setdefault(township_id, {}).update({names[alias]: value for alias, value in row.items()})
     entries = _by_township(visible_entries(user), figures.entry_aggregates(period))
@@ -148,10 +152,12 @@ def rollup(user, period: Period, today):
         read = petitions.get(township.pk, {})
         counts = {key: read.get(f"{key}:{soon[township.pk]}" if key == "due-soon" else key, 0) for key in COUNTS}
         targets = Targets.for_township(township)
-        every = figures.build_petition_figures(defaultdict(int, read), None, targets) + figures.build_dispute_figures(
-            defaultdict(int, entries.get(township.pk, {})), defaultdict(int, cases.get(township.pk, {})), None, targets)
-        by_key = {figure.key: figure for figure in every}
-        rows.append(TownshipRow(township, counts, unfiled[township.pk], [by_key[key] for key in ASSESSED]))
+        # Return visits are not read here: no assessed figure counts them.
+        assessed = _assessed(figures.build_petition_figures(defaultdict(int, read), defaultdict(int), targets)
+                             + figures.build_dispute_figures(defaultdict(int, entries.get(township.pk, {})),
+                                                             defaultdict(int, cases.get(township.pk, {})),
+                                                             defaultdict(int), targets))
+        rows.append(TownshipRow(township, counts, unfiled[township.pk], assessed))
     totals = {key: sum(row.counts[key] for row in rows) for key in COUNTS}
     totals["missing_rounds"] = sum(row.missing_rounds for row in rows)
     return rows, totals

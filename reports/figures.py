@@ -143,15 +143,12 @@ def return_visit_row(petitions, period, today):
 
 
 def build_petition_figures(counts, visits, targets=None):
-    """The petition figures from the counts read (``petition_aggregates``, ``return_visit_row``); without
-    ``visits`` (None: not read, as in the county's roll-up) the figures of the cases only."""
+    """The petition figures from the counts read (``petition_aggregates``, ``return_visit_row``)."""
     figures = [
         Figure(key, str(label), str(formula), counts[f"{key}_n"], counts[f"{key}_d"], _target(targets, key),
                str(n_label), str(d_label))
         for key, label, formula, n_label, d_label in PETITION_FIGURES
     ]
-    if visits is None:
-        return figures
     figures.append(Figure("return_visit", str(_("Return visit rate (回访率)")),
                           str(_("return visits due in the period and made ÷ return visits due in the period "
                                 "(made, or past their due date)")), visits["done"], visits["due"],
@@ -258,8 +255,8 @@ def dispute_figures(entries, cases, period, today, targets=None):
 
 def build_dispute_figures(counts, outcome, visits, targets=None):
     """The screening and mediation figures from the counts read (``entry_aggregates``, ``mediation_aggregates``,
-    ``mediation_visit_row``); without ``visits`` (None: not read) all but the mediation satisfaction rate."""
-    figures = [
+    ``mediation_visit_row``)."""
+    return [
         Figure("participation", str(_("Mediation participation rate (参调率)")),
                str(_("disputes found in the period that entered mediation (a mediation case opened or requested, or "
                      "resolved by mediation during screening) ÷ disputes found in the period")),
@@ -273,15 +270,14 @@ def build_dispute_figures(counts, outcome, visits, targets=None):
                str(_("agreements")), str(_("actually mediated"))),
         Figure("mediation_satisfaction", str(_("Mediation satisfaction rate (满意率)")),
                str(_("return visits made in the period rated satisfied or basically satisfied ÷ return visits made "
-                     "in the period with a rating")), (visits or {}).get("satisfied", 0),
-               (visits or {}).get("rated", 0), _target(targets, "mediation_satisfaction"), str(_("satisfied or basically")),
+                     "in the period with a rating")), visits["satisfied"],
+               visits["rated"], _target(targets, "mediation_satisfaction"), str(_("satisfied or basically")),
                str(_("rated"))),
         Figure("resolution", str(_("Resolution rate (化解率)")),
                str(_("disputes found in the period and resolved ÷ disputes found in the period")),
                counts["resolved"], counts["found"], _target(targets, "resolution"),
                str(_("resolved")), str(_("disputes found"))),
     ]
-    return [figure for figure in figures if visits is not None or figure.key != "mediation_satisfaction"]
 
 
 DISPUTE_FIGURES = {"participation", "resolution"}
