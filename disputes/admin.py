@@ -1,12 +1,26 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 
 from office.admin import SharedSetupAdmin, TownshipScopedAdmin
 
 from .models import Campaign, DisputeType, RiskLevel, ScreeningCadence
 
 
+class SubTypeFormSet(BaseInlineFormSet):
+    """A sub-type added under a category belongs to the category's owner from the start, so that its
+    validation (DisputeType.clean: a sub-type sits under a category of its own list) sees that owner."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        sub = form.instance
+        if sub.pk is None and sub.county_id is None and sub.township_id is None:
+            sub.county_id, sub.township_id = self.instance.county_id, self.instance.township_id
+        return form
+
+
 class SubTypeInline(admin.TabularInline):
     model = DisputeType
+    formset = SubTypeFormSet
     fk_name = "parent"
     extra = 0
     fields = ["name", "sort_order", "is_active"]
@@ -25,7 +39,7 @@ class DisputeTypeAdmin(SharedSetupAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_formset(self, request, form, formset, change):
-        # A sub-type added under a category belongs to the category's owner.
+        # A sub-type added with a new category belongs to its owner, known only once the category is saved.
         for sub in formset.save(commit=False):
             if sub.county_id is None and sub.township_id is None:
                 sub.county_id, sub.township_id = form.instance.county_id, form.instance.township_id

@@ -199,3 +199,17 @@ def test_the_choices_in_one_query_agree_with_the_merged_list(world, django_asser
     merged = {c.pk for c in township_list(ContentCategory, a2) if c.is_active}
     with django_assert_num_queries(1):
         assert {c.pk for c in choices_queryset(ContentCategory, a2)} == merged
+
+
+def test_the_county_administrator_adds_a_sub_type_under_the_countys_category(world):
+    county_a = world["counties"][0]
+    category = DisputeType.objects.create(county=county_a, name="邻里纠纷", sort_order=2)
+    client = _client(world["admin_a"])
+    data = {"name": category.name, "sort_order": 2, "is_active": "on", "county": county_a.pk, "township": "",
+            "children-TOTAL_FORMS": 1, "children-INITIAL_FORMS": 0, "children-MIN_NUM_FORMS": 0,
+            "children-MAX_NUM_FORMS": 1000, "children-0-name": "噪音纠纷", "children-0-sort_order": 1,
+            "children-0-is_active": "on"}
+    response = client.post(reverse("admin:disputes_disputetype_change", args=[category.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    sub = DisputeType.objects.get(name="噪音纠纷")
+    assert (sub.parent, sub.county, sub.township) == (category, county_a, None)
