@@ -30,6 +30,7 @@ from .models import (
     Village,
 )
 from .roles import COUNTY_ADMIN, administered_logins, administered_townships, county_scope
+from .setup import owners_of
 
 admin.site.site_header = _("Township petition and dispute office — administration")
 admin.site.site_title = _("Office administration")
@@ -103,10 +104,10 @@ class SharedSetupAdmin(TownshipScopedAdmin):
         queryset = super().get_queryset(request)  # the rows the administrator owns (TownshipScopedAdmin)
         if admin_townships(request) is None:
             return queryset
-        inherited = Q(county__isnull=True, township__isnull=True)
         staff = getattr(request.user, "staff", None)
-        if staff is not None and staff.township_id is not None and staff.township.county_id is not None:
-            inherited |= Q(county_id=staff.township.county_id)
+        # The rows inherited: the standard list's and the county's (office/setup.py owners_of, the one rule).
+        inherited = owners_of(staff.township if staff is not None else None,
+                              staff.county_id if staff is not None else None)
         return queryset | self.model.objects.filter(inherited)
 
     def owns(self, request, obj):

@@ -34,9 +34,9 @@ _SALT = "office.pagination.cursor"
 
 # What an empty value sorts as: after every real one.
 LAST_DATE = datetime.date(9999, 12, 31)
-_LAST = {
-    models.DateField: LAST_DATE,
+_LAST = {  # a subclass before its base (a DateTimeField is a DateField)
     models.DateTimeField: datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC),
+    models.DateField: LAST_DATE,
     models.SmallIntegerField: 32767,
     models.IntegerField: 2**31 - 1,
 }

@@ -12,8 +12,6 @@ same name. Deleting its own row inherits again. Time limits and targets follow t
 """
 from django.db.models import Exists, OuterRef, Q
 
-OWNER_FIELDS = ("county", "township")
-
 
 def owners_of(township=None, county_id=None):
     """The owners whose rows a township inherits, as one filter: the standard list, its county, itself.
@@ -53,14 +51,6 @@ def township_list(model, township=None, *, county_id=None, select_related=()):
         if township is not None:
             setattr(township, cache, rows)
     return rows
-
-
-def user_list(model, user, **kwargs):
-    """The list in force for a signed-in user: their township's, or their county's for the county's staff."""
-    staff = getattr(user, "staff", None)
-    if staff is None:
-        return township_list(model, None, **kwargs)
-    return township_list(model, staff.township, county_id=staff.county_id, **kwargs)
 
 
 def in_force(model, township=None, *, county_id=None):

@@ -183,7 +183,7 @@ def _queue_cases(user):
 QUEUE_SECTIONS = ("due", "signatures", "performing", "windows", "visits", "waiting")
 
 
-def queue_section(user, today, name, window_warning_days=None, visit_horizon_days=None):
+def queue_section(user, today, name, visit_horizon_days=None):
     """The rows of one queue section in its order, not executed: cases being mediated by due date,
     agreements awaiting signatures or performance, judicial-confirmation windows still open (closing
     first), return visits due within a month, ledger disputes sent to mediation that wait for a case."""
@@ -204,7 +204,7 @@ def queue_section(user, today, name, window_warning_days=None, visit_horizon_day
         ).order_by("agreement__confirmation_due_on", "pk")
     if name == "visits":
         return MediationReturnVisit.objects.filter(
-            case__in=_queue_cases(user), visited_on__isnull=True,
+            case__in=cases, visited_on__isnull=True,
             due_on__lte=today + datetime.timedelta(days=visit_horizon_days),
         ).select_related("case__committee_village", "case__agreement").order_by("due_on", "pk")
     if name == "waiting":

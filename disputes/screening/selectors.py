@@ -426,12 +426,10 @@ def with_entry_counts(rounds):
 HISTORY_HIDDEN_FIELDS = {"id", "created_at", "created_by", "township", "first_round"}
 
 
-def entry_history(entry, records=None):
+def entry_history(entry, records):
     """Return the entry's history, newest first, each version with the fields it changed
-    (label, old, new) in words rather than ids. ``records``: its history records, oldest first, when the
-    page has read them (``entry_page``)."""
-    if records is None:
-        records = list(entry.history.select_related("history_user").order_by("history_date", "history_id"))
+    (label, old, new) in words rather than ids. ``records``: its history records, oldest first, as the
+    page read them (``entry_page``)."""
     type_ids, risk_ids = set(), set()
     for record in records:
         type_ids.add(record.dispute_type_id)
