@@ -38,14 +38,15 @@ def _load():
     return _cache
 
 
-def _table(township):
+def _table(township, county_id=None):
     """The overrides and entered years in force in a township (None: the deployment's own only), merged by
     the one rule of office/setup.py: the township's override of a date wins over its county's, which wins
     over the deployment's. Kept per township and county until the cache is reloaded."""
     from .setup import merge
 
     cache = _load()
-    township_id, county_id = (township.pk, township.county_id) if township is not None else (None, None)
+    # Without a township (a county's own staff): the deployment's and that county's rows.
+    township_id, county_id = (township.pk, township.county_id) if township is not None else (None, county_id)
     table = cache["tables"].get((township_id, county_id))
     if table is None:
 
@@ -97,9 +98,10 @@ def statutory_holidays(year):
     return frozenset(holidays.China(years=year, observed=False))
 
 
-def is_provisional(day, township=None):
-    """Return True when this date's year is known neither to the package nor from an entered schedule."""
-    return day is not None and not package_covers(day) and day.year not in _table(township)["years"]
+def is_provisional(day, township=None, county_id=None):
+    """Return True when this date's year is known neither to the package nor from an entered schedule (the
+    township's, its county's, the deployment's; ``county_id`` without a township: a county's own staff)."""
+    return day is not None and not package_covers(day) and day.year not in _table(township, county_id)["years"]
 
 
 def is_working_day(day, township=None):
@@ -114,7 +116,7 @@ def is_working_day(day, township=None):
         return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
 
-def missing_schedule_year(today, township=None):
+def missing_schedule_year(today, township=None, county_id=None):
     """Return the year whose official schedule should be entered now, or None.
 
     From 1 November the coming year counts; the current year always does.
@@ -123,7 +125,7 @@ def missing_schedule_year(today, township=None):
     if (today.month, today.day) >= WARN_FROM:
         years.append(today.year + 1)
     for year in years:
-        if is_provisional(datetime.date(year, 1, 1), township):
+        if is_provisional(datetime.date(year, 1, 1), township, county_id):
             return year
     return None
 

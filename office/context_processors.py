@@ -24,7 +24,8 @@ def office(request):
     # holiday schedule is missing (docs/domain.md §2.2).
     warn = user.is_staff or bool(keys & {ADMIN, COORDINATOR})
     return {
-        "calendar_missing_year": (calendar.missing_schedule_year(timezone.localdate(), getattr(staff, "township", None))
+        "calendar_missing_year": (calendar.missing_schedule_year(timezone.localdate(), getattr(staff, "township", None),
+                                                                 getattr(staff, "county_id", None))
                                   if warn else None),
         "office_name": str(staff.township or staff.county) if staff else settings.OFFICE_NAME,
         "staff": staff,

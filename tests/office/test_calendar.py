@@ -134,3 +134,18 @@ def test_banner_for_the_center_and_administrators_only(client, coordinator, cler
     with time_machine.travel(datetime.datetime(2026, 10, 2, 9, tzinfo=SHANGHAI), tick=False):
         client.force_login(coordinator)
         assert b'data-testid="calendar-banner"' not in client.get("/").content
+
+
+def test_a_year_the_county_entered_clears_the_warning_for_its_own_staff_too():
+    """A 县级管理员 records the coming year for the county; the county's own staff (no township) stop seeing
+    the warning, and only that county's do."""
+    from office.models import CalendarYear
+    from tests.builders import two_counties
+
+    county_a, county_b, a1, _a2, _b1 = two_counties()
+    CalendarYear.objects.create(year=2027, county=county_a)
+    calendar.clear_cache()
+    assert calendar.missing_schedule_year(D(2026, 11, 2), None, county_a.pk) is None
+    assert calendar.missing_schedule_year(D(2026, 11, 2), a1) is None
+    assert calendar.missing_schedule_year(D(2026, 11, 2), None, county_b.pk) == 2027
+    assert calendar.missing_schedule_year(D(2026, 11, 2)) == 2027
